@@ -1,0 +1,351 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DestinationArchiveType is the component's type token.
+const DestinationArchiveType = "log-archive:index:DestinationArchive"
+
+// DestinationArchiveArgs describes the archive. Fields are plain values, not pulumi.Inputs: every policy is
+// rendered and measured against its AWS limit before anything is registered, so a bad archive is refused
+// whole instead of half-created.
+type DestinationArchiveArgs struct {
+	AccountID  string // the archive account
+	Region     string // the archive Region; the key and the bucket live here (R3.1)
+	BucketName string
+
+	// SourceAccountIDs may replicate into the archive. Empty is valid: an archive with no sources yet.
+	SourceAccountIDs []string
+
+	// The replication role every source account creates; the archive pins it by path and name (R2.4).
+	ReplicationRoleName string
+	ReplicationRolePath string
+
+	KeyAlias             string   // alias/... for the archive key
+	KeyAdministratorArns []string // optional IAM principals that manage (never delete) the key
+
+	ObjectLock *ObjectLockRetention       // nil: no Object Lock
+	Lifecycle  *NoncurrentVersionLifecycle // nil: keep every version forever
+	Tags       map[string]string
+}
+
+// ObjectLockRetention is the bucket's default retention (H3).
+type ObjectLockRetention struct {
+	Mode string // GOVERNANCE or COMPLIANCE
+	Days int
+}
+
+// NoncurrentVersionLifecycle manages versions that were overwritten or hidden by a delete marker (H5).
+// Current versions are never expired by this program.
+type NoncurrentVersionLifecycle struct {
+	TransitionDays         int    // 0: no transition
+	TransitionStorageClass string // required with TransitionDays
+	ExpirationDays         int    // 0: never expire
+}
+
+// ObjectLockModes are the retention modes S3 accepts.
+var ObjectLockModes = []string{"GOVERNANCE", "COMPLIANCE"}
+
+// LifecycleStorageClasses are the classes a noncurrent-version transition accepts.
+var LifecycleStorageClasses = []string{"STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}
+
+// DestinationArchive is the archive account's bucket and key.
+type DestinationArchive struct {
+	pulumi.ResourceState
+
+	BucketName pulumi.StringOutput `pulumi:"bucketName"`
+	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
+	KeyArn     pulumi.StringOutput `pulumi:"keyArn"`
+	KeyAlias   pulumi.StringOutput `pulumi:"keyAlias"`
+
+	// The documents as sent to AWS, for callers that report on them.
+	BucketPolicy PolicyDocument
+	KeyPolicy    PolicyDocument
+}
+
+// Validate checks the arguments and that both policies fit their AWS limits.
+func (args *DestinationArchiveArgs) Validate() error {
+	var errs []error
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+	check("AccountID", ValidateAccountID(args.AccountID))
+	check("Region", ValidateRegion(args.Region))
+	check("BucketName", ValidateBucketName(args.BucketName))
+	check("ReplicationRoleName", ValidateRoleName(args.ReplicationRoleName))
+	check("ReplicationRolePath", ValidateRolePath(args.ReplicationRolePath))
+	check("KeyAlias", ValidateKeyAlias(args.KeyAlias))
+	check("Tags", ValidateTags(args.Tags))
+	seen := map[string]bool{}
+	for i, id := range args.SourceAccountIDs {
+		field := fmt.Sprintf("SourceAccountIDs[%d]", i)
+		check(field, ValidateAccountID(id))
+		if id == args.AccountID {
+			check(field, fmt.Errorf("%s is the archive account itself; replication into the same account needs no cross-account grant", id))
+		}
+		if seen[id] {
+			check(field, fmt.Errorf("%s is listed twice", id))
+		}
+		seen[id] = true
+	}
+	for i, p := range args.KeyAdministratorArns {
+		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p))
+	}
+	if ol := args.ObjectLock; ol != nil {
+		if !contains(ObjectLockModes, ol.Mode) {
+			check("ObjectLock.Mode", fmt.Errorf("%q is not GOVERNANCE or COMPLIANCE", ol.Mode))
+		}
+		if ol.Days < 1 || ol.Days > 36500 {
+			check("ObjectLock.Days", fmt.Errorf("%d is not between 1 and 36500", ol.Days))
+		}
+	}
+	if lc := args.Lifecycle; lc != nil {
+		check("Lifecycle", lc.Validate())
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	check("SourceAccountIDs", CheckArchivePolicySizes(args))
+	return errors.Join(errs...)
+}
+
+// CheckArchivePolicySizes renders both archive policies and reports one over its AWS limit, with the
+// number of source accounts that would fit.
+func CheckArchivePolicySizes(args *DestinationArchiveArgs) error {
+	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
+	if bucketPolicy.Size() <= BucketPolicyLimit && keyPolicy.Size() <= KeyPolicyLimit {
+		return nil
+	}
+	fit := maxSourceAccountsThatFit(args)
+	n := len(args.SourceAccountIDs)
+	return errors.Join(
+		checkPolicySize(fmt.Sprintf("the archive bucket policy for %d source accounts", n), bucketPolicy, BucketPolicyLimit,
+			fmt.Sprintf("at most %d source accounts fit in one archive (R2.9)", fit)),
+		checkPolicySize(fmt.Sprintf("the archive key policy for %d source accounts", n), keyPolicy, KeyPolicyLimit,
+			fmt.Sprintf("at most %d source accounts fit in one archive (R3.5)", fit)))
+}
+
+// Validate checks a lifecycle's days and storage class.
+func (lc *NoncurrentVersionLifecycle) Validate() error {
+	if lc.TransitionDays == 0 && lc.ExpirationDays == 0 {
+		return errors.New("set a noncurrent-version transition, an expiration, or both")
+	}
+	if lc.TransitionDays < 0 || lc.ExpirationDays < 0 {
+		return errors.New("days must be positive")
+	}
+	if lc.TransitionDays > 0 {
+		if !contains(LifecycleStorageClasses, lc.TransitionStorageClass) {
+			return fmt.Errorf("transition storage class %q is not one of %v", lc.TransitionStorageClass, LifecycleStorageClasses)
+		}
+		if (lc.TransitionStorageClass == "STANDARD_IA" || lc.TransitionStorageClass == "ONEZONE_IA") && lc.TransitionDays < 30 {
+			return fmt.Errorf("S3 moves noncurrent versions to %s after 30 days at the earliest, not %d", lc.TransitionStorageClass, lc.TransitionDays)
+		}
+		if lc.ExpirationDays > 0 && lc.ExpirationDays <= lc.TransitionDays {
+			return fmt.Errorf("expiration after %d days must come later than the transition after %d days", lc.ExpirationDays, lc.TransitionDays)
+		}
+	} else if lc.TransitionStorageClass != "" {
+		return fmt.Errorf("transition storage class %q is set without transition days", lc.TransitionStorageClass)
+	}
+	return nil
+}
+
+// maxSourceAccountsThatFit is how many source accounts both archive policies hold, for error messages.
+func maxSourceAccountsThatFit(args *DestinationArchiveArgs) int {
+	probe := *args
+	return sort.Search(5000, func(n int) bool {
+		probe.SourceAccountIDs = make([]string, n+1)
+		for i := range probe.SourceAccountIDs {
+			probe.SourceAccountIDs[i] = fmt.Sprintf("%012d", i)
+		}
+		return ArchiveBucketPolicy(&probe).Size() > BucketPolicyLimit || ArchiveKeyPolicy(&probe).Size() > KeyPolicyLimit
+	})
+}
+
+// NewDestinationArchive creates the archive key, bucket and policies. The key, the bucket and its
+// versioning are protected and retained on delete: the archive outlives any mistake in a stack.
+func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationArchiveArgs, opts ...pulumi.ResourceOption) (*DestinationArchive, error) {
+	if args == nil {
+		return nil, errors.New("DestinationArchive: args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("DestinationArchive %q: %w", name, err)
+	}
+	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
+	bucketPolicyJSON, err := bucketPolicy.JSON()
+	if err != nil {
+		return nil, err
+	}
+	keyPolicyJSON, err := keyPolicy.JSON()
+	if err != nil {
+		return nil, err
+	}
+
+	c := &DestinationArchive{BucketPolicy: bucketPolicy, KeyPolicy: keyPolicy}
+	if err := ctx.RegisterComponentResource(DestinationArchiveType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering DestinationArchive %q: %w", name, err)
+	}
+	parent := pulumi.Parent(c)
+	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+	tags := pulumi.ToStringMap(args.Tags)
+	owner := pulumi.String(args.AccountID)
+
+	// R3.1: customer managed, symmetric, single-Region, in the bucket's Region.
+	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:           pulumi.Sprintf("log-archive: encrypts every object in s3://%s", args.BucketName),
+		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
+		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
+		MultiRegion:           pulumi.Bool(false),
+		EnableKeyRotation:     pulumi.Bool(true),
+		DeletionWindowInDays:  pulumi.Int(30),
+		Policy:                pulumi.String(keyPolicyJSON),
+		Tags:                  tags,
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive key: %w", err)
+	}
+	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
+		Name:        pulumi.String(args.KeyAlias),
+		TargetKeyId: key.KeyId,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive key alias: %w", err)
+	}
+
+	bucketArgs := &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName), Tags: tags}
+	if args.ObjectLock != nil {
+		bucketArgs.ObjectLockEnabled = pulumi.Bool(true) // H3: cannot be turned off again
+	}
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", bucketArgs, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive bucket: %w", err)
+	}
+
+	// R2.6: the archive owns every replica and ACLs are off.
+	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive ownership controls: %w", err)
+	}
+	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive public access block: %w", err)
+	}
+	// R4.1: replication needs the destination versioned before the sources configure it.
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		ExpectedBucketOwner:     owner,
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating archive versioning: %w", err)
+	}
+	// Default SSE-KMS with the Bucket Key, which cuts KMS requests (§6) and makes the bucket ARN the
+	// encryption context (R1.16).
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket:              bucket.ID(),
+		ExpectedBucketOwner: owner,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("creating archive encryption: %w", err)
+	}
+	if ol := args.ObjectLock; ol != nil {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+			Bucket:              bucket.ID(),
+			ExpectedBucketOwner: owner,
+			ObjectLockEnabled:   pulumi.String("Enabled"),
+			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+					Mode: pulumi.String(ol.Mode),
+					Days: pulumi.Int(ol.Days),
+				},
+			},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+			return nil, fmt.Errorf("creating archive object lock: %w", err)
+		}
+	}
+	if lc := args.Lifecycle; lc != nil {
+		if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", archiveLifecycle(bucket, owner, lc),
+			parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+			return nil, fmt.Errorf("creating archive lifecycle: %w", err)
+		}
+	}
+	// S3 answers OperationAborted when the policy and the public access block change at the same time, so
+	// the policy waits for the block (and for ownership controls, which touch the same bucket ACL state).
+	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: pulumi.String(bucketPolicyJSON),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess, ownership})); err != nil {
+		return nil, fmt.Errorf("creating archive bucket policy: %w", err)
+	}
+
+	c.BucketName = bucket.Bucket
+	c.BucketArn = bucket.Arn
+	c.KeyArn = key.Arn
+	c.KeyAlias = alias.Name
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"bucketName": c.BucketName,
+		"bucketArn":  c.BucketArn,
+		"keyArn":     c.KeyArn,
+		"keyAlias":   c.KeyAlias,
+	}); err != nil {
+		return nil, fmt.Errorf("registering DestinationArchive outputs: %w", err)
+	}
+	return c, nil
+}
+
+// archiveLifecycle expires or moves noncurrent versions only, removes delete markers left with no versions,
+// and aborts stale multipart uploads (H5). Current versions are never touched.
+func archiveLifecycle(bucket *s3.BucketV2, owner pulumi.StringInput, lc *NoncurrentVersionLifecycle) *s3.BucketLifecycleConfigurationV2Args {
+	rule := &s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String("noncurrent-versions"),
+		Status: pulumi.String("Enabled"),
+		Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{
+			ExpiredObjectDeleteMarker: pulumi.Bool(true),
+		},
+		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
+			DaysAfterInitiation: pulumi.Int(7),
+		},
+	}
+	if lc.TransitionDays > 0 {
+		rule.NoncurrentVersionTransitions = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArray{
+			&s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArgs{
+				NoncurrentDays: pulumi.Int(lc.TransitionDays),
+				StorageClass:   pulumi.String(lc.TransitionStorageClass),
+			},
+		}
+	}
+	if lc.ExpirationDays > 0 {
+		rule.NoncurrentVersionExpiration = &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+			NoncurrentDays: pulumi.Int(lc.ExpirationDays),
+		}
+	}
+	return &s3.BucketLifecycleConfigurationV2Args{
+		Bucket:              bucket.ID(),
+		ExpectedBucketOwner: owner,
+		Rules:               s3.BucketLifecycleConfigurationV2RuleArray{rule},
+	}
+}

@@ -1,0 +1,224 @@
+package components
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// Validators for the AWS identifiers this program takes from users. Each returns an error that says what
+// is wrong with the value; the config layer adds the key, the stack file and the fix.
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	bucketPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
+	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
+	rolePathPattern  = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
+	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]{1,250}$`)
+	kmsKeyIDPattern  = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+)
+
+// ValidateAccountID accepts a 12-digit AWS account ID.
+func ValidateAccountID(id string) error {
+	if !accountIDPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a 12-digit AWS account ID", id)
+	}
+	return nil
+}
+
+// ValidateRegion accepts a Region code such as eu-west-1 in a partition this program knows.
+func ValidateRegion(region string) error {
+	if !regionPattern.MatchString(region) {
+		return fmt.Errorf("%q is not an AWS Region code like eu-west-1", region)
+	}
+	if _, err := PartitionOf(region); err != nil {
+		return err
+	}
+	return nil
+}
+
+// PartitionOf returns the ARN partition of a Region (aws, aws-cn, aws-us-gov).
+func PartitionOf(region string) (string, error) {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn", nil
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov", nil
+	case strings.Contains(region, "-iso"):
+		return "", fmt.Errorf("%q is in an isolated partition, which this program does not support", region)
+	default:
+		return "aws", nil
+	}
+}
+
+// s3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4).
+func s3ServiceEndpoint(region string) string {
+	if strings.HasPrefix(region, "cn-") {
+		return "s3." + region + ".amazonaws.com.cn"
+	}
+	return "s3." + region + ".amazonaws.com"
+}
+
+// ValidateBucketName applies the S3 general purpose bucket naming rules.
+func ValidateBucketName(name string) error {
+	switch {
+	case len(name) < 3 || len(name) > 63:
+		return fmt.Errorf("%q is %d characters; S3 bucket names have 3 to 63", name, len(name))
+	case !bucketPattern.MatchString(name):
+		return fmt.Errorf("%q may hold only lowercase letters, digits, hyphens and dots, and must start and end with a letter or digit", name)
+	case strings.Contains(name, ".."):
+		return fmt.Errorf("%q has two adjacent dots", name)
+	case strings.Contains(name, ".-") || strings.Contains(name, "-."):
+		return fmt.Errorf("%q has a dot next to a hyphen", name)
+	case isIPv4(name):
+		return fmt.Errorf("%q is formatted as an IP address", name)
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return fmt.Errorf("%q starts with the reserved prefix %q", name, p)
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return fmt.Errorf("%q ends with the reserved suffix %q", name, s)
+		}
+	}
+	return nil
+}
+
+func isIPv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
+}
+
+// ValidateRoleName accepts an IAM role name.
+func ValidateRoleName(name string) error {
+	if !roleNamePattern.MatchString(name) {
+		return fmt.Errorf("%q is not an IAM role name (1-64 characters of letters, digits and +=,.@_-)", name)
+	}
+	return nil
+}
+
+// ValidateRolePath accepts an IAM path: "/" or "/segments/", at most 512 characters.
+func ValidateRolePath(path string) error {
+	if len(path) > 512 || !rolePathPattern.MatchString(path) {
+		return fmt.Errorf("%q is not an IAM path; it must begin and end with \"/\", like \"/log-archive/\"", path)
+	}
+	return nil
+}
+
+// ValidateKeyAlias accepts a KMS alias name outside the reserved alias/aws/ namespace.
+func ValidateKeyAlias(alias string) error {
+	if !aliasPattern.MatchString(alias) {
+		return fmt.Errorf("%q is not a KMS alias name (alias/ followed by letters, digits, /, _ or -)", alias)
+	}
+	if strings.HasPrefix(alias, "alias/aws/") {
+		return fmt.Errorf("%q is in the alias/aws/ namespace, which AWS reserves for AWS managed keys", alias)
+	}
+	return nil
+}
+
+// ValidateKMSKeyArn accepts only a full KMS key ARN (not an alias, not a bare key ID) in the given account
+// and Region. IAM policies and ReplicaKmsKeyID must name the key itself (R1.13, R4.9).
+func ValidateKMSKeyArn(s, account, region string) error {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not an ARN; use the full key ARN, arn:aws:kms:<region>:<account>:key/<key-id>", s)
+	}
+	if a.Service != "kms" || !strings.HasPrefix(a.Resource, "key/") {
+		return fmt.Errorf("%q is not a KMS key ARN; aliases and other resources cannot be used, name the key itself (arn:aws:kms:<region>:<account>:key/<key-id>)", s)
+	}
+	if !kmsKeyIDPattern.MatchString(strings.TrimPrefix(a.Resource, "key/")) {
+		return fmt.Errorf("%q does not end in a KMS key ID (a UUID or mrk-...)", s)
+	}
+	if want, _ := PartitionOf(region); a.Partition != want {
+		return fmt.Errorf("%q is in partition %q, not %q", s, a.Partition, want)
+	}
+	if a.AccountID != account {
+		return fmt.Errorf("%q belongs to account %s, not %s", s, a.AccountID, account)
+	}
+	if a.Region != region {
+		return fmt.Errorf("%q is in Region %s, not %s", s, a.Region, region)
+	}
+	return nil
+}
+
+// ValidatePrincipalArn accepts an IAM role or user ARN, or an account root ARN.
+func ValidatePrincipalArn(s string) error {
+	a, err := arn.Parse(s)
+	if err != nil || a.Service != "iam" || a.Region != "" || ValidateAccountID(a.AccountID) != nil ||
+		!(strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "user/") || a.Resource == "root") {
+		return fmt.Errorf("%q is not an IAM role, user or account root ARN (arn:aws:iam::<account>:role/<name>)", s)
+	}
+	return nil
+}
+
+// ReplicaStorageClasses are the destination storage classes a replication rule accepts (R4.13).
+var ReplicaStorageClasses = []string{
+	"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE",
+}
+
+// ValidateReplicaStorageClass accepts "" (keep the source object's class) or one of ReplicaStorageClasses.
+func ValidateReplicaStorageClass(class string) error {
+	if class == "" || contains(ReplicaStorageClasses, class) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a storage class replication accepts (%s)", class, strings.Join(ReplicaStorageClasses, ", "))
+}
+
+// ValidateTags applies the AWS tag rules shared by S3, KMS and IAM.
+func ValidateTags(tags map[string]string) error {
+	if len(tags) > 40 {
+		return fmt.Errorf("%d tags given; keep at most 40 so every resource (S3 allows 50, with room for AWS's own) accepts them", len(tags))
+	}
+	for k, v := range tags {
+		switch {
+		case k == "" || len(k) > 128:
+			return fmt.Errorf("tag key %q must have 1 to 128 characters", k)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			return fmt.Errorf("tag key %q uses the reserved aws: prefix", k)
+		case len(v) > 256:
+			return fmt.Errorf("tag %q has a value of %d characters; the limit is 256", k, len(v))
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// arns builds the ARNs this program writes into policies, for one partition.
+type arns struct{ partition string }
+
+func arnsFor(region string) arns {
+	p, _ := PartitionOf(region)
+	return arns{partition: p}
+}
+
+func (a arns) accountRoot(account string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:root", a.partition, account)
+}
+
+func (a arns) bucket(name string) string { return fmt.Sprintf("arn:%s:s3:::%s", a.partition, name) }
+
+func (a arns) objects(bucket string) string { return a.bucket(bucket) + "/*" }
+
+func (a arns) role(account, path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", a.partition, account, path, name)
+}
+
+// roleInAnyAccount is the aws:PrincipalArn pattern that pins the replication role by path and name; the
+// account is left open because the policy's Principal already lists the accepted accounts (R2.4, R3.3).
+func (a arns) roleInAnyAccount(path, name string) string {
+	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
+}

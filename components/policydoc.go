@@ -1,0 +1,159 @@
+package components
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// PolicyDocument is an IAM-grammar policy (bucket, key, trust and role policies share it). It is a typed
+// value rather than the iam.GetPolicyDocument invoke so that tests and the offline plan read the exact
+// JSON that AWS receives.
+type PolicyDocument struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one policy statement. Principal is nil for identity policies (role policies).
+type Statement struct {
+	Sid       string     `json:"Sid,omitempty"`
+	Effect    string     `json:"Effect"`
+	Principal *Principal `json:"Principal,omitempty"`
+	Action    Strings    `json:"Action"`
+	Resource  Strings    `json:"Resource,omitempty"`
+	Condition Conditions `json:"Condition,omitempty"`
+}
+
+// Principal is either "*" (Everyone) or a map such as {"AWS": [...]} or {"Service": "..."}.
+type Principal struct {
+	Everyone bool
+	AWS      Strings
+	Service  Strings
+}
+
+// Conditions maps an operator (StringEquals, ArnLike, Bool, ...) to condition keys and their values.
+// encoding/json sorts map keys, so the rendered document is deterministic.
+type Conditions map[string]map[string]Strings
+
+// Strings renders as a JSON string when it holds one value and as an array otherwise, the way AWS
+// normalises policies; a diff between what we send and what AWS stores stays empty.
+type Strings []string
+
+const policyVersion = "2012-10-17"
+
+// Policy size limits that AWS enforces, in bytes of the minified document.
+const (
+	BucketPolicyLimit     = 20480 // R2.9
+	KeyPolicyLimit        = 32768 // R3.5
+	RoleInlinePolicyLimit = 10240 // §6: all inline policies of a role together
+	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
+)
+
+func (s Strings) MarshalJSON() ([]byte, error) {
+	if len(s) == 1 {
+		return marshalNoEscape(s[0])
+	}
+	return marshalNoEscape([]string(s))
+}
+
+func (s *Strings) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = Strings{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("policy value must be a string or a list of strings: %w", err)
+	}
+	*s = many
+	return nil
+}
+
+func (p Principal) MarshalJSON() ([]byte, error) {
+	if p.Everyone {
+		return []byte(`"*"`), nil
+	}
+	m := map[string]Strings{}
+	if len(p.AWS) > 0 {
+		m["AWS"] = p.AWS
+	}
+	if len(p.Service) > 0 {
+		m["Service"] = p.Service
+	}
+	return marshalNoEscape(m)
+}
+
+func (p *Principal) UnmarshalJSON(b []byte) error {
+	if string(b) == `"*"` {
+		*p = Principal{Everyone: true}
+		return nil
+	}
+	var m struct {
+		AWS     Strings `json:"AWS"`
+		Service Strings `json:"Service"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("policy principal: %w", err)
+	}
+	*p = Principal{AWS: m.AWS, Service: m.Service}
+	return nil
+}
+
+// JSON is the minified document, exactly as it is sent to AWS.
+func (d PolicyDocument) JSON() (string, error) {
+	b, err := marshalNoEscape(d)
+	if err != nil {
+		return "", fmt.Errorf("rendering policy document: %w", err)
+	}
+	return string(b), nil
+}
+
+// Size is the length of the minified document, the figure AWS compares with its limits.
+func (d PolicyDocument) Size() int {
+	s, err := d.JSON()
+	if err != nil {
+		return 0
+	}
+	return len(s)
+}
+
+// StatementBySid returns the statement with that Sid, for tests and reviews.
+func (d PolicyDocument) StatementBySid(sid string) (Statement, bool) {
+	for _, s := range d.Statement {
+		if s.Sid == sid {
+			return s, true
+		}
+	}
+	return Statement{}, false
+}
+
+// ParsePolicyDocument reads a rendered document back, so tests can assert on what the mock received.
+func ParsePolicyDocument(s string) (PolicyDocument, error) {
+	var d PolicyDocument
+	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return PolicyDocument{}, fmt.Errorf("parsing policy document: %w", err)
+	}
+	return d, nil
+}
+
+// marshalNoEscape is json.Marshal without HTML escaping: AWS stores "<", ">" and "&" literally.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// checkPolicySize returns an error naming the document, its size and the AWS limit.
+func checkPolicySize(what string, d PolicyDocument, limit int, hint string) error {
+	if n := d.Size(); n > limit {
+		return fmt.Errorf("%s is %d bytes, over the AWS limit of %d bytes: %s", what, n, limit, hint)
+	}
+	return nil
+}

@@ -1,0 +1,260 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// SourceReplicatorType is the component's type token.
+const SourceReplicatorType = "log-archive:index:SourceReplicator"
+
+// MaxPrefixLength is the longest key prefix a replication filter takes (the S3 object key limit).
+const MaxPrefixLength = 1024
+
+// ArchiveContract is what a source stack learns from the archive stack's outputs.
+type ArchiveContract struct {
+	AccountID         string
+	Region            string
+	BucketName        string
+	KeyArn            string // full key ARN: ReplicaKmsKeyID and the role policy name it (R4.9)
+	RoleName          string // the replication role name the archive policies pin (R2.4)
+	RolePath          string
+	ObjectLockEnabled bool
+	SourceAccountIDs  []string
+}
+
+// SourceBucket is an existing bucket in the source account whose objects replicate into the archive.
+type SourceBucket struct {
+	Name       string
+	KMSKeyArns []string // every key that encrypts its objects (R1.13)
+	Prefix     string   // "" replicates the whole bucket
+	ObjectLock bool     // the bucket has Object Lock (R1.7, R4.14)
+}
+
+// SourceReplicatorArgs describes one source account. Plain values, validated before registration, as for
+// DestinationArchiveArgs.
+type SourceReplicatorArgs struct {
+	AccountID string
+	Region    string
+	Archive   ArchiveContract
+	Buckets   []SourceBucket
+
+	StorageClass           string // "" keeps the source object's class (R4.13)
+	ReplicationTimeControl bool   // RTC: 15-minute SLA, turns metrics on (R4.7)
+	ReplicateDeleteMarkers bool   // off by default: deletes at the source never hide archived logs (R4.6)
+	DisableMetrics         bool   // metrics are on unless disabled; R5.10 needs them to see failures
+	Tags                   map[string]string
+}
+
+// SourceReplicator is the replication role and the replication configuration of each source bucket.
+type SourceReplicator struct {
+	pulumi.ResourceState
+
+	RoleArn  pulumi.StringOutput `pulumi:"roleArn"`
+	RoleName pulumi.StringOutput `pulumi:"roleName"`
+
+	TrustPolicy PolicyDocument
+	RolePolicy  PolicyDocument
+}
+
+// Validate checks the arguments, the archive contract and the role policy size.
+func (args *SourceReplicatorArgs) Validate() error {
+	var errs []error
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+	check("AccountID", ValidateAccountID(args.AccountID))
+	check("Region", ValidateRegion(args.Region))
+	check("Tags", ValidateTags(args.Tags))
+	check("StorageClass", ValidateReplicaStorageClass(args.StorageClass))
+	if args.ReplicationTimeControl && args.DisableMetrics {
+		check("DisableMetrics", errors.New("replication time control needs replication metrics (R4.7)"))
+	}
+	check("Archive", args.Archive.validate(args.AccountID, args.Region))
+	if len(args.Buckets) == 0 {
+		check("Buckets", errors.New("no source bucket given; name at least one bucket to replicate"))
+	}
+	seen := map[string]bool{}
+	for i, b := range args.Buckets {
+		field := fmt.Sprintf("Buckets[%d]", i)
+		check(field+".Name", ValidateBucketName(b.Name))
+		if seen[b.Name] {
+			check(field+".Name", fmt.Errorf("%q is listed twice; a bucket has one replication configuration", b.Name))
+		}
+		seen[b.Name] = true
+		if b.Name == args.Archive.BucketName {
+			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
+		}
+		if len(b.KMSKeyArns) == 0 {
+			check(field+".KMSKeyArns", errors.New("no KMS key given; name every key that encrypts the bucket's objects (R1.13)"))
+		}
+		for j, k := range b.KMSKeyArns {
+			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), ValidateKMSKeyArn(k, args.AccountID, args.Region))
+		}
+		if len(b.Prefix) > MaxPrefixLength {
+			check(field+".Prefix", fmt.Errorf("prefix has %d characters; S3 allows %d", len(b.Prefix), MaxPrefixLength))
+		}
+		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
+			check(field+".ObjectLock", errors.New("a source bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	check("Buckets", checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)),
+		ReplicationRolePolicy(args), RoleInlinePolicyLimit,
+		"split the buckets across source stacks, or let fewer keys encrypt them"))
+	return errors.Join(errs...)
+}
+
+func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
+	var errs []error
+	add := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+	add("AccountID", ValidateAccountID(c.AccountID))
+	add("Region", ValidateRegion(c.Region))
+	add("BucketName", ValidateBucketName(c.BucketName))
+	add("RoleName", ValidateRoleName(c.RoleName))
+	add("RolePath", ValidateRolePath(c.RolePath))
+	if len(errs) == 0 {
+		// R4.9: an alias or a key in another account or Region makes every replica unreadable.
+		add("KeyArn", ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region))
+		src, _ := PartitionOf(sourceRegion)
+		if dst, _ := PartitionOf(c.Region); src != "" && src != dst {
+			add("Region", fmt.Errorf("the archive is in partition %s and the source in %s; S3 does not replicate across partitions", dst, src))
+		}
+	}
+	if sourceAccount == c.AccountID {
+		add("AccountID", fmt.Errorf("the source account %s is the archive account itself", sourceAccount))
+	} else if !contains(c.SourceAccountIDs, sourceAccount) {
+		add("SourceAccountIDs", fmt.Errorf("the archive does not accept account %s (it accepts %v)", sourceAccount, c.SourceAccountIDs))
+	}
+	return errors.Join(errs...)
+}
+
+// NewSourceReplicator creates the replication role and one replication configuration per source bucket.
+func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, opts ...pulumi.ResourceOption) (*SourceReplicator, error) {
+	if args == nil {
+		return nil, errors.New("SourceReplicator: args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("SourceReplicator %q: %w", name, err)
+	}
+	trust, policy := ReplicationTrustPolicy(), ReplicationRolePolicy(args)
+	trustJSON, err := trust.JSON()
+	if err != nil {
+		return nil, err
+	}
+	policyJSON, err := policy.JSON()
+	if err != nil {
+		return nil, err
+	}
+
+	c := &SourceReplicator{TrustPolicy: trust, RolePolicy: policy}
+	if err := ctx.RegisterComponentResource(SourceReplicatorType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering SourceReplicator %q: %w", name, err)
+	}
+	parent := pulumi.Parent(c)
+
+	// The name and path are the archive's contract: its policies pin exactly this role (R2.4, R3.3).
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Name:             pulumi.String(args.Archive.RoleName),
+		Path:             pulumi.String(args.Archive.RolePath),
+		Description:      pulumi.Sprintf("S3 replication into the log archive s3://%s", args.Archive.BucketName),
+		AssumeRolePolicy: pulumi.String(trustJSON),
+		Tags:             pulumi.ToStringMap(args.Tags),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating replication role: %w", err)
+	}
+	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
+		Name:   pulumi.String("replicate-into-log-archive"),
+		Role:   role.Name,
+		Policy: pulumi.String(policyJSON),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating replication role policy: %w", err)
+	}
+
+	for _, b := range args.Buckets {
+		// R4.1. Retained on delete: destroying this stack must never suspend versioning on a bucket the
+		// user owns and that may still hold the only copy of a log.
+		versioning, err := s3.NewBucketVersioningV2(ctx, name+"-"+b.Name+"-versioning", &s3.BucketVersioningV2Args{
+			Bucket:                  pulumi.String(b.Name),
+			ExpectedBucketOwner:     pulumi.String(args.AccountID),
+			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+		}, parent, pulumi.RetainOnDelete(true))
+		if err != nil {
+			return nil, fmt.Errorf("enabling versioning on %s: %w", b.Name, err)
+		}
+		// Replication starts the moment the configuration exists and S3 never retries a FAILED object
+		// (R5.9), so it waits for versioning and for the role's permissions.
+		if _, err := s3.NewBucketReplicationConfig(ctx, name+"-"+b.Name+"-replication", &s3.BucketReplicationConfigArgs{
+			Bucket: pulumi.String(b.Name),
+			Role:   role.Arn,
+			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning, rolePolicy})); err != nil {
+			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
+		}
+	}
+
+	c.RoleArn = role.Arn
+	c.RoleName = role.Name
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn, "roleName": c.RoleName}); err != nil {
+		return nil, fmt.Errorf("registering SourceReplicator outputs: %w", err)
+	}
+	return c, nil
+}
+
+// replicationRule is one V2 rule into the archive (R4.4-R4.9, R2.7).
+func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *s3.BucketReplicationConfigRuleArgs {
+	archive := args.Archive
+	deleteMarkers := "Disabled"
+	if args.ReplicateDeleteMarkers {
+		deleteMarkers = "Enabled"
+	}
+	dest := &s3.BucketReplicationConfigRuleDestinationArgs{
+		Bucket:                   pulumi.String(arnsFor(archive.Region).bucket(archive.BucketName)),
+		Account:                  pulumi.String(archive.AccountID),
+		AccessControlTranslation: &s3.BucketReplicationConfigRuleDestinationAccessControlTranslationArgs{Owner: pulumi.String("Destination")},
+		EncryptionConfiguration: &s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{
+			ReplicaKmsKeyId: pulumi.String(archive.KeyArn),
+		},
+	}
+	if args.StorageClass != "" {
+		dest.StorageClass = pulumi.String(args.StorageClass)
+	}
+	if !args.DisableMetrics || args.ReplicationTimeControl {
+		metrics := &s3.BucketReplicationConfigRuleDestinationMetricsArgs{Status: pulumi.String("Enabled")}
+		if args.ReplicationTimeControl {
+			metrics.EventThreshold = &s3.BucketReplicationConfigRuleDestinationMetricsEventThresholdArgs{Minutes: pulumi.Int(15)}
+		}
+		dest.Metrics = metrics
+	}
+	if args.ReplicationTimeControl {
+		dest.ReplicationTime = &s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs{
+			Status: pulumi.String("Enabled"),
+			Time:   &s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs{Minutes: pulumi.Int(15)},
+		}
+	}
+	return &s3.BucketReplicationConfigRuleArgs{
+		Id:                      pulumi.String("log-archive-" + archive.BucketName),
+		Priority:                pulumi.Int(priority),
+		Status:                  pulumi.String("Enabled"),
+		Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(b.Prefix)},
+		DeleteMarkerReplication: &s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String(deleteMarkers)},
+		SourceSelectionCriteria: &s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs{
+			SseKmsEncryptedObjects: &s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")},
+		},
+		Destination: dest,
+	}
+}

@@ -1,0 +1,271 @@
+// Package plan runs the program under Pulumi's mock monitor and records what `pulumi up` would do: the
+// offline plan behind `go run ./cmd/plan`, and the one harness every test uses.
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"log-archive/components"
+	"log-archive/internal/stackconfig"
+)
+
+// Program is a Pulumi program that returns the outputs it exports.
+type Program func(ctx *pulumi.Context) (pulumi.Map, error)
+
+// Stack is a stack's identity and configuration, keyed by namespaced key ("aws:region"); structured
+// values are JSON, as the Pulumi engine hands them to a program.
+type Stack struct {
+	Project string
+	Name    string
+	Config  map[string]string
+}
+
+// Plan is what `pulumi up` would do, shaped like `pulumi preview --json`.
+type Plan struct {
+	Steps   []Step         `json:"steps"`
+	Outputs map[string]any `json:"outputs"`
+}
+
+// Step is one resource operation: "create" for a registered resource, "read" for a StackReference.
+type Step struct {
+	Op       string `json:"op"`
+	URN      string `json:"urn"`
+	NewState State  `json:"newState"`
+}
+
+// State is the resource as the program registered it. Inputs use Pulumi property names.
+type State struct {
+	Type           string         `json:"type"`
+	Custom         bool           `json:"custom"`
+	Inputs         map[string]any `json:"inputs"`
+	Parent         string         `json:"parent,omitempty"`
+	Protect        bool           `json:"protect"`
+	RetainOnDelete bool           `json:"retainOnDelete"`
+	Dependencies   []string       `json:"dependencies"`
+}
+
+// Run runs program for stack under the mock monitor. references answers StackReferences by name.
+// The returned Plan holds every step recorded, also when the program failed.
+func Run(stack Stack, program Program, references map[string]map[string]any) (*Plan, error) {
+	if stack.Project == "" {
+		stack.Project = stackconfig.Namespace
+	}
+	region := stack.Config[stackconfig.KeyRegion]
+	partition, err := components.PartitionOf(region)
+	if err != nil || region == "" {
+		partition = "aws"
+	}
+	m := &mocks{
+		project: stack.Project, stack: stack.Name,
+		account: firstNonEmpty(stack.Config[stackconfig.KeyArchiveAccountID], stack.Config[stackconfig.KeySourceAccountID], "123456789012"),
+		region:  firstNonEmpty(region, "us-east-1"), partition: partition,
+		references: normalise(references),
+	}
+	var outputs pulumi.Map
+	runErr := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		out, err := program(ctx)
+		outputs = out
+		return err
+	}, pulumi.WithMocks(stack.Project, stack.Name, m), func(info *pulumi.RunInfo) {
+		info.Config = stack.Config
+	})
+	p := &Plan{Steps: order(m.steps), Outputs: map[string]any{}}
+	if runErr != nil {
+		return p, unwrapRunError(runErr)
+	}
+	for name, value := range outputs {
+		res, err := internals.UnsafeAwaitOutput(context.Background(), pulumi.ToOutput(value))
+		if err != nil {
+			return p, fmt.Errorf("output %s: %w", name, err)
+		}
+		p.Outputs[name] = res.Value
+	}
+	return p, nil
+}
+
+// LoadStack reads Pulumi.yaml and Pulumi.<name>.yaml from dir with the Pulumi SDK's own loaders.
+func LoadStack(dir, name string) (Stack, error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return Stack{}, err
+	}
+	path := filepath.Join(dir, "Pulumi."+name+".yaml")
+	if _, err := os.Stat(path); err != nil {
+		return Stack{}, fmt.Errorf("stack %q: no stack file %s: %w", name, path, err)
+	}
+	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: "never"})
+	ps, err := workspace.LoadProjectStack(sink, project, path)
+	if err != nil {
+		return Stack{}, err
+	}
+	cfg := map[string]string{}
+	for key, value := range ps.Config {
+		if value.Secure() {
+			return Stack{}, fmt.Errorf("%s: %s is a secret, which the offline plan cannot decrypt", path, key)
+		}
+		v, err := value.Value(config.NopDecrypter)
+		if err != nil {
+			return Stack{}, fmt.Errorf("%s: %s: %w", path, key, err)
+		}
+		cfg[key.String()] = v
+	}
+	return Stack{Project: project.Name.String(), Name: name, Config: cfg}, nil
+}
+
+// PlanStack plans the stack file Pulumi.<name>.yaml in dir. A source stack's StackReference is answered
+// by planning the destination stack file it names, so the two plans agree.
+func PlanStack(dir, name string, program Program) (*Plan, error) {
+	stack, err := LoadStack(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	refs := map[string]map[string]any{}
+	if ref := stack.Config[stackconfig.KeyDestinationStack]; ref != "" && stack.Config[stackconfig.KeyStackKind] == string(stackconfig.KindSource) {
+		target := stackconfig.DestinationStackName(ref)
+		if target == name {
+			return nil, fmt.Errorf("Pulumi.%s.yaml: %s names this stack itself", name, stackconfig.KeyDestinationStack)
+		}
+		if _, statErr := os.Stat(filepath.Join(dir, "Pulumi."+target+".yaml")); statErr == nil {
+			dest, err := PlanStack(dir, target, program)
+			if err != nil {
+				return nil, fmt.Errorf("planning the archive stack %q that %s names: %w", target, stackconfig.KeyDestinationStack, err)
+			}
+			refs[ref] = dest.Outputs
+		}
+	}
+	return Run(stack, program, refs)
+}
+
+// StackNames lists the stacks of the project in dir, from its Pulumi.<name>.yaml files.
+func StackNames(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml"))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Creates is every created resource (components included).
+func (p *Plan) Creates() []Step {
+	var out []Step
+	for _, s := range p.Steps {
+		if s.Op == "create" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// OfType is every created resource of a type token.
+func (p *Plan) OfType(typ string) []Step {
+	var out []Step
+	for _, s := range p.Creates() {
+		if s.NewState.Type == typ {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Named is the created resource with that type and name.
+func (p *Plan) Named(typ, name string) (Step, bool) {
+	for _, s := range p.OfType(typ) {
+		if strings.HasSuffix(s.URN, "::"+name) {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// Name is the resource name at the end of the step's URN.
+func (s Step) Name() string { return s.URN[strings.LastIndex(s.URN, "::")+2:] }
+
+// order puts reads first, then each resource before its children, siblings by URN, so the plan reads the
+// same every run although the SDK registers resources concurrently.
+func order(steps []Step) []Step {
+	children := map[string][]Step{}
+	var reads []Step
+	urns := map[string]bool{}
+	for _, s := range steps {
+		urns[s.URN] = true
+	}
+	for _, s := range steps {
+		if s.Op == "read" {
+			reads = append(reads, s)
+			continue
+		}
+		parent := s.NewState.Parent
+		if !urns[parent] {
+			parent = ""
+		}
+		children[parent] = append(children[parent], s)
+	}
+	var out []Step
+	var walk func(parent string)
+	walk = func(parent string) {
+		kids := children[parent]
+		sort.Slice(kids, func(i, j int) bool { return kids[i].URN < kids[j].URN })
+		for _, k := range kids {
+			out = append(out, k)
+			walk(k.URN)
+		}
+	}
+	sort.Slice(reads, func(i, j int) bool { return reads[i].URN < reads[j].URN })
+	out = append(out, reads...)
+	walk("")
+	return out
+}
+
+// normalise turns outputs into JSON-shaped values (float64 numbers, []any lists) as the engine would
+// deliver them through a StackReference.
+func normalise(refs map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for name, outputs := range refs {
+		b, err := json.Marshal(outputs)
+		if err != nil {
+			continue
+		}
+		var v map[string]any
+		if json.Unmarshal(b, &v) == nil {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// unwrapRunError drops the "1 error occurred" wrapping the SDK puts around a program's error, keeping the
+// program's own error (and its type) for the caller.
+func unwrapRunError(err error) error {
+	var cfgErrs stackconfig.Errors
+	if errors.As(err, &cfgErrs) {
+		return cfgErrs
+	}
+	return err
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,113 @@
+// Package program is the Pulumi program of both stack kinds. main.go runs it against the Pulumi engine;
+// the offline plan and the tests run the very same function under Pulumi's mock monitor.
+package program
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/components"
+	"log-archive/internal/stackconfig"
+)
+
+// Run is the program main.go hands to pulumi.Run.
+func Run(ctx *pulumi.Context) error {
+	_, err := Program(ctx)
+	return err
+}
+
+// Program reads and validates the stack's configuration, builds its component and exports the outputs,
+// which it also returns so that the offline plan can print them.
+func Program(ctx *pulumi.Context) (pulumi.Map, error) {
+	kind, err := stackconfig.ReadKind(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var outputs pulumi.Map
+	switch kind {
+	case stackconfig.KindDestination:
+		outputs, err = destination(ctx)
+	case stackconfig.KindSource:
+		outputs, err = source(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for name, value := range outputs {
+		ctx.Export(name, value)
+	}
+	return outputs, nil
+}
+
+func destination(ctx *pulumi.Context) (pulumi.Map, error) {
+	args, err := stackconfig.LoadDestination(ctx)
+	if err != nil {
+		return nil, err
+	}
+	archive, err := components.NewDestinationArchive(ctx, "archive", args)
+	if err != nil {
+		return nil, err
+	}
+	return publishContract(archive, args), nil
+}
+
+func source(ctx *pulumi.Context) (pulumi.Map, error) {
+	settings, err := stackconfig.LoadSource(ctx)
+	if err != nil {
+		return nil, err
+	}
+	args := settings.Args
+	if args.Archive, err = readContract(ctx, settings); err != nil {
+		return nil, err
+	}
+	if err := checkAgainstArchive(settings); err != nil {
+		return nil, err
+	}
+	replicator, err := components.NewSourceReplicator(ctx, "source", args)
+	if err != nil {
+		return nil, err
+	}
+	var buckets []string
+	for _, b := range args.Buckets {
+		buckets = append(buckets, b.Name)
+	}
+	return pulumi.Map{
+		OutReplicationRoleArn: replicator.RoleArn,
+		OutReplicatedBuckets:  pulumi.ToStringArray(buckets),
+		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
+		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
+	}, nil
+}
+
+// checkAgainstArchive reports, with the stack file and key, what only the archive's contract can reveal.
+func checkAgainstArchive(s *stackconfig.SourceSettings) error {
+	args := s.Args
+	var errs stackconfig.Errors
+	for i, b := range args.Buckets {
+		key := fmt.Sprintf("%s[%d]", stackconfig.KeySourceBuckets, i)
+		if b.Name == args.Archive.BucketName {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: key + ".name", Value: fmt.Sprintf("%q", b.Name),
+				Problem: "is the archive bucket itself", Fix: "list the source account's own log buckets"})
+		}
+		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: key + ".objectLock", Value: "true",
+				Problem: "a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
+				Fix:     "set log-archive:objectLock in the archive's stack file and deploy it, or replicate this bucket elsewhere"})
+		}
+	}
+	if len(errs) == 0 {
+		doc := components.ReplicationRolePolicy(args)
+		if doc.Size() > components.RoleInlinePolicyLimit {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets,
+				Value:   fmt.Sprintf("(%d buckets)", len(args.Buckets)),
+				Problem: fmt.Sprintf("the replication role policy would be %d characters, over the IAM limit of %d", doc.Size(), components.RoleInlinePolicyLimit),
+				Fix:     "split the buckets across two source stacks, or have fewer KMS keys encrypt them"})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+

@@ -1,0 +1,150 @@
+package stackconfig
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/components"
+)
+
+var validateRegion = components.ValidateRegion
+
+// objectLockConfig is the shape of log-archive:objectLock.
+type objectLockConfig struct {
+	Mode string `json:"mode"`
+	Days int    `json:"days"`
+}
+
+// lifecycleConfig is the shape of log-archive:lifecycle.
+type lifecycleConfig struct {
+	NoncurrentTransitionDays         int    `json:"noncurrentTransitionDays"`
+	NoncurrentTransitionStorageClass string `json:"noncurrentTransitionStorageClass"`
+	NoncurrentExpirationDays         int    `json:"noncurrentExpirationDays"`
+}
+
+// LoadDestination reads the archive stack's configuration into DestinationArchive arguments.
+func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, error) {
+	r := newReader(ctx)
+	r.rejectOtherKindKeys(KindDestination, SourceKeys)
+	args := &components.DestinationArchiveArgs{
+		Region:              r.region(),
+		ReplicationRoleName: DefaultReplicationRoleName,
+		ReplicationRolePath: DefaultReplicationRolePath,
+		KeyAlias:            DefaultKeyAlias,
+	}
+
+	args.AccountID = r.str(KeyArchiveAccountID, true, `set log-archive:archiveAccountId to the 12-digit ID of the archive account, in quotes`)
+	if args.AccountID != "" && r.check(KeyArchiveAccountID, args.AccountID, components.ValidateAccountID(args.AccountID),
+		`write the archive account's 12-digit ID in quotes, e.g. "111111111111"`) {
+		r.allowedAccounts(args.AccountID)
+	}
+
+	args.BucketName = r.str(KeyArchiveBucketName, true, "set log-archive:archiveBucketName to a globally unique S3 bucket name")
+	if args.BucketName != "" {
+		r.check(KeyArchiveBucketName, args.BucketName, components.ValidateBucketName(args.BucketName),
+			"choose a name of 3-63 lowercase letters, digits and hyphens that starts and ends with a letter or digit, e.g. acme-log-archive-eu-west-1")
+	}
+
+	args.SourceAccountIDs = r.accountIDs(KeySourceAccountIDs, true,
+		`set log-archive:sourceAccountIds to the accounts that replicate into the archive (an empty list [] is allowed)`)
+	seen := map[string]int{}
+	for i, id := range args.SourceAccountIDs {
+		key := fmt.Sprintf("%s[%d]", KeySourceAccountIDs, i)
+		if !r.check(key, id, components.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
+			continue
+		}
+		if id == args.AccountID {
+			r.fail(key, quote(id), "is the archive account itself",
+				"remove it: the archive account does not replicate into itself; list only the source accounts")
+		}
+		if j, dup := seen[id]; dup {
+			r.fail(key, quote(id), fmt.Sprintf("is listed twice (also at [%d])", j), "remove the duplicate")
+		}
+		seen[id] = i
+	}
+
+	if v := r.raw(KeyReplicationRoleName); v != "" {
+		args.ReplicationRoleName = v
+		r.check(KeyReplicationRoleName, v, components.ValidateRoleName(v), "use 1-64 letters, digits or +=,.@_-, or remove the key for the default "+DefaultReplicationRoleName)
+	}
+	if v := r.raw(KeyReplicationRolePath); v != "" {
+		args.ReplicationRolePath = v
+		r.check(KeyReplicationRolePath, v, components.ValidateRolePath(v), `use "/" or a path like "/log-archive/", or remove the key for the default`)
+	}
+	if v := r.raw(KeyKeyAlias); v != "" {
+		args.KeyAlias = v
+		r.check(KeyKeyAlias, v, components.ValidateKeyAlias(v), "use a name like alias/log-archive, or remove the key for the default")
+	}
+	if v := r.raw(KeyKeyAdministratorArns); v != "" {
+		if err := json.Unmarshal([]byte(v), &args.KeyAdministratorArns); err != nil {
+			r.fail(KeyKeyAdministratorArns, v, "is not a list of strings", `write a YAML list of IAM ARNs, e.g. ["arn:aws:iam::111111111111:role/SecurityAdmin"]`)
+		}
+		for i, a := range args.KeyAdministratorArns {
+			r.check(fmt.Sprintf("%s[%d]", KeyKeyAdministratorArns, i), a, components.ValidatePrincipalArn(a),
+				"name an existing IAM role or user, e.g. arn:aws:iam::111111111111:role/SecurityAdmin (KMS rejects principals that do not exist, R3.3)")
+		}
+	}
+
+	var ol objectLockConfig
+	if r.object(KeyObjectLock, &ol, "{mode: GOVERNANCE or COMPLIANCE, days: N}") {
+		args.ObjectLock = &components.ObjectLockRetention{Mode: ol.Mode, Days: ol.Days}
+		if !contains(components.ObjectLockModes, ol.Mode) {
+			r.fail(KeyObjectLock+".mode", quote(ol.Mode), "is not an Object Lock mode",
+				"use GOVERNANCE (users with s3:BypassGovernanceRetention can shorten it) or COMPLIANCE (nobody can, not even root) (H3)")
+		}
+		if ol.Days < 1 || ol.Days > 36500 {
+			r.fail(KeyObjectLock+".days", fmt.Sprint(ol.Days), "is not a positive number of days",
+				"set the default retention in days, from 1 to 36500, e.g. 365")
+		}
+	}
+
+	var lc lifecycleConfig
+	if r.object(KeyLifecycle, &lc, "{noncurrentTransitionDays: N, noncurrentTransitionStorageClass: GLACIER, noncurrentExpirationDays: N}") {
+		args.Lifecycle = &components.NoncurrentVersionLifecycle{
+			TransitionDays: lc.NoncurrentTransitionDays, TransitionStorageClass: lc.NoncurrentTransitionStorageClass,
+			ExpirationDays: lc.NoncurrentExpirationDays,
+		}
+		raw := r.raw(KeyLifecycle)
+		r.check(KeyLifecycle, raw, args.Lifecycle.Validate(),
+			"give positive days, a storage class among "+strings.Join(components.LifecycleStorageClasses, ", ")+
+				" with the transition, and an expiration later than the transition")
+	}
+
+	args.Tags = r.tags()
+
+	if err := r.err(); err != nil {
+		return nil, err
+	}
+	// Every value is valid; what is left is whether the policies fit their AWS limits.
+	if err := components.CheckArchivePolicySizes(args); err != nil {
+		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(),
+			"list fewer source accounts in this archive and put the rest in a second destination stack")
+		return nil, r.err()
+	}
+	return args, nil
+}
+
+func (r *reader) tags() map[string]string {
+	var tags map[string]string
+	if r.object(KeyTags, &tags, `a map of strings, e.g. {team: security, cost-center: "1234"}`) {
+		r.check(KeyTags, r.raw(KeyTags), components.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256")
+	}
+	return tags
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func jsonList(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}

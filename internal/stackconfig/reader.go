@@ -1,0 +1,188 @@
+// Package stackconfig reads and validates a stack's configuration. Every problem is reported with the
+// stack file, the key, the value and the fix, and all of them at once, before any resource is registered.
+package stackconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Namespace is the project name, which prefixes the program's own keys.
+const Namespace = "log-archive"
+
+// Error is one rejected configuration value.
+type Error struct {
+	File    string // Pulumi.<stack>.yaml
+	Key     string // namespaced key, with an index for list items: log-archive:sourceAccountIds[1]
+	Value   string // as written, or "" when not set
+	Problem string
+	Fix     string
+}
+
+func (e *Error) Error() string {
+	value := "is not set"
+	if e.Value != "" {
+		value = "= " + e.Value
+	}
+	return fmt.Sprintf("%s: %s %s: %s. Fix: %s", e.File, e.Key, value, e.Problem, e.Fix)
+}
+
+// Errors is every problem found in one stack's configuration.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = "  - " + e.Error()
+	}
+	noun := "problem"
+	if len(es) > 1 {
+		noun = "problems"
+	}
+	return fmt.Sprintf("the stack configuration has %d %s; nothing was created:\n%s", len(es), noun, strings.Join(lines, "\n"))
+}
+
+// StackFile is the file users edit for the current stack.
+func StackFile(ctx *pulumi.Context) string { return "Pulumi." + ctx.Stack() + ".yaml" }
+
+// reader collects problems while values are read, so that one run reports all of them.
+type reader struct {
+	file string
+	cfgs map[string]*config.Config // by namespace
+	errs Errors
+}
+
+func newReader(ctx *pulumi.Context) *reader {
+	return &reader{file: StackFile(ctx), cfgs: map[string]*config.Config{
+		Namespace: config.New(ctx, Namespace),
+		"aws":     config.New(ctx, "aws"),
+	}}
+}
+
+func (r *reader) fail(key, value, problem, fix string) {
+	r.errs = append(r.errs, &Error{File: r.file, Key: key, Value: value, Problem: problem, Fix: fix})
+}
+
+func (r *reader) err() error {
+	if len(r.errs) == 0 {
+		return nil
+	}
+	return r.errs
+}
+
+// raw returns the value of a namespaced key such as "aws:region" ("" when not set).
+func (r *reader) raw(key string) string {
+	ns, name, _ := strings.Cut(key, ":")
+	return r.cfgs[ns].Get(name)
+}
+
+// str reads a string. A required key that is missing is reported with fix.
+func (r *reader) str(key string, required bool, fix string) string {
+	v := r.raw(key)
+	if v == "" && required {
+		r.fail(key, "", "this key is required", fix)
+	}
+	return v
+}
+
+// check reports err, if any, as a problem with the value v of key.
+func (r *reader) check(key, v string, err error, fix string) bool {
+	if err != nil {
+		r.fail(key, quote(v), trimQuotedValue(err.Error(), v), fix)
+		return false
+	}
+	return true
+}
+
+func (r *reader) boolean(key string, def bool) bool {
+	switch v := r.raw(key); v {
+	case "":
+		return def
+	case "true":
+		return true
+	case "false":
+		return false
+	default:
+		r.fail(key, quote(v), "not true or false", "write true or false without quotes")
+		return def
+	}
+}
+
+// object decodes a structured value into out, rejecting unknown fields so a misspelt field is not
+// silently ignored. It returns false when the key is not set or cannot be decoded.
+func (r *reader) object(key string, out any, shape string) bool {
+	v := r.raw(key)
+	if v == "" {
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		r.fail(key, v, "cannot be read: "+jsonProblem(err), "write it as "+shape)
+		return false
+	}
+	return true
+}
+
+// accountIDs reads a list of account IDs. YAML turns an unquoted 012345678901 into a number and drops
+// the leading zero, so numbers are reported with that fix.
+func (r *reader) accountIDs(key string, required bool, fix string) []string {
+	v := r.raw(key)
+	if v == "" {
+		if required {
+			r.fail(key, "", "this key is required", fix)
+		}
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal([]byte(v), &items); err != nil {
+		r.fail(key, v, "is not a list", `write a YAML list of quoted account IDs, e.g. ["111111111111", "222222222222"]`)
+		return nil
+	}
+	ids := make([]string, 0, len(items))
+	for i, item := range items {
+		var s string
+		if err := json.Unmarshal(item, &s); err != nil {
+			r.fail(fmt.Sprintf("%s[%d]", key, i), string(item), "is not a quoted string",
+				`quote account IDs in YAML ("012345678901") so a leading zero is not lost`)
+			continue
+		}
+		ids = append(ids, s)
+	}
+	return ids
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// trimQuotedValue drops the leading `"value" ` that validators put in their messages, since Error already
+// shows the value.
+func trimQuotedValue(msg, v string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(msg, quote(v)+" "), "is ")
+}
+
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		if typeErr.Field != "" {
+			return fmt.Sprintf("field %q should be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		}
+		return fmt.Sprintf("should be a %s, not a %s", typeErr.Type, typeErr.Value)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
