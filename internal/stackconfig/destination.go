@@ -53,6 +53,9 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	seen := map[string]int{}
 	for i, id := range args.SourceAccountIDs {
 		key := fmt.Sprintf("%s[%d]", KeySourceAccountIDs, i)
+		if id == "" { // already reported as not a string
+			continue
+		}
 		if !r.check(key, id, components.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
 			continue
 		}

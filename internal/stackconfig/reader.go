@@ -146,15 +146,13 @@ func (r *reader) accountIDs(key string, required bool, fix string) []string {
 		r.fail(key, v, "is not a list", `write a YAML list of quoted account IDs, e.g. ["111111111111", "222222222222"]`)
 		return nil
 	}
-	ids := make([]string, 0, len(items))
+	// Positions are kept (a bad item becomes "") so that later messages name the right index.
+	ids := make([]string, len(items))
 	for i, item := range items {
-		var s string
-		if err := json.Unmarshal(item, &s); err != nil {
+		if err := json.Unmarshal(item, &ids[i]); err != nil {
 			r.fail(fmt.Sprintf("%s[%d]", key, i), string(item), "is not a quoted string",
 				`quote account IDs in YAML ("012345678901") so a leading zero is not lost`)
-			continue
 		}
-		ids = append(ids, s)
 	}
 	return ids
 }
@@ -162,9 +160,9 @@ func (r *reader) accountIDs(key string, required bool, fix string) []string {
 func quote(s string) string { return fmt.Sprintf("%q", s) }
 
 // trimQuotedValue drops the leading `"value" ` that validators put in their messages, since Error already
-// shows the value.
+// shows the value: `"333" is not a 12-digit AWS account ID` becomes `is not a 12-digit AWS account ID`.
 func trimQuotedValue(msg, v string) string {
-	return strings.TrimPrefix(strings.TrimPrefix(msg, quote(v)+" "), "is ")
+	return strings.TrimPrefix(msg, quote(v)+" ")
 }
 
 func jsonProblem(err error) string {

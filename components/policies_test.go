@@ -1,0 +1,244 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func archiveArgs(sources ...string) *DestinationArchiveArgs {
+	return &DestinationArchiveArgs{
+		AccountID: "111111111111", Region: "eu-west-1", BucketName: "acme-log-archive",
+		SourceAccountIDs:    sources,
+		ReplicationRoleName: "log-archive-replication", ReplicationRolePath: "/log-archive/",
+		KeyAlias: "alias/log-archive",
+	}
+}
+
+func sourceArgs() *SourceReplicatorArgs {
+	return &SourceReplicatorArgs{
+		AccountID: "222222222222", Region: "us-east-2",
+		Archive: ArchiveContract{
+			AccountID: "111111111111", Region: "eu-west-1", BucketName: "acme-log-archive",
+			KeyArn:   "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+			RoleName: "log-archive-replication", RolePath: "/log-archive/",
+			SourceAccountIDs: []string{"222222222222"},
+		},
+		Buckets: []SourceBucket{
+			{Name: "trail-logs", KMSKeyArns: []string{"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"}},
+			{Name: "flow-logs", KMSKeyArns: []string{
+				"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444",
+				"arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444",
+			}},
+		},
+	}
+}
+
+// statement fetches a statement by Sid from the document after a JSON round trip, so the assertions read
+// what AWS would receive.
+func statement(t *testing.T, d PolicyDocument, sid string) Statement {
+	t.Helper()
+	s, err := d.JSON()
+	require.NoError(t, err)
+	parsed, err := ParsePolicyDocument(s)
+	require.NoError(t, err)
+	st, ok := parsed.StatementBySid(sid)
+	require.True(t, ok, "statement %s missing from %s", sid, s)
+	return st
+}
+
+func sids(d PolicyDocument) []string {
+	var out []string
+	for _, s := range d.Statement {
+		out = append(out, s.Sid)
+	}
+	return out
+}
+
+func TestArchiveBucketPolicy_R2_1_GrantsSourcesExactlyReplicationOnObjects(t *testing.T) {
+	d := ArchiveBucketPolicy(archiveArgs("333333333333", "222222222222"))
+	assert.Equal(t, []string{SidArchiveReplication, SidDenyInsecureTransport}, sids(d))
+
+	s := statement(t, d, SidArchiveReplication)
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, s.Principal.AWS, "R2.4: account principals, sorted")
+	assert.False(t, s.Principal.Everyone, "R2.10: never Principal \"*\" on an Allow")
+	assert.Equal(t, Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, s.Action)
+	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive/*"}, s.Resource)
+	assert.Equal(t, Conditions{"ArnLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}}, s.Condition)
+}
+
+func TestArchiveBucketPolicy_H1_DeniesPlainHTTPOnBucketAndObjects(t *testing.T) {
+	s := statement(t, ArchiveBucketPolicy(archiveArgs("222222222222")), SidDenyInsecureTransport)
+	assert.Equal(t, "Deny", s.Effect)
+	assert.True(t, s.Principal.Everyone)
+	assert.Equal(t, Strings{"s3:*"}, s.Action)
+	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}, s.Resource)
+	assert.Equal(t, Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, s.Condition)
+}
+
+func TestArchiveBucketPolicy_R2_2_NeverGrantsBucketLevelActions(t *testing.T) {
+	js, err := ArchiveBucketPolicy(archiveArgs("222222222222")).JSON()
+	require.NoError(t, err)
+	for _, forbidden := range []string{"PutBucketVersioning", "GetBucketVersioning", "s3:List", "s3:Put", "s3:Delete"} {
+		assert.NotContains(t, js, forbidden)
+	}
+}
+
+func TestArchivePolicies_NoSourcesYet_OnlyProtectiveStatements(t *testing.T) {
+	assert.Equal(t, []string{SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(archiveArgs())))
+	assert.Equal(t, []string{SidArchiveAccountAdmin}, sids(ArchiveKeyPolicy(archiveArgs())))
+}
+
+func TestArchiveKeyPolicy_R3_6_ArchiveRootKeepsControl(t *testing.T) {
+	s := statement(t, ArchiveKeyPolicy(archiveArgs("222222222222")), SidArchiveAccountAdmin)
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, Strings{"arn:aws:iam::111111111111:root"}, s.Principal.AWS)
+	assert.Equal(t, Strings{"kms:*"}, s.Action)
+	assert.Equal(t, Strings{"*"}, s.Resource)
+	assert.Empty(t, s.Condition)
+}
+
+func TestArchiveKeyPolicy_R3_2_R3_4_R1_16_SourcesEncryptOnlyViaS3ForTheArchiveBucket(t *testing.T) {
+	s := statement(t, ArchiveKeyPolicy(archiveArgs("222222222222", "333333333333")), SidSourceRolesUseKey)
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, s.Principal.AWS)
+	assert.Equal(t, Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, s.Action)
+	assert.Equal(t, Strings{"*"}, s.Resource)
+	assert.Equal(t, Conditions{
+		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
+		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
+	}, s.Condition)
+}
+
+func TestArchiveKeyPolicy_KeyAdministratorsCannotDisableOrDelete(t *testing.T) {
+	args := archiveArgs("222222222222")
+	args.KeyAdministratorArns = []string{"arn:aws:iam::111111111111:role/SecurityAdmin"}
+	s := statement(t, ArchiveKeyPolicy(args), SidKeyAdministrators)
+	assert.Equal(t, Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
+	assert.Equal(t, Strings(KeyAdministratorActions), s.Action)
+	for _, a := range s.Action {
+		for _, forbidden := range []string{"kms:Disable", "kms:ScheduleKeyDeletion", "kms:Delete", "kms:Decrypt", "kms:Encrypt", "kms:*"} {
+			assert.False(t, strings.HasPrefix(a, forbidden) || a == "kms:*", "administrators get %s", a)
+		}
+	}
+}
+
+func TestArchivePolicies_ChinaPartitionUsesItsARNsAndEndpoint(t *testing.T) {
+	args := archiveArgs("222222222222")
+	args.Region = "cn-north-1"
+	s := statement(t, ArchiveKeyPolicy(args), SidSourceRolesUseKey)
+	assert.Equal(t, Strings{"arn:aws-cn:iam::222222222222:root"}, s.Principal.AWS)
+	assert.Equal(t, Strings{"s3.cn-north-1.amazonaws.com.cn"}, s.Condition["StringEquals"]["kms:ViaService"])
+	assert.Equal(t, Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, ArchiveBucketPolicy(args), SidArchiveReplication).Resource)
+}
+
+func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) {
+	d := ReplicationTrustPolicy()
+	require.Len(t, d.Statement, 1)
+	s := statement(t, d, SidTrustS3)
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, &Principal{Service: Strings{"s3.amazonaws.com"}}, s.Principal)
+	assert.Equal(t, Strings{"sts:AssumeRole"}, s.Action)
+	assert.Empty(t, s.Condition, "R1.2: no aws:SourceAccount/aws:SourceArn")
+}
+
+func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
+	d := ReplicationRolePolicy(sourceArgs())
+	assert.Equal(t, []string{SidReadSourceConfiguration, SidReadSourceVersions, SidReplicateIntoArchive, SidDecryptSourceObjects, SidEncryptReplicas}, sids(d))
+	keyA := "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"
+	keyB := "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"
+	tests := []struct {
+		sid       string
+		actions   Strings
+		resources Strings
+		condition Conditions
+	}{
+		{SidReadSourceConfiguration, // R1.4
+			Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+			Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::flow-logs"}, nil},
+		{SidReadSourceVersions, // R1.5, R1.6
+			Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
+			Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs/*"}, nil},
+		{SidReplicateIntoArchive, // R1.8, R1.10
+			Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
+			Strings{"arn:aws:s3:::acme-log-archive/*"}, nil},
+		{SidDecryptSourceObjects, // R1.13, R1.16: source Region, both context forms of every source bucket
+			Strings{"kms:Decrypt"}, Strings{keyA, keyB}, Conditions{
+				"StringEquals": {"kms:ViaService": {"s3.us-east-2.amazonaws.com"}},
+				"StringLike": {"kms:EncryptionContext:aws:s3:arn": {
+					"arn:aws:s3:::trail-logs", "arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs", "arn:aws:s3:::flow-logs/*"}},
+			}},
+		{SidEncryptReplicas, // R1.14, R1.15, R1.16: archive Region and bucket
+			Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
+			Strings{"arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, Conditions{
+				"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sid, func(t *testing.T) {
+			s := statement(t, d, tt.sid)
+			assert.Equal(t, "Allow", s.Effect)
+			assert.Nil(t, s.Principal)
+			assert.Equal(t, tt.actions, s.Action)
+			assert.Equal(t, tt.resources, s.Resource)
+			assert.Equal(t, tt.condition, s.Condition)
+		})
+	}
+	js, _ := d.JSON()
+	assert.NotContains(t, js, `"s3:GetObjectVersion"`, "R1.5: GetObjectVersion does not replicate SSE-KMS objects")
+}
+
+func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testing.T) {
+	args := sourceArgs()
+	assert.NotContains(t, sids(ReplicationRolePolicy(args)), SidReadSourceObjectLock)
+
+	args.Buckets[1].ObjectLock = true
+	s := statement(t, ReplicationRolePolicy(args), SidReadSourceObjectLock)
+	assert.Equal(t, Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
+	assert.Equal(t, Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
+}
+
+func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
+	one, _ := Strings{"a"}.MarshalJSON()
+	two, _ := Strings{"a", "b"}.MarshalJSON()
+	star, _ := Principal{Everyone: true}.MarshalJSON()
+	assert.Equal(t, `"a"`, string(one))
+	assert.Equal(t, `["a","b"]`, string(two))
+	assert.Equal(t, `"*"`, string(star))
+}
+
+func TestArchivePolicies_500SourcesFitTheirLimits(t *testing.T) {
+	args := archiveArgs(accounts(500)...)
+	require.NoError(t, args.Validate())
+	assert.LessOrEqual(t, ArchiveBucketPolicy(args).Size(), BucketPolicyLimit, "R2.9")
+	assert.LessOrEqual(t, ArchiveKeyPolicy(args).Size(), KeyPolicyLimit, "R3.5")
+	// 33 bytes per added account: `"arn:aws:iam::<12 digits>:root",` (the design estimates about 32).
+	perAccount := ArchiveBucketPolicy(archiveArgs(accounts(501)...)).Size() - ArchiveBucketPolicy(args).Size()
+	assert.Equal(t, 33, perAccount)
+}
+
+func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
+	args := archiveArgs(accounts(700)...)
+	err := args.Validate()
+	require.Error(t, err)
+	fit := maxSourceAccountsThatFit(args)
+	assert.Contains(t, err.Error(), "the archive bucket policy for 700 source accounts")
+	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes")
+	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
+	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), BucketPolicyLimit)
+	assert.Greater(t, ArchiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), BucketPolicyLimit)
+}
+
+func accounts(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%012d", 200000000000+i)
+	}
+	return out
+}

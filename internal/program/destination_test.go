@@ -1,0 +1,329 @@
+package program_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"log-archive/components"
+	"log-archive/internal/program"
+)
+
+const (
+	tKey          = "aws:kms/key:Key"
+	tAlias        = "aws:kms/alias:Alias"
+	tBucket       = "aws:s3/bucketV2:BucketV2"
+	tOwnership    = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+	tPublicAccess = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	tVersioning   = "aws:s3/bucketVersioningV2:BucketVersioningV2"
+	tEncryption   = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	tObjectLock   = "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"
+	tLifecycle    = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+	tBucketPolicy = "aws:s3/bucketPolicy:BucketPolicy"
+	tRole         = "aws:iam/role:Role"
+	tRolePolicy   = "aws:iam/rolePolicy:RolePolicy"
+	tReplication  = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+)
+
+var keyArnPattern = regexp.MustCompile(`^arn:aws:kms:eu-west-1:111111111111:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func TestDestination_ResourcesAndOptions(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+
+	component := mustStep(t, p, components.DestinationArchiveType, "archive")
+	tests := []struct {
+		typ, name       string
+		protect, retain bool
+	}{
+		{tKey, "archive-key", true, true},
+		{tAlias, "archive-key-alias", false, false},
+		{tBucket, "archive-bucket", true, true},
+		{tVersioning, "archive-versioning", true, true},
+		{tOwnership, "archive-ownership", false, false},
+		{tPublicAccess, "archive-public-access-block", false, false},
+		{tEncryption, "archive-encryption", false, false},
+		{tBucketPolicy, "archive-policy", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mustStep(t, p, tt.typ, tt.name)
+			assert.Equal(t, component.URN, s.NewState.Parent, "parented under the component")
+			assert.Equal(t, tt.protect, s.NewState.Protect, "protect")
+			assert.Equal(t, tt.retain, s.NewState.RetainOnDelete, "retainOnDelete")
+		})
+	}
+	assert.Len(t, p.Creates(), len(tests)+1, "exactly these resources and the component; no Object Lock or lifecycle unless configured")
+}
+
+func TestDestination_KeyIsRotatedSymmetricCustomerManaged_R3_1(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+	key := mustStep(t, p, tKey, "archive-key")
+	for k, want := range map[string]any{
+		"enableKeyRotation": true, "deletionWindowInDays": 30.0, "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+		"keyUsage": "ENCRYPT_DECRYPT", "multiRegion": false,
+	} {
+		assert.Equal(t, want, key.NewState.Inputs[k], k)
+	}
+	assert.NotContains(t, key.NewState.Inputs, "bypassPolicyLockoutSafetyCheck")
+
+	alias := mustStep(t, p, tAlias, "archive-key-alias")
+	assert.Equal(t, "alias/log-archive", alias.NewState.Inputs["name"])
+	assert.Contains(t, alias.NewState.Dependencies, key.URN)
+}
+
+func TestDestination_KeyPolicyNamesConfiguredSourcesAndRegion(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(),
+		"log-archive:replicationRoleName", "archive-writer", "log-archive:replicationRolePath", "/"), nil)
+	require.NoError(t, err)
+	d := policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy")
+
+	root := statementOf(t, d, components.SidArchiveAccountAdmin)
+	assert.Equal(t, components.Strings{"arn:aws:iam::111111111111:root"}, root.Principal.AWS)
+	assert.Equal(t, components.Strings{"kms:*"}, root.Action)
+
+	src := statementOf(t, d, components.SidSourceRolesUseKey)
+	assert.Equal(t, components.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, src.Principal.AWS)
+	assert.Equal(t, components.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, src.Action)
+	assert.Equal(t, components.Strings{"*"}, src.Resource)
+	assert.Equal(t, components.Conditions{
+		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
+		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/archive-writer"}},
+	}, src.Condition)
+	_, hasAdmins := d.StatementBySid(components.SidKeyAdministrators)
+	assert.False(t, hasAdmins, "no administrator statement unless configured")
+}
+
+func TestDestination_BucketIsVersionedEncryptedPrivateAndOwned(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:tags", `{"team":"security"}`), nil)
+	require.NoError(t, err)
+	bucket := mustStep(t, p, tBucket, "archive-bucket")
+	assert.Equal(t, "acme-log-archive", bucket.NewState.Inputs["bucket"])
+	assert.NotContains(t, bucket.NewState.Inputs, "forceDestroy", "forceDestroy is never set")
+	assert.NotContains(t, bucket.NewState.Inputs, "objectLockEnabled")
+	assert.Equal(t, map[string]any{"team": "security"}, bucket.NewState.Inputs["tags"])
+	assert.Equal(t, map[string]any{"team": "security"}, mustStep(t, p, tKey, "archive-key").NewState.Inputs["tags"])
+
+	versioning := mustStep(t, p, tVersioning, "archive-versioning")
+	assert.Equal(t, "Enabled", input(t, versioning, "versioningConfiguration", "status"), "R4.1")
+	assert.Equal(t, archiveAccount, versioning.NewState.Inputs["expectedBucketOwner"])
+
+	enc := mustStep(t, p, tEncryption, "archive-encryption")
+	assert.Equal(t, "aws:kms", input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"))
+	assert.Regexp(t, keyArnPattern, input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
+	assert.Equal(t, p.Outputs[program.OutArchiveKeyArn], input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
+	assert.Equal(t, true, input(t, enc, "rules", 0, "bucketKeyEnabled"), "Bucket Key (R1.16, §6)")
+
+	pab := mustStep(t, p, tPublicAccess, "archive-public-access-block")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.Equal(t, true, pab.NewState.Inputs[k], k)
+	}
+	assert.Equal(t, "BucketOwnerEnforced", input(t, mustStep(t, p, tOwnership, "archive-ownership"), "rule", "objectOwnership"), "R2.6")
+}
+
+func TestDestination_BucketPolicyAsSentAndOrderedAfterPublicAccessBlock(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+	pol := mustStep(t, p, tBucketPolicy, "archive-policy")
+	assert.Equal(t, "acme-log-archive", pol.NewState.Inputs["bucket"])
+	assert.Contains(t, pol.NewState.Dependencies, mustStep(t, p, tPublicAccess, "archive-public-access-block").URN)
+	assert.Contains(t, pol.NewState.Dependencies, mustStep(t, p, tOwnership, "archive-ownership").URN)
+
+	d := policyInput(t, pol, "policy")
+	require.Len(t, d.Statement, 2)
+	repl := statementOf(t, d, components.SidArchiveReplication)
+	assert.Equal(t, "Allow", repl.Effect)
+	assert.Equal(t, components.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, repl.Principal.AWS)
+	assert.Equal(t, components.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, repl.Action)
+	assert.Equal(t, components.Strings{"arn:aws:s3:::acme-log-archive/*"}, repl.Resource)
+	assert.Equal(t, components.Conditions{"ArnLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}}, repl.Condition)
+
+	deny := statementOf(t, d, components.SidDenyInsecureTransport)
+	assert.Equal(t, "Deny", deny.Effect)
+	assert.Equal(t, components.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
+	for _, s := range d.Statement {
+		assert.False(t, s.Effect == "Allow" && s.Principal.Everyone, "R2.10: no Allow to Principal *")
+	}
+}
+
+func TestDestination_ObjectLockAndLifecycleOptions_H3_H5(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(),
+		"log-archive:objectLock", `{"mode":"COMPLIANCE","days":400}`,
+		"log-archive:lifecycle", `{"noncurrentTransitionDays":30,"noncurrentTransitionStorageClass":"DEEP_ARCHIVE","noncurrentExpirationDays":3650}`,
+	), nil)
+	require.NoError(t, err)
+	versioning := mustStep(t, p, tVersioning, "archive-versioning")
+	assert.Equal(t, true, mustStep(t, p, tBucket, "archive-bucket").NewState.Inputs["objectLockEnabled"])
+
+	lock := mustStep(t, p, tObjectLock, "archive-object-lock")
+	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
+	assert.Equal(t, "COMPLIANCE", input(t, lock, "rule", "defaultRetention", "mode"))
+	assert.Equal(t, 400.0, input(t, lock, "rule", "defaultRetention", "days"))
+	assert.Contains(t, lock.NewState.Dependencies, versioning.URN)
+
+	lc := mustStep(t, p, tLifecycle, "archive-lifecycle")
+	assert.Contains(t, lc.NewState.Dependencies, versioning.URN)
+	rule := input(t, lc, "rules", 0).(map[string]any)
+	assert.Equal(t, "Enabled", rule["status"])
+	assert.Equal(t, map[string]any{"prefix": ""}, rule["filter"])
+	assert.Equal(t, []any{map[string]any{"noncurrentDays": 30.0, "storageClass": "DEEP_ARCHIVE"}}, rule["noncurrentVersionTransitions"])
+	assert.Equal(t, map[string]any{"noncurrentDays": 3650.0}, rule["noncurrentVersionExpiration"])
+	assert.Equal(t, map[string]any{"expiredObjectDeleteMarker": true}, rule["expiration"], "never expires current versions")
+	assert.Equal(t, map[string]any{"daysAfterInitiation": 7.0}, rule["abortIncompleteMultipartUpload"])
+	assert.Equal(t, true, p.Outputs[program.OutArchiveObjectLock])
+}
+
+func TestDestination_KeyAdministrators(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(),
+		"log-archive:keyAdministratorArns", `["arn:aws:iam::111111111111:role/SecurityAdmin"]`), nil)
+	require.NoError(t, err)
+	s := statementOf(t, policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy"), components.SidKeyAdministrators)
+	assert.Equal(t, components.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
+	assert.NotContains(t, s.Action, "kms:ScheduleKeyDeletion")
+	assert.NotContains(t, s.Action, "kms:Disable*")
+}
+
+func TestDestination_OutputsAreTheContract(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+	for _, name := range program.ContractOutputs {
+		assert.Contains(t, p.Outputs, name)
+	}
+	assert.Equal(t, 1, p.Outputs[program.OutContractVersion])
+	assert.Equal(t, archiveAccount, p.Outputs[program.OutArchiveAccountID])
+	assert.Equal(t, "eu-west-1", p.Outputs[program.OutArchiveRegion])
+	assert.Equal(t, "acme-log-archive", p.Outputs[program.OutArchiveBucketName])
+	assert.Equal(t, "arn:aws:s3:::acme-log-archive", p.Outputs[program.OutArchiveBucketArn])
+	assert.Regexp(t, keyArnPattern, p.Outputs[program.OutArchiveKeyArn], "a full key ARN, never an alias (R4.9)")
+	assert.Equal(t, "alias/log-archive", p.Outputs[program.OutArchiveKeyAlias])
+	assert.Equal(t, "log-archive-replication", p.Outputs[program.OutReplicationRoleName])
+	assert.Equal(t, "/log-archive/", p.Outputs[program.OutReplicationRolePath])
+	assert.Equal(t, "arn:aws:iam::*:role/log-archive/log-archive-replication", p.Outputs[program.OutReplicationRolePinned])
+	assert.Equal(t, []string{"222222222222", "333333333333"}, p.Outputs[program.OutSourceAccountIDs])
+	assert.Equal(t, false, p.Outputs[program.OutArchiveObjectLock])
+}
+
+func TestDestination_EmptySourceListIsAValidArchive(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", `[]`), nil)
+	require.NoError(t, err)
+	d := policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy")
+	require.Len(t, d.Statement, 1)
+	assert.Equal(t, components.SidDenyInsecureTransport, d.Statement[0].Sid)
+}
+
+func TestDestination_500SourcesFitAndTheLimitIsEnforced(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(500)), nil)
+	require.NoError(t, err)
+	for _, pol := range p.Policies() {
+		assert.LessOrEqual(t, pol.Bytes(), pol.Limit, "%s %s", pol.Resource, pol.Label)
+	}
+	assert.Len(t, policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy").Statement[0].Principal.AWS, 500)
+
+	p, err = runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(650)), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Pulumi.destination.yaml: log-archive:sourceAccountIds = (650 accounts)")
+	assert.Contains(t, err.Error(), "the archive bucket policy for 650 source accounts is")
+	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes")
+	assert.Empty(t, p.Creates(), "nothing registered")
+}
+
+func accountList(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf(`"%012d"`, 400000000000+i)
+	}
+	return "[" + strings.Join(ids, ",") + "]"
+}
+
+func TestDestination_BadInputIsRejectedBeforeAnyResource(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  map[string]string
+		want []string // key, value, problem and fix fragments
+	}{
+		{"missing stack kind", with(destinationConfig(), "log-archive:stackKind", ""),
+			[]string{"Pulumi.destination.yaml: log-archive:stackKind is not set", `Fix: set log-archive:stackKind to "destination"`}},
+		{"unknown stack kind", with(destinationConfig(), "log-archive:stackKind", "archive"),
+			[]string{`log-archive:stackKind = "archive": is not a stack kind`}},
+		{"missing archive account", with(destinationConfig(), "log-archive:archiveAccountId", ""),
+			[]string{"log-archive:archiveAccountId is not set", "Fix: set log-archive:archiveAccountId"}},
+		{"missing bucket name", with(destinationConfig(), "log-archive:archiveBucketName", ""),
+			[]string{"log-archive:archiveBucketName is not set"}},
+		{"missing source list", with(destinationConfig(), "log-archive:sourceAccountIds", ""),
+			[]string{"log-archive:sourceAccountIds is not set", "an empty list [] is allowed"}},
+		{"missing region", with(destinationConfig(), "aws:region", ""),
+			[]string{"aws:region is not set", "Fix: set aws:region"}},
+		{"archive account not 12 digits", with(destinationConfig(), "log-archive:archiveAccountId", "11111111111", "aws:allowedAccountIds", `["11111111111"]`),
+			[]string{`log-archive:archiveAccountId = "11111111111": is not a 12-digit AWS account ID`, `Fix: write the archive account's 12-digit ID in quotes`}},
+		{"source account not 12 digits", with(destinationConfig(), "log-archive:sourceAccountIds", `["222222222222","33333333333a"]`),
+			[]string{`log-archive:sourceAccountIds[1] = "33333333333a": is not a 12-digit AWS account ID`}},
+		{"unquoted source account", with(destinationConfig(), "log-archive:sourceAccountIds", `[22222222222]`),
+			[]string{`log-archive:sourceAccountIds[0] = 22222222222: is not a quoted string`, "leading zero"}},
+		{"duplicate source", with(destinationConfig(), "log-archive:sourceAccountIds", `["222222222222","333333333333","222222222222"]`),
+			[]string{`log-archive:sourceAccountIds[2] = "222222222222": is listed twice (also at [0])`, "Fix: remove the duplicate"}},
+		{"archive as its own source", with(destinationConfig(), "log-archive:sourceAccountIds", `["111111111111"]`),
+			[]string{`log-archive:sourceAccountIds[0] = "111111111111": is the archive account itself`}},
+		{"bucket name uppercase", with(destinationConfig(), "log-archive:archiveBucketName", "Acme-Logs"),
+			[]string{`log-archive:archiveBucketName = "Acme-Logs": may hold only lowercase letters`, "Fix: choose a name"}},
+		{"bucket name too short", with(destinationConfig(), "log-archive:archiveBucketName", "ab"), []string{`= "ab": is 2 characters`}},
+		{"bucket name double dot", with(destinationConfig(), "log-archive:archiveBucketName", "acme..logs"), []string{"two adjacent dots"}},
+		{"bucket name IP", with(destinationConfig(), "log-archive:archiveBucketName", "10.0.0.1"), []string{"formatted as an IP address"}},
+		{"bucket name xn--", with(destinationConfig(), "log-archive:archiveBucketName", "xn--logs"), []string{`reserved prefix "xn--"`}},
+		{"bucket name -s3alias", with(destinationConfig(), "log-archive:archiveBucketName", "logs-s3alias"), []string{`reserved suffix "-s3alias"`}},
+		{"bucket name --ol-s3", with(destinationConfig(), "log-archive:archiveBucketName", "logs--ol-s3"), []string{`reserved suffix "--ol-s3"`}},
+		{"bucket name starts with hyphen", with(destinationConfig(), "log-archive:archiveBucketName", "-logs"), []string{"must start and end with a letter or digit"}},
+		{"malformed region", with(destinationConfig(), "aws:region", "eu-west"),
+			[]string{`aws:region = "eu-west": is not an AWS Region code`, "Fix: use a Region code such as eu-west-1"}},
+		{"unknown object lock mode", with(destinationConfig(), "log-archive:objectLock", `{"mode":"FOREVER","days":30}`),
+			[]string{`log-archive:objectLock.mode = "FOREVER": is not an Object Lock mode`, "Fix: use GOVERNANCE"}},
+		{"zero retention", with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":0}`),
+			[]string{"log-archive:objectLock.days = 0: is not a positive number of days"}},
+		{"negative retention", with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":-5}`),
+			[]string{"log-archive:objectLock.days = -5"}},
+		{"misspelt object lock field", with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","retentionDays":30}`),
+			[]string{`log-archive:objectLock = {"mode":"GOVERNANCE","retentionDays":30}: cannot be read: unknown field "retentionDays"`, "Fix: write it as {mode:"}},
+		{"lifecycle IA too early", with(destinationConfig(), "log-archive:lifecycle", `{"noncurrentTransitionDays":7,"noncurrentTransitionStorageClass":"STANDARD_IA"}`),
+			[]string{"log-archive:lifecycle", "after 30 days at the earliest"}},
+		{"lifecycle expires before transition", with(destinationConfig(), "log-archive:lifecycle", `{"noncurrentTransitionDays":90,"noncurrentTransitionStorageClass":"GLACIER","noncurrentExpirationDays":60}`),
+			[]string{"must come later than the transition"}},
+		{"allowedAccountIds missing", with(destinationConfig(), "aws:allowedAccountIds", ""),
+			[]string{"aws:allowedAccountIds is not set", `Fix: set aws:allowedAccountIds to ["111111111111"]`}},
+		{"allowedAccountIds without the archive", with(destinationConfig(), "aws:allowedAccountIds", `["222222222222"]`),
+			[]string{`aws:allowedAccountIds = ["222222222222"]: must be exactly this stack's account, 111111111111`}},
+		{"allowedAccountIds with an extra account", with(destinationConfig(), "aws:allowedAccountIds", `["111111111111","222222222222"]`),
+			[]string{`must be exactly this stack's account`}},
+		{"key admin not an ARN", with(destinationConfig(), "log-archive:keyAdministratorArns", `["SecurityAdmin"]`),
+			[]string{`log-archive:keyAdministratorArns[0] = "SecurityAdmin": is not an IAM role, user or account root ARN`}},
+		{"bad role path", with(destinationConfig(), "log-archive:replicationRolePath", "log-archive"),
+			[]string{`log-archive:replicationRolePath = "log-archive": is not an IAM path`}},
+		{"reserved alias", with(destinationConfig(), "log-archive:keyAlias", "alias/aws/s3"),
+			[]string{`log-archive:keyAlias = "alias/aws/s3": is in the alias/aws/ namespace`}},
+		{"source key in a destination stack", with(destinationConfig(), "log-archive:sourceBuckets", `[]`),
+			[]string{"log-archive:sourceBuckets = []: belongs to the other kind of stack"}},
+		{"reserved tag key", with(destinationConfig(), "log-archive:tags", `{"aws:owner":"x"}`), []string{"log-archive:tags", "reserved aws: prefix"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := runStack(t, "destination", tt.cfg, nil)
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Contains(t, err.Error(), "nothing was created")
+			assert.Empty(t, p.Steps, "the mock monitor saw no resource")
+		})
+	}
+}
+
+func TestDestination_AllProblemsAreReportedAtOnce(t *testing.T) {
+	_, err := runStack(t, "destination", with(destinationConfig(),
+		"aws:region", "nowhere", "log-archive:archiveBucketName", "A", "log-archive:sourceAccountIds", `["1"]`), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "has 3 problems")
+}
