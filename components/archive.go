@@ -31,7 +31,7 @@ type DestinationArchiveArgs struct {
 	KeyAlias             string   // alias/... for the archive key
 	KeyAdministratorArns []string // optional IAM principals that manage (never delete) the key
 
-	ObjectLock *ObjectLockRetention       // nil: no Object Lock
+	ObjectLock *ObjectLockRetention        // nil: no Object Lock
 	Lifecycle  *NoncurrentVersionLifecycle // nil: keep every version forever
 	Tags       map[string]string
 }

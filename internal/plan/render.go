@@ -119,6 +119,7 @@ func writeInputs(b *strings.Builder, s Step, indent string) {
 		for i, d := range deps {
 			names[i] = d[strings.LastIndex(d, "::")+2:]
 		}
+		sort.Strings(names)
 		fmt.Fprintf(b, "%sdependsOn: %s\n", indent, strings.Join(names, ", "))
 	}
 }

@@ -110,4 +110,3 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 	}
 	return nil
 }
-

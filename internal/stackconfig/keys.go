@@ -1,7 +1,6 @@
 package stackconfig
 
 import (
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -113,4 +112,3 @@ func (r *reader) allowedAccounts(account string) {
 		r.fail(KeyAllowedAccountIDs, jsonList(ids), "must be exactly this stack's account, "+account, fix)
 	}
 }
-

@@ -1,0 +1,146 @@
+package program_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"log-archive/components"
+	"log-archive/internal/plan"
+	"log-archive/internal/program"
+	"log-archive/internal/stackconfig"
+)
+
+func stackFiles(t *testing.T) []string {
+	files, err := filepath.Glob(filepath.Join(repoRoot(t), "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
+}
+
+// The Pulumi CLI reads these files; the SDK's own loaders must accept them as written.
+func TestProjectFiles_LoadWithThePulumiSDK(t *testing.T) {
+	project, err := workspace.LoadProject(filepath.Join(repoRoot(t), "Pulumi.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, "log-archive", project.Name.String())
+	assert.Equal(t, "go", project.Runtime.Name())
+
+	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: "never"})
+	for _, f := range stackFiles(t) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			ps, err := workspace.LoadProjectStack(sink, project, f)
+			require.NoError(t, err)
+			keys := map[string]bool{}
+			for k := range ps.Config {
+				keys[k.String()] = true
+			}
+			for _, required := range []string{stackconfig.KeyStackKind, stackconfig.KeyRegion, stackconfig.KeyAllowedAccountIDs} {
+				assert.True(t, keys[required], "%s sets %s", filepath.Base(f), required)
+			}
+		})
+	}
+}
+
+// Pulumi.yaml declares every key the program reads, with a type and a description, and nothing else.
+func TestProjectFiles_DeclareExactlyTheKeysTheProgramReads(t *testing.T) {
+	project, err := workspace.LoadProject(filepath.Join(repoRoot(t), "Pulumi.yaml"))
+	require.NoError(t, err)
+	var declared []string
+	for key, decl := range project.Config {
+		declared = append(declared, key)
+		assert.NotEmpty(t, decl.Type, "%s has a type", key)
+		assert.NotEmpty(t, decl.Description, "%s has a description", key)
+		assert.Nil(t, decl.Default, "%s: defaults live in the program, so the offline plan and pulumi up agree", key)
+	}
+	read := slices.Concat(stackconfig.CommonKeys, stackconfig.DestinationKeys, stackconfig.SourceKeys)
+	slices.Sort(declared)
+	slices.Sort(read)
+	assert.Equal(t, read, declared)
+	require.NotNil(t, project.Description)
+	assert.Contains(t, *project.Description, stackconfig.KeyRegion, "the aws: keys the program reads are documented")
+	assert.Contains(t, *project.Description, stackconfig.KeyAllowedAccountIDs)
+}
+
+func TestStackFiles_EveryExampleStackPlans(t *testing.T) {
+	for _, f := range stackFiles(t) {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			p, err := plan.PlanStack(repoRoot(t), name, program.Program)
+			require.NoError(t, err)
+			assert.NotEmpty(t, p.Creates())
+			for _, pol := range p.Policies() {
+				assert.LessOrEqual(t, pol.Bytes(), pol.Limit, "%s %s", pol.Resource, pol.Label)
+			}
+		})
+	}
+}
+
+// The two example stacks, planned independently from their files, describe one working replication.
+func TestStackFiles_SourceAgreesWithDestination(t *testing.T) {
+	root := repoRoot(t)
+	dest, err := plan.PlanStack(root, "destination", program.Program)
+	require.NoError(t, err)
+	src, err := plan.PlanStack(root, "source", program.Program)
+	require.NoError(t, err)
+
+	srcStack, err := plan.LoadStack(root, "source")
+	require.NoError(t, err)
+	srcAccount := srcStack.Config[stackconfig.KeySourceAccountID]
+	destStack, err := plan.LoadStack(root, "destination")
+	require.NoError(t, err)
+	destAccount := destStack.Config[stackconfig.KeyArchiveAccountID]
+
+	// The role the source creates is the one the archive's policies pin (R2.4, R3.3).
+	roleArn := src.Outputs[program.OutReplicationRoleArn].(string)
+	pattern := dest.Outputs[program.OutReplicationRolePinned].(string)
+	assert.Regexp(t, arnLike(pattern), roleArn)
+	assert.True(t, strings.HasPrefix(roleArn, "arn:aws:iam::"+srcAccount+":role/"))
+	srcRoot := "arn:aws:iam::" + srcAccount + ":root"
+
+	bucketPolicy := policyInput(t, mustStep(t, dest, tBucketPolicy, "archive-policy"), "policy")
+	grant := statementOf(t, bucketPolicy, components.SidArchiveReplication)
+	assert.Contains(t, grant.Principal.AWS, srcRoot)
+	assert.Regexp(t, arnLike(grant.Condition["ArnLike"]["aws:PrincipalArn"][0]), roleArn)
+	keyPolicy := policyInput(t, mustStep(t, dest, tKey, "archive-key"), "policy")
+	keyGrant := statementOf(t, keyPolicy, components.SidSourceRolesUseKey)
+	assert.Contains(t, keyGrant.Principal.AWS, srcRoot)
+	assert.Regexp(t, arnLike(keyGrant.Condition["ArnLike"]["aws:PrincipalArn"][0]), roleArn)
+
+	// What the role may do on the archive matches what the archive grants (R1.17: both sides).
+	rolePolicy := policyInput(t, mustStep(t, src, tRolePolicy, "source-role-policy"), "policy")
+	assert.Equal(t, grant.Action, statementOf(t, rolePolicy, components.SidReplicateIntoArchive).Action)
+	assert.Equal(t, grant.Resource, statementOf(t, rolePolicy, components.SidReplicateIntoArchive).Resource)
+	encrypt := statementOf(t, rolePolicy, components.SidEncryptReplicas)
+	assert.Equal(t, keyGrant.Action, encrypt.Action)
+	assert.Equal(t, keyGrant.Condition["StringEquals"], encrypt.Condition["StringEquals"])
+	assert.Equal(t, keyGrant.Condition["StringLike"], encrypt.Condition["StringLike"])
+
+	// The replica key is the very key that encrypts the archive bucket (R4.9), and the rule targets the
+	// archive bucket and account (R2.7).
+	archiveKey := input(t, mustStep(t, dest, tEncryption, "archive-encryption"), "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
+	assert.Equal(t, components.Strings{archiveKey.(string)}, encrypt.Resource)
+	archiveBucketArn := dest.Outputs[program.OutArchiveBucketArn]
+	for _, repl := range src.OfType(tReplication) {
+		dst := input(t, repl, "rules", 0, "destination").(map[string]any)
+		assert.Equal(t, archiveKey, dst["encryptionConfiguration"].(map[string]any)["replicaKmsKeyId"])
+		assert.Equal(t, archiveBucketArn, dst["bucket"])
+		assert.Equal(t, destAccount, dst["account"])
+		assert.Equal(t, roleArn, repl.NewState.Inputs["role"])
+	}
+}
+
+// arnLike turns an IAM ArnLike pattern into a regular expression (* and ? within the ARN).
+func arnLike(pattern string) *regexp.Regexp {
+	q := regexp.QuoteMeta(pattern)
+	q = strings.ReplaceAll(q, `\*`, `.*`)
+	q = strings.ReplaceAll(q, `\?`, `.`)
+	return regexp.MustCompile("^" + q + "$")
+}
