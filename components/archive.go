@@ -220,11 +220,12 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 		return nil, fmt.Errorf("creating archive key alias: %w", err)
 	}
 
-	bucketArgs := &s3.BucketV2Args{Bucket: pulumi.String(args.BucketName), Tags: tags}
-	if args.ObjectLock != nil {
-		bucketArgs.ObjectLockEnabled = pulumi.Bool(true) // H3: cannot be turned off again
-	}
-	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", bucketArgs, keep...)
+	// Object Lock is enabled by its configuration resource below, not by the bucket's objectLockEnabled,
+	// so that adding it to a live archive is an update, not a replacement that protect would refuse.
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
+		Bucket: pulumi.String(args.BucketName),
+		Tags:   tags,
+	}, keep...)
 	if err != nil {
 		return nil, fmt.Errorf("creating archive bucket: %w", err)
 	}
@@ -271,6 +272,8 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	}, parent); err != nil {
 		return nil, fmt.Errorf("creating archive encryption: %w", err)
 	}
+	// H3: once enabled, Object Lock cannot be turned off; S3 requires versioning first. Retained on delete:
+	// dropping the option from the stack file must not strip the default retention from an audit archive.
 	if ol := args.ObjectLock; ol != nil {
 		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 			Bucket:              bucket.ID(),
@@ -282,7 +285,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 					Days: pulumi.Int(ol.Days),
 				},
 			},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		}, parent, pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
 			return nil, fmt.Errorf("creating archive object lock: %w", err)
 		}
 	}

@@ -159,13 +159,15 @@ func TestDestination_ObjectLockAndLifecycleOptions_H3_H5(t *testing.T) {
 	), nil)
 	require.NoError(t, err)
 	versioning := mustStep(t, p, tVersioning, "archive-versioning")
-	assert.Equal(t, true, mustStep(t, p, tBucket, "archive-bucket").NewState.Inputs["objectLockEnabled"])
+	assert.NotContains(t, mustStep(t, p, tBucket, "archive-bucket").NewState.Inputs, "objectLockEnabled",
+		"enabled by the configuration resource, so adding it later is not a replacement")
 
 	lock := mustStep(t, p, tObjectLock, "archive-object-lock")
 	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
 	assert.Equal(t, "COMPLIANCE", input(t, lock, "rule", "defaultRetention", "mode"))
 	assert.Equal(t, 400.0, input(t, lock, "rule", "defaultRetention", "days"))
 	assert.Contains(t, lock.NewState.Dependencies, versioning.URN)
+	assert.True(t, lock.NewState.RetainOnDelete, "removing the option never strips retention")
 
 	lc := mustStep(t, p, tLifecycle, "archive-lifecycle")
 	assert.Contains(t, lc.NewState.Dependencies, versioning.URN)
