@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -101,7 +102,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p))
 	}
 	if ol := args.ObjectLock; ol != nil {
-		if !contains(ObjectLockModes, ol.Mode) {
+		if !slices.Contains(ObjectLockModes, ol.Mode) {
 			check("ObjectLock.Mode", fmt.Errorf("%q is not GOVERNANCE or COMPLIANCE", ol.Mode))
 		}
 		if ol.Days < 1 || ol.Days > 36500 {
@@ -143,7 +144,7 @@ func (lc *NoncurrentVersionLifecycle) Validate() error {
 		return errors.New("days must be positive")
 	}
 	if lc.TransitionDays > 0 {
-		if !contains(LifecycleStorageClasses, lc.TransitionStorageClass) {
+		if !slices.Contains(LifecycleStorageClasses, lc.TransitionStorageClass) {
 			return fmt.Errorf("transition storage class %q is not one of %v", lc.TransitionStorageClass, LifecycleStorageClasses)
 		}
 		if (lc.TransitionStorageClass == "STANDARD_IA" || lc.TransitionStorageClass == "ONEZONE_IA") && lc.TransitionDays < 30 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -164,7 +165,7 @@ var ReplicaStorageClasses = []string{
 
 // ValidateReplicaStorageClass accepts "" (keep the source object's class) or one of ReplicaStorageClasses.
 func ValidateReplicaStorageClass(class string) error {
-	if class == "" || contains(ReplicaStorageClasses, class) {
+	if class == "" || slices.Contains(ReplicaStorageClasses, class) {
 		return nil
 	}
 	return fmt.Errorf("%q is not a storage class replication accepts (%s)", class, strings.Join(ReplicaStorageClasses, ", "))
@@ -186,15 +187,6 @@ func ValidateTags(tags map[string]string) error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // arns builds the ARNs this program writes into policies, for one partition.

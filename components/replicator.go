@@ -3,6 +3,7 @@ package components
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -135,7 +136,7 @@ func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
 	}
 	if sourceAccount == c.AccountID {
 		add("AccountID", fmt.Errorf("the source account %s is the archive account itself", sourceAccount))
-	} else if !contains(c.SourceAccountIDs, sourceAccount) {
+	} else if !slices.Contains(c.SourceAccountIDs, sourceAccount) {
 		add("SourceAccountIDs", fmt.Errorf("the archive does not accept account %s (it accepts %v)", sourceAccount, c.SourceAccountIDs))
 	}
 	return errors.Join(errs...)

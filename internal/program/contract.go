@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -176,22 +177,13 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		return c, stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeySourceAccountID, Value: fmt.Sprintf("%q", account),
 			Problem: "is the archive account itself", Fix: "a source stack runs in a source account; set log-archive:sourceAccountId to that account"}}
 	}
-	if !contains(c.SourceAccountIDs, account) {
+	if !slices.Contains(c.SourceAccountIDs, account) {
 		return c, fail(
 			fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", account, listOrNone(c.SourceAccountIDs)),
 			fmt.Sprintf("add %q to log-archive:sourceAccountIds in %s, run `pulumi up --stack %s`, then run this stack again",
 				account, destFile, stackconfig.DestinationStackName(s.DestinationStack)))
 	}
 	return c, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func listOrNone(list []string) string {

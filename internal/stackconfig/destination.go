@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -94,7 +95,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	var ol objectLockConfig
 	if r.object(KeyObjectLock, &ol, "{mode: GOVERNANCE or COMPLIANCE, days: N}") {
 		args.ObjectLock = &components.ObjectLockRetention{Mode: ol.Mode, Days: ol.Days}
-		if !contains(components.ObjectLockModes, ol.Mode) {
+		if !slices.Contains(components.ObjectLockModes, ol.Mode) {
 			r.fail(KeyObjectLock+".mode", quote(ol.Mode), "is not an Object Lock mode",
 				"use GOVERNANCE (users with s3:BypassGovernanceRetention can shorten it) or COMPLIANCE (nobody can, not even root) (H3)")
 		}
@@ -136,15 +137,6 @@ func (r *reader) tags() map[string]string {
 		r.check(KeyTags, r.raw(KeyTags), components.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256")
 	}
 	return tags
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func jsonList(ids []string) string {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -174,13 +173,4 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("should be a %s, not a %s", typeErr.Type, typeErr.Value)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
