@@ -4,6 +4,8 @@
 //	go run ./cmd/plan --stack destination         # resources, inputs, policies and their sizes
 //	go run ./cmd/plan --stack source --json       # the same as JSON, shaped like `pulumi preview --json`
 //	go run ./cmd/plan --all --json                # every Pulumi.<stack>.yaml, keyed by stack name
+//	go run ./cmd/plan diff --base b.json --head h.json   # review text (Markdown) for a pull request
+//	go run ./cmd/plan matrix --kind source        # GitHub Actions matrix from .github/stacks.yaml
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"io"
 	"os"
 
+	"log-archive/internal/cistacks"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 )
@@ -23,6 +26,14 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "diff":
+			return runDiff(args[1:], stdout, stderr)
+		case "matrix":
+			return runMatrix(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stack := fs.String("stack", "", "the stack to plan: Pulumi.<stack>.yaml")
@@ -84,5 +95,75 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	return 0
+}
+
+// runDiff compares two `--all --json` plans and prints the pull-request review text.
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	basePath := fs.String("base", "", "plan JSON of the base (`--all --json`); a missing file means no stacks")
+	headPath := fs.String("head", "", "plan JSON of the head (`--all --json`)")
+	headErrPath := fs.String("head-error", "", "a file holding why the head failed to plan, instead of --head")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *basePath == "" || (*headPath == "") == (*headErrPath == "") {
+		fmt.Fprintln(stderr, "plan diff: give --base and one of --head or --head-error")
+		return 2
+	}
+	if *headErrPath != "" {
+		msg, err := os.ReadFile(*headErrPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "plan diff: %v\n", err)
+			return 1
+		}
+		fmt.Fprint(stdout, plan.ReviewMarkdown(nil, string(msg)))
+		return 0
+	}
+	base, err := readStacks(*basePath, true)
+	if err == nil {
+		var head plan.Stacks
+		if head, err = readStacks(*headPath, false); err == nil {
+			fmt.Fprint(stdout, plan.ReviewMarkdown(plan.DiffStacks(base, head), ""))
+			return 0
+		}
+	}
+	fmt.Fprintf(stderr, "plan diff: %v\n", err)
+	return 1
+}
+
+func readStacks(path string, missingOK bool) (plan.Stacks, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && missingOK {
+		return plan.Stacks{Stacks: map[string]*plan.Plan{}}, nil
+	}
+	if err != nil {
+		return plan.Stacks{}, err
+	}
+	return plan.ReadStacks(data)
+}
+
+// runMatrix prints the workflow matrix for one kind of stack, after checking .github/stacks.yaml against
+// the stack files.
+func runMatrix(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan matrix", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kind := fs.String("kind", "", "destination, source, or empty for every stack")
+	dir := fs.String("dir", ".", "the project directory")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	stacks, err := cistacks.Load(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "plan matrix: %v\n", err)
+		return 1
+	}
+	b, err := json.Marshal(cistacks.ForKind(stacks, *kind))
+	if err != nil {
+		fmt.Fprintf(stderr, "plan matrix: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, string(b))
 	return 0
 }

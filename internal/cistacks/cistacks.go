@@ -1,0 +1,120 @@
+// Package cistacks reads .github/stacks.yaml, which maps each stack to the AWS account, Region and IAM
+// role the workflows use for it, and checks it against the stack files so a workflow never assumes a
+// role in one account to deploy a stack written for another.
+package cistacks
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"gopkg.in/yaml.v3"
+
+	"log-archive/internal/plan"
+	"log-archive/internal/stackconfig"
+)
+
+// File is the mapping's path, relative to the project directory.
+const File = ".github/stacks.yaml"
+
+// Stack is one entry of the workflow matrix.
+type Stack struct {
+	Stack   string `json:"stack"`
+	Kind    string `json:"kind"`
+	Account string `json:"account" yaml:"account"`
+	Region  string `json:"region" yaml:"region"`
+	Role    string `json:"role" yaml:"role"`
+}
+
+// Matrix is a GitHub Actions matrix: {"include": [...]}.
+type Matrix struct {
+	Include []Stack `json:"include"`
+}
+
+// Load reads the mapping and checks every entry against its Pulumi.<stack>.yaml, and that every stack
+// file has an entry.
+func Load(dir string) ([]Stack, error) {
+	data, err := os.ReadFile(filepath.Join(dir, File))
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Stacks map[string]Stack `yaml:"stacks"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", File, err)
+	}
+	names, err := plan.StackNames(dir)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	var out []Stack
+	for _, name := range names {
+		entry, ok := doc.Stacks[name]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: no entry for stack %q (Pulumi.%s.yaml); add its account, region and role", File, name, name))
+			continue
+		}
+		entry.Stack = name
+		if err := check(dir, &entry); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, entry)
+	}
+	for name := range doc.Stacks {
+		if !slices.Contains(names, name) {
+			errs = append(errs, fmt.Errorf("%s: stack %q has no Pulumi.%s.yaml; remove the entry or add the stack file", File, name, name))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Stack < out[j].Stack })
+	return out, nil
+}
+
+func check(dir string, e *Stack) error {
+	st, err := plan.LoadStack(dir, e.Stack)
+	if err != nil {
+		return err
+	}
+	e.Kind = st.Config[stackconfig.KeyStackKind]
+	account := st.Config[stackconfig.KeyArchiveAccountID]
+	if e.Kind == string(stackconfig.KindSource) {
+		account = st.Config[stackconfig.KeySourceAccountID]
+	}
+	where := fmt.Sprintf("%s: stack %q", File, e.Stack)
+	switch {
+	case e.Kind != string(stackconfig.KindDestination) && e.Kind != string(stackconfig.KindSource):
+		return fmt.Errorf("%s: Pulumi.%s.yaml has no valid %s", where, e.Stack, stackconfig.KeyStackKind)
+	case e.Account != account:
+		return fmt.Errorf("%s: account %q, but Pulumi.%s.yaml deploys to %q; the workflow would assume a role in the wrong account", where, e.Account, e.Stack, account)
+	case e.Region != st.Config[stackconfig.KeyRegion]:
+		return fmt.Errorf("%s: region %q, but Pulumi.%s.yaml has aws:region %q", where, e.Region, e.Stack, st.Config[stackconfig.KeyRegion])
+	}
+	a, err := arn.Parse(e.Role)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") || a.AccountID != e.Account {
+		return fmt.Errorf("%s: role %q is not an IAM role ARN in account %s", where, e.Role, e.Account)
+	}
+	return nil
+}
+
+// ForKind is the matrix of the stacks of one kind ("" for all).
+func ForKind(stacks []Stack, kind string) Matrix {
+	m := Matrix{Include: []Stack{}}
+	for _, s := range stacks {
+		if kind == "" || s.Kind == kind {
+			m.Include = append(m.Include, s)
+		}
+	}
+	return m
+}
