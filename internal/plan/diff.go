@@ -305,4 +305,3 @@ func ReadStacks(data []byte) (Stacks, error) {
 	}
 	return s, nil
 }
-
