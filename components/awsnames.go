@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
@@ -20,6 +21,7 @@ var (
 	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
 	rolePathPattern  = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
 	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]{1,250}$`)
+	tagPattern       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`) // S3, KMS and IAM tags
 	kmsKeyIDPattern  = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 )
 
@@ -176,17 +178,36 @@ func ValidateTags(tags map[string]string) error {
 	if len(tags) > 40 {
 		return fmt.Errorf("%d tags given; keep at most 40 so every resource (S3 allows 50, with room for AWS's own) accepts them", len(tags))
 	}
-	for k, v := range tags {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := tags[k]
 		switch {
-		case k == "" || len(k) > 128:
+		case k == "" || utf8.RuneCountInString(k) > 128:
 			return fmt.Errorf("tag key %q must have 1 to 128 characters", k)
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			return fmt.Errorf("tag key %q uses the reserved aws: prefix", k)
-		case len(v) > 256:
-			return fmt.Errorf("tag %q has a value of %d characters; the limit is 256", k, len(v))
+		case !tagPattern.MatchString(k):
+			return fmt.Errorf("tag key %q has a character AWS does not accept (letters, digits, spaces and _ . : / = + - @)", k)
+		case utf8.RuneCountInString(v) > 256:
+			return fmt.Errorf("tag %q has a value of %d characters; the limit is 256", k, utf8.RuneCountInString(v))
+		case !tagPattern.MatchString(v):
+			return fmt.Errorf("tag %q has a value with a character AWS does not accept (letters, digits, spaces and _ . : / = + - @)", k)
 		}
 	}
 	return nil
+}
+
+// BucketArn is the ARN of an S3 bucket in the Region's partition.
+func BucketArn(region, bucket string) string { return arnsFor(region).bucket(bucket) }
+
+// ReplicationRoleArnPattern is the aws:PrincipalArn pattern the archive's policies pin the replication role
+// with, in the Region's partition (R2.4, R3.3).
+func ReplicationRoleArnPattern(region, path, name string) string {
+	return arnsFor(region).roleInAnyAccount(path, name)
 }
 
 // arns builds the ARNs this program writes into policies, for one partition.

@@ -103,4 +103,8 @@ func TestValidateTags(t *testing.T) {
 	assert.ErrorContains(t, ValidateTags(map[string]string{"aws:createdBy": "x"}), "reserved aws: prefix")
 	assert.ErrorContains(t, ValidateTags(map[string]string{"": "x"}), "1 to 128")
 	assert.ErrorContains(t, ValidateTags(map[string]string{"k": strings.Repeat("v", 257)}), "256")
+	assert.NoError(t, ValidateTags(map[string]string{"équipe": strings.Repeat("é", 256)}), "lengths are characters, not bytes")
+	assert.NoError(t, ValidateTags(map[string]string{"cost-center": "cc/1234 = ops+sec@acme:eu_1"}))
+	assert.ErrorContains(t, ValidateTags(map[string]string{"team": "sec;ops"}), "character AWS does not accept")
+	assert.ErrorContains(t, ValidateTags(map[string]string{"team#1": "x"}), `tag key "team#1" has a character`)
 }

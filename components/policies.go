@@ -31,11 +31,14 @@ var ArchiveObjectActions = []string{
 // ReplicaKeyActions is what a replication role needs on the archive key (R1.15, R3.2).
 var ReplicaKeyActions = []string{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}
 
-// KeyAdministratorActions manage the archive key but cannot disable it, schedule its deletion or delete
-// its aliases: any of those makes every archived object unreadable (H3: Object Lock does not protect the key).
+// KeyAdministratorActions manage the archive key. They cannot disable it, schedule its deletion or delete
+// its aliases, any of which makes every archived object unreadable (H3: Object Lock does not protect the
+// key); nor create grants (kms:CreateGrant would let them hand kms:Decrypt to anyone, reading the archive);
+// nor rewrite the key policy (kms:PutKeyPolicy), which this program owns.
 var KeyAdministratorActions = []string{
-	"kms:CancelKeyDeletion", "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:Get*", "kms:List*",
-	"kms:Put*", "kms:Revoke*", "kms:RotateKeyOnDemand", "kms:TagResource", "kms:UntagResource", "kms:Update*",
+	"kms:CancelKeyDeletion", "kms:CreateAlias", "kms:Describe*", "kms:EnableKey", "kms:EnableKeyRotation",
+	"kms:Get*", "kms:List*", "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:TagResource", "kms:UntagResource",
+	"kms:UpdateAlias", "kms:UpdateKeyDescription",
 }
 
 // ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1 and denies plain HTTP (H1).

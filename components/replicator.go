@@ -108,10 +108,15 @@ func (args *SourceReplicatorArgs) Validate() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	check("Buckets", checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)),
-		ReplicationRolePolicy(args), RoleInlinePolicyLimit,
-		"split the buckets across source stacks, or let fewer keys encrypt them"))
+	check("Buckets", CheckReplicationRolePolicySize(args))
 	return errors.Join(errs...)
+}
+
+// CheckReplicationRolePolicySize reports a role policy over the IAM limit for a role's inline policies.
+func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
+	return checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)),
+		ReplicationRolePolicy(args), RoleInlinePolicyLimit,
+		"split the buckets across source stacks, or let fewer keys encrypt them")
 }
 
 func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
@@ -224,7 +229,7 @@ func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *
 		deleteMarkers = "Enabled"
 	}
 	dest := &s3.BucketReplicationConfigRuleDestinationArgs{
-		Bucket:                   pulumi.String(arnsFor(archive.Region).bucket(archive.BucketName)),
+		Bucket:                   pulumi.String(BucketArn(archive.Region, archive.BucketName)),
 		Account:                  pulumi.String(archive.AccountID),
 		AccessControlTranslation: &s3.BucketReplicationConfigRuleDestinationAccessControlTranslationArgs{Owner: pulumi.String("Destination")},
 		EncryptionConfiguration: &s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{

@@ -46,7 +46,6 @@ var ContractOutputs = []string{
 
 // publishContract is the archive stack's outputs.
 func publishContract(archive *components.DestinationArchive, args *components.DestinationArchiveArgs) pulumi.Map {
-	partition, _ := components.PartitionOf(args.Region)
 	sources := append([]string{}, args.SourceAccountIDs...)
 	sort.Strings(sources)
 	return pulumi.Map{
@@ -60,8 +59,8 @@ func publishContract(archive *components.DestinationArchive, args *components.De
 		OutArchiveObjectLock:   pulumi.Bool(args.ObjectLock != nil),
 		OutReplicationRoleName: pulumi.String(args.ReplicationRoleName),
 		OutReplicationRolePath: pulumi.String(args.ReplicationRolePath),
-		OutReplicationRolePinned: pulumi.String(fmt.Sprintf("arn:%s:iam::*:role%s%s",
-			partition, args.ReplicationRolePath, args.ReplicationRoleName)),
+		OutReplicationRolePinned: pulumi.String(components.ReplicationRoleArnPattern(
+			args.Region, args.ReplicationRolePath, args.ReplicationRoleName)),
 		OutSourceAccountIDs: pulumi.ToStringArray(sources),
 	}
 }
@@ -167,8 +166,7 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 	if err := components.ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region); err != nil {
 		return c, fail(fmt.Sprintf("output %s must be the full ARN of a key in the archive account and Region (R4.9): %v", OutArchiveKeyArn, err), upFirst)
 	}
-	partition, _ := components.PartitionOf(c.Region)
-	if want := fmt.Sprintf("arn:%s:s3:::%s", partition, c.BucketName); bucketArn != want {
+	if want := components.BucketArn(c.Region, c.BucketName); bucketArn != want {
 		return c, fail(fmt.Sprintf("output %s is %q, but the bucket %s has the ARN %s", OutArchiveBucketArn, bucketArn, c.BucketName, want), upFirst)
 	}
 

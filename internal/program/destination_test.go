@@ -187,8 +187,9 @@ func TestDestination_KeyAdministrators(t *testing.T) {
 	require.NoError(t, err)
 	s := statementOf(t, policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy"), components.SidKeyAdministrators)
 	assert.Equal(t, components.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
-	assert.NotContains(t, s.Action, "kms:ScheduleKeyDeletion")
-	assert.NotContains(t, s.Action, "kms:Disable*")
+	assert.Equal(t, components.Strings(components.KeyAdministratorActions), s.Action)
+	assert.NotContains(t, s.Action, "kms:Create*", "no CreateGrant: administrators cannot grant themselves Decrypt")
+	assert.NotContains(t, s.Action, "kms:Put*", "no PutKeyPolicy: the program owns the key policy")
 }
 
 func TestDestination_OutputsAreTheContract(t *testing.T) {
@@ -309,6 +310,8 @@ func TestDestination_BadInputIsRejectedBeforeAnyResource(t *testing.T) {
 		{"source key in a destination stack", with(destinationConfig(), "log-archive:sourceBuckets", `[]`),
 			[]string{"log-archive:sourceBuckets = []: belongs to the other kind of stack"}},
 		{"reserved tag key", with(destinationConfig(), "log-archive:tags", `{"aws:owner":"x"}`), []string{"log-archive:tags", "reserved aws: prefix"}},
+		{"tag value AWS rejects", with(destinationConfig(), "log-archive:tags", `{"owner":"alice; bob"}`),
+			[]string{`log-archive:tags = {"owner":"alice; bob"}: tag "owner" has a value with a character AWS does not accept`, "Fix: keep at most 40 tags"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

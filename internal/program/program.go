@@ -97,12 +97,10 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 		}
 	}
 	if len(errs) == 0 {
-		doc := components.ReplicationRolePolicy(args)
-		if doc.Size() > components.RoleInlinePolicyLimit {
+		if err := components.CheckReplicationRolePolicySize(args); err != nil {
 			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets,
-				Value:   fmt.Sprintf("(%d buckets)", len(args.Buckets)),
-				Problem: fmt.Sprintf("the replication role policy would be %d characters, over the IAM limit of %d", doc.Size(), components.RoleInlinePolicyLimit),
-				Fix:     "split the buckets across two source stacks, or have fewer KMS keys encrypt them"})
+				Value: fmt.Sprintf("(%d buckets)", len(args.Buckets)), Problem: err.Error(),
+				Fix: "split the buckets across two source stacks, or have fewer KMS keys encrypt them"})
 		}
 	}
 	if len(errs) > 0 {

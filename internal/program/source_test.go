@@ -326,7 +326,7 @@ func TestSource_RolePolicyOverTheIAMLimitIsRejected(t *testing.T) {
 	}
 	p, err := runStack(t, "workload-a", with(sourceConfig(), "log-archive:sourceBuckets", "["+strings.Join(items, ",")+"]"), archiveOutputs(t, destinationConfig()))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "log-archive:sourceBuckets = (40 buckets): the replication role policy would be")
-	assert.Contains(t, err.Error(), "over the IAM limit of 10240")
+	assert.Contains(t, err.Error(), "log-archive:sourceBuckets = (40 buckets): the replication role policy for 40 buckets is")
+	assert.Contains(t, err.Error(), "over the AWS limit of 10240 bytes")
 	assert.Empty(t, p.Creates())
 }

@@ -134,7 +134,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 func (r *reader) tags() map[string]string {
 	var tags map[string]string
 	if r.object(KeyTags, &tags, `a map of strings, e.g. {team: security, cost-center: "1234"}`) {
-		r.check(KeyTags, r.raw(KeyTags), components.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256")
+		r.check(KeyTags, r.raw(KeyTags), components.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256, using letters, digits, spaces and _ . : / = + - @")
 	}
 	return tags
 }

@@ -94,7 +94,7 @@ func (r *reader) str(key string, required bool, fix string) string {
 // check reports err, if any, as a problem with the value v of key.
 func (r *reader) check(key, v string, err error, fix string) bool {
 	if err != nil {
-		r.fail(key, quote(v), trimQuotedValue(err.Error(), v), fix)
+		r.fail(key, display(v), trimQuotedValue(err.Error(), v), fix)
 		return false
 	}
 	return true
@@ -157,6 +157,14 @@ func (r *reader) accountIDs(key string, required bool, fix string) []string {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// display shows a value in an error: structured values (objects, lists) as written, strings quoted.
+func display(v string) string {
+	if strings.HasPrefix(v, "{") || strings.HasPrefix(v, "[") {
+		return v
+	}
+	return quote(v)
+}
 
 // trimQuotedValue drops the leading `"value" ` that validators put in their messages, since Error already
 // shows the value: `"333" is not a 12-digit AWS account ID` becomes `is not a 12-digit AWS account ID`.
