@@ -29,6 +29,10 @@ type DestinationArchiveArgs struct {
 	ReplicationRoleName string
 	ReplicationRolePath string
 
+	// AcceptCloudTrail lets the source accounts' own trails deliver straight into the archive, each under
+	// AWSLogs/<account>/ and encrypted with the archive key (C1). Off by default.
+	AcceptCloudTrail bool
+
 	KeyAlias             string   // alias/... for the archive key
 	KeyAdministratorArns []string // optional IAM principals that manage (never delete) the key
 

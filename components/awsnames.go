@@ -23,6 +23,9 @@ var (
 	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]{1,250}$`)
 	tagPattern       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`) // S3, KMS and IAM tags
 	kmsKeyIDPattern  = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+	detectorPattern  = regexp.MustCompile(`^[a-z0-9]{32}$`)
+	trailNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$`)
+	trailRunPattern  = regexp.MustCompile(`[._-]{2}`)
 )
 
 // ValidateAccountID accepts a 12-digit AWS account ID.
@@ -160,6 +163,34 @@ func ValidatePrincipalArn(s string) error {
 	return nil
 }
 
+// ValidateGuardDutyDetectorID accepts a GuardDuty detector ID: 32 lowercase letters and digits, as
+// `aws guardduty list-detectors` prints it (G1).
+func ValidateGuardDutyDetectorID(id string) error {
+	if strings.HasPrefix(id, "arn:") {
+		return fmt.Errorf("%q is an ARN; give the detector ID alone, the part after detector/", id)
+	}
+	if !detectorPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a GuardDuty detector ID (32 lowercase letters and digits, from `aws guardduty list-detectors`)", id)
+	}
+	return nil
+}
+
+// ValidateTrailName applies CloudTrail's trail naming rules: 3-128 letters, digits, periods, underscores and
+// dashes, starting and ending with a letter or digit, no two of . _ - in a row, not an IP address (C1).
+func ValidateTrailName(name string) error {
+	switch {
+	case strings.HasPrefix(name, "arn:"):
+		return fmt.Errorf("%q is an ARN; give the trail name alone, the part after trail/", name)
+	case !trailNamePattern.MatchString(name):
+		return fmt.Errorf("%q is not a CloudTrail trail name (3-128 letters, digits, '.', '_' or '-', starting and ending with a letter or digit)", name)
+	case trailRunPattern.MatchString(name):
+		return fmt.Errorf("%q has two periods, underscores or dashes in a row, which CloudTrail does not allow", name)
+	case isIPv4(name):
+		return fmt.Errorf("%q is formatted as an IP address", name)
+	}
+	return nil
+}
+
 // ReplicaStorageClasses are the destination storage classes a replication rule accepts (R4.13).
 var ReplicaStorageClasses = []string{
 	"STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE",
@@ -228,6 +259,36 @@ func (a arns) objects(bucket string) string { return a.bucket(bucket) + "/*" }
 
 func (a arns) role(account, path, name string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", a.partition, account, path, name)
+}
+
+func (a arns) key(region, account, id string) string {
+	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", a.partition, region, account, id)
+}
+
+// detector is a GuardDuty detector's ARN, the aws:SourceArn GuardDuty sends (G1).
+func (a arns) detector(region, account, id string) string {
+	return fmt.Sprintf("arn:%s:guardduty:%s:%s:detector/%s", a.partition, region, account, id)
+}
+
+// trail is a trail's ARN in its home Region, the aws:SourceArn CloudTrail sends (C1).
+func (a arns) trail(region, account, name string) string {
+	return fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", a.partition, region, account, name)
+}
+
+// trailsOf matches every trail of an account in any Region: the kms:EncryptionContext:aws:cloudtrail:arn
+// pattern of C1.
+func (a arns) trailsOf(account string) string {
+	return fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", a.partition, account)
+}
+
+// logDelivery matches what CloudWatch Logs delivery sends as aws:SourceArn for VPC Flow Logs (V1).
+func (a arns) logDelivery(region, account string) string {
+	return fmt.Sprintf("arn:%s:logs:%s:%s:*", a.partition, region, account)
+}
+
+// awsLogs is where CloudTrail and VPC Flow Logs write an account's objects: AWSLogs/<account>/ (C1, V1).
+func (a arns) awsLogs(bucket, account string) string {
+	return a.bucket(bucket) + "/AWSLogs/" + account + "/*"
 }
 
 // roleInAnyAccount is the aws:PrincipalArn pattern that pins the replication role by path and name; the

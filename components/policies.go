@@ -41,7 +41,8 @@ var KeyAdministratorActions = []string{
 	"kms:UpdateAlias", "kms:UpdateKeyDescription",
 }
 
-// ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1 and denies plain HTTP (H1).
+// ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1, optionally lets their
+// trails deliver under AWSLogs/<account>/ (C1), and denies plain HTTP (H1).
 // Sources are named as account principals with the role pinned by aws:PrincipalArn, so the policy is valid
 // before the roles exist, survives their re-creation and grows ~32 bytes per account (R2.4, R2.10).
 func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
@@ -59,16 +60,12 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 			}},
 		})
 	}
+	if args.AcceptCloudTrail && len(args.SourceAccountIDs) > 0 {
+		stmts = append(stmts, archiveCloudTrailBucketStatements(a, args.BucketName, args.SourceAccountIDs)...)
+	}
 	// H1. The Deny names s3:* for everyone, but only over plain HTTP, so it never denies s3:Replicate* to
 	// the sources, who always use TLS (R2.5).
-	stmts = append(stmts, Statement{
-		Sid:       SidDenyInsecureTransport,
-		Effect:    "Deny",
-		Principal: &Principal{Everyone: true},
-		Action:    Strings{"s3:*"},
-		Resource:  Strings{a.bucket(args.BucketName), a.objects(args.BucketName)},
-		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
-	})
+	stmts = append(stmts, denyInsecureTransport(a, args.BucketName))
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
 }
 
@@ -108,6 +105,9 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 				},
 			},
 		})
+		if args.AcceptCloudTrail {
+			stmts = append(stmts, archiveCloudTrailKeyStatements(a, args.SourceAccountIDs)...)
+		}
 	}
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
 }
@@ -124,12 +124,13 @@ func ReplicationTrustPolicy() PolicyDocument {
 }
 
 // ReplicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
-// the archive, and nothing more.
-func ReplicationRolePolicy(args *SourceReplicatorArgs) PolicyDocument {
+// the archive, and nothing more. logKeyArns[i] is the key of args.LogBuckets[i] once AWS has assigned it;
+// nil renders same-length stand-ins, for size checks.
+func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) PolicyDocument {
 	a := arnsFor(args.Region)
 	var bucketArns, objectArns, lockedObjectArns, sourceKeys []string
 	var sourceContexts Strings
-	for _, b := range args.Buckets {
+	for _, b := range args.replicatedBuckets(logKeyArns) {
 		bucketArns = append(bucketArns, a.bucket(b.Name))
 		objectArns = append(objectArns, a.objects(b.Name))
 		if b.ObjectLock {

@@ -150,7 +150,7 @@ func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) 
 }
 
 func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
-	d := ReplicationRolePolicy(sourceArgs())
+	d := ReplicationRolePolicy(sourceArgs(), nil)
 	assert.Equal(t, []string{SidReadSourceConfiguration, SidReadSourceVersions, SidReplicateIntoArchive, SidDecryptSourceObjects, SidEncryptReplicas}, sids(d))
 	keyA := "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"
 	keyB := "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"
@@ -198,10 +198,10 @@ func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
 
 func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testing.T) {
 	args := sourceArgs()
-	assert.NotContains(t, sids(ReplicationRolePolicy(args)), SidReadSourceObjectLock)
+	assert.NotContains(t, sids(ReplicationRolePolicy(args, nil)), SidReadSourceObjectLock)
 
 	args.Buckets[1].ObjectLock = true
-	s := statement(t, ReplicationRolePolicy(args), SidReadSourceObjectLock)
+	s := statement(t, ReplicationRolePolicy(args, nil), SidReadSourceObjectLock)
 	assert.Equal(t, Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
 	assert.Equal(t, Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
 }

@@ -42,7 +42,10 @@ type SourceReplicatorArgs struct {
 	AccountID string
 	Region    string
 	Archive   ArchiveContract
-	Buckets   []SourceBucket
+	Buckets   []SourceBucket // existing buckets
+	// LogBuckets are created here (a SourceLogBucket each) and replicated whole; the role decrypts with
+	// their keys without anyone typing an ARN.
+	LogBuckets []LogBucket
 
 	StorageClass           string // "" keeps the source object's class (R4.13)
 	ReplicationTimeControl bool   // RTC: 15-minute SLA, turns metrics on (R4.7)
@@ -58,8 +61,10 @@ type SourceReplicator struct {
 	RoleArn  pulumi.StringOutput `pulumi:"roleArn"`
 	RoleName pulumi.StringOutput `pulumi:"roleName"`
 
+	// LogBuckets are the log buckets created for args.LogBuckets, in order.
+	LogBuckets []*SourceLogBucket
+
 	TrustPolicy PolicyDocument
-	RolePolicy  PolicyDocument
 }
 
 // Validate checks the arguments, the archive contract and the role policy size.
@@ -78,15 +83,26 @@ func (args *SourceReplicatorArgs) Validate() error {
 		check("DisableMetrics", errors.New("replication time control needs replication metrics (R4.7)"))
 	}
 	check("Archive", args.Archive.validate(args.AccountID, args.Region))
-	if len(args.Buckets) == 0 {
-		check("Buckets", errors.New("no source bucket given; name at least one bucket to replicate"))
+	if len(args.Buckets)+len(args.LogBuckets) == 0 {
+		check("Buckets", errors.New("no source bucket given; name at least one bucket to replicate or to create"))
 	}
 	seen := map[string]bool{}
+	for i, b := range args.LogBuckets {
+		field := fmt.Sprintf("LogBuckets[%d]", i)
+		check(field, b.Validate(args.Region))
+		if seen[b.Name] {
+			check(field+".Name", fmt.Errorf("%q is listed twice", b.Name))
+		}
+		seen[b.Name] = true
+		if b.Name == args.Archive.BucketName {
+			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
+		}
+	}
 	for i, b := range args.Buckets {
 		field := fmt.Sprintf("Buckets[%d]", i)
 		check(field+".Name", ValidateBucketName(b.Name))
 		if seen[b.Name] {
-			check(field+".Name", fmt.Errorf("%q is listed twice; a bucket has one replication configuration", b.Name))
+			check(field+".Name", fmt.Errorf("%q is listed twice (an existing bucket and a log bucket to create share names too); a bucket has one replication configuration", b.Name))
 		}
 		seen[b.Name] = true
 		if b.Name == args.Archive.BucketName {
@@ -108,15 +124,42 @@ func (args *SourceReplicatorArgs) Validate() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	for i, b := range args.LogBuckets {
+		logArgs := args.logBucketArgs(b)
+		check(fmt.Sprintf("LogBuckets[%d]", i), errors.Join(
+			checkPolicySize("the log bucket policy of "+b.Name, LogBucketPolicy(logArgs), BucketPolicyLimit, "name fewer trails"),
+			checkPolicySize("the log bucket key policy of "+b.Name, LogBucketKeyPolicy(logArgs), KeyPolicyLimit, "name fewer trails")))
+	}
 	check("Buckets", CheckReplicationRolePolicySize(args))
 	return errors.Join(errs...)
 }
 
 // CheckReplicationRolePolicySize reports a role policy over the IAM limit for a role's inline policies.
+// Log bucket keys do not exist yet; stand-in ARNs of the same length measure them exactly.
 func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
-	return checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)),
-		ReplicationRolePolicy(args), RoleInlinePolicyLimit,
+	return checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)+len(args.LogBuckets)),
+		ReplicationRolePolicy(args, nil), RoleInlinePolicyLimit,
 		"split the buckets across source stacks, or let fewer keys encrypt them")
+}
+
+// logBucketArgs are the arguments of the SourceLogBucket created for b.
+func (args *SourceReplicatorArgs) logBucketArgs(b LogBucket) *SourceLogBucketArgs {
+	return &SourceLogBucketArgs{AccountID: args.AccountID, Region: args.Region, Bucket: b, Tags: args.Tags}
+}
+
+// replicatedBuckets is every bucket the role reads: the existing ones, then the log buckets with their
+// keys. logKeyArns[i] is the key of args.LogBuckets[i]; nil stands in a UUID key ARN for each, whose
+// length is exact because every key ID has 36 characters.
+func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []SourceBucket {
+	out := append([]SourceBucket{}, args.Buckets...)
+	for i, b := range args.LogBuckets {
+		key := arnsFor(args.Region).key(args.Region, args.AccountID, "00000000-0000-0000-0000-000000000000")
+		if logKeyArns != nil {
+			key = logKeyArns[i]
+		}
+		out = append(out, SourceBucket{Name: b.Name, KMSKeyArns: []string{key}})
+	}
+	return out
 }
 
 func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
@@ -155,17 +198,13 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("SourceReplicator %q: %w", name, err)
 	}
-	trust, policy := ReplicationTrustPolicy(), ReplicationRolePolicy(args)
+	trust := ReplicationTrustPolicy()
 	trustJSON, err := trust.JSON()
 	if err != nil {
 		return nil, err
 	}
-	policyJSON, err := policy.JSON()
-	if err != nil {
-		return nil, err
-	}
 
-	c := &SourceReplicator{TrustPolicy: trust, RolePolicy: policy}
+	c := &SourceReplicator{TrustPolicy: trust}
 	if err := ctx.RegisterComponentResource(SourceReplicatorType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering SourceReplicator %q: %w", name, err)
 	}
@@ -182,10 +221,24 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
 	}
+
+	// The log buckets come first: the role policy names their keys, whose ARNs AWS assigns.
+	logKeys := pulumi.StringArray{}
+	for _, b := range args.LogBuckets {
+		lb, err := NewSourceLogBucket(ctx, name+"-"+b.Name, args.logBucketArgs(b), parent)
+		if err != nil {
+			return nil, err
+		}
+		c.LogBuckets = append(c.LogBuckets, lb)
+		logKeys = append(logKeys, lb.KeyArn)
+	}
+	policyJSON := logKeys.ToStringArrayOutput().ApplyT(func(keys []string) (string, error) {
+		return ReplicationRolePolicy(args, keys).JSON()
+	}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
 		Name:   pulumi.String("replicate-into-log-archive"),
 		Role:   role.Name,
-		Policy: pulumi.String(policyJSON),
+		Policy: policyJSON,
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role policy: %w", err)
@@ -209,6 +262,18 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 			Role:   role.Arn,
 			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
 		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning, rolePolicy})); err != nil {
+			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
+		}
+	}
+	// Log buckets replicate whole: the services write under AWSLogs/ only. The bucket is named by the
+	// component's output, so the configuration also waits for the bucket itself.
+	for i, lb := range c.LogBuckets {
+		b := SourceBucket{Name: args.LogBuckets[i].Name}
+		if _, err := s3.NewBucketReplicationConfig(ctx, name+"-"+b.Name+"-replication", &s3.BucketReplicationConfigArgs{
+			Bucket: lb.BucketName,
+			Role:   role.Arn,
+			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{lb.versioning, rolePolicy})); err != nil {
 			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
 		}
 	}

@@ -80,8 +80,12 @@ func (p *Plan) WriteText(w io.Writer, stack string) error {
 	}
 	if policies := p.Policies(); len(policies) > 0 {
 		b.WriteString("\nPolicy sizes (minified, against the AWS limit):\n")
+		width := 0
 		for _, pol := range policies {
-			fmt.Fprintf(&b, "    %-40s %-24s %6d of %6d bytes (%4.1f%%)\n", pol.Resource, pol.Label, pol.Bytes(), pol.Limit,
+			width = max(width, len(pol.Resource))
+		}
+		for _, pol := range policies {
+			fmt.Fprintf(&b, "    %-*s  %-24s %6d of %6d bytes (%4.1f%%)\n", width, pol.Resource, pol.Label, pol.Bytes(), pol.Limit,
 				100*float64(pol.Bytes())/float64(pol.Limit))
 		}
 	}

@@ -72,9 +72,19 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	for _, b := range args.Buckets {
 		buckets = append(buckets, b.Name)
 	}
+	logBuckets := pulumi.Map{}
+	for i, lb := range replicator.LogBuckets {
+		buckets = append(buckets, args.LogBuckets[i].Name)
+		logBuckets[args.LogBuckets[i].Name] = pulumi.StringMap{
+			"bucketArn": lb.BucketArn,
+			"keyArn":    lb.KeyArn,
+			"keyAlias":  lb.KeyAlias,
+		}
+	}
 	return pulumi.Map{
 		OutReplicationRoleArn: replicator.RoleArn,
 		OutReplicatedBuckets:  pulumi.ToStringArray(buckets),
+		OutLogBuckets:         logBuckets,
 		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
 		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
 	}, nil
@@ -96,10 +106,17 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 				Fix:     "set log-archive:objectLock in the archive's stack file and deploy it, or replicate this bucket elsewhere"})
 		}
 	}
+	for i, b := range args.LogBuckets {
+		if b.Name == args.Archive.BucketName {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].name", stackconfig.KeyLogBuckets, i),
+				Value: fmt.Sprintf("%q", b.Name), Problem: "is the archive bucket itself",
+				Fix: "choose another globally unique name for this account's log bucket"})
+		}
+	}
 	if len(errs) == 0 {
 		if err := components.CheckReplicationRolePolicySize(args); err != nil {
 			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets,
-				Value: fmt.Sprintf("(%d buckets)", len(args.Buckets)), Problem: err.Error(),
+				Value: fmt.Sprintf("(%d buckets)", len(args.Buckets)+len(args.LogBuckets)), Problem: err.Error(),
 				Fix: "split the buckets across two source stacks, or have fewer KMS keys encrypt them"})
 		}
 	}

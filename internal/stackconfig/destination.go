@@ -117,6 +117,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 				" with the transition, and an expiration later than the transition")
 	}
 
+	args.AcceptCloudTrail = r.boolean(KeyAcceptCloudTrail, false)
 	args.Tags = r.tags()
 
 	if err := r.err(); err != nil {
@@ -124,8 +125,11 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	}
 	// Every value is valid; what is left is whether the policies fit their AWS limits.
 	if err := components.CheckArchivePolicySizes(args); err != nil {
-		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(),
-			"list fewer source accounts in this archive and put the rest in a second destination stack")
+		fix := "list fewer source accounts in this archive and put the rest in a second destination stack"
+		if args.AcceptCloudTrail {
+			fix += ", or set " + KeyAcceptCloudTrail + " to false and let the trails write into their accounts' log buckets (log-archive:logBuckets)"
+		}
+		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(), fix)
 		return nil, r.err()
 	}
 	return args, nil

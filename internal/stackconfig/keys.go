@@ -26,10 +26,12 @@ const (
 	KeyKeyAdministratorArns = Namespace + ":keyAdministratorArns"
 	KeyObjectLock           = Namespace + ":objectLock"
 	KeyLifecycle            = Namespace + ":lifecycle"
+	KeyAcceptCloudTrail     = Namespace + ":acceptCloudTrail"
 
 	KeyDestinationStack       = Namespace + ":destinationStack"
 	KeySourceAccountID        = Namespace + ":sourceAccountId"
 	KeySourceBuckets          = Namespace + ":sourceBuckets"
+	KeyLogBuckets             = Namespace + ":logBuckets"
 	KeyReplicaStorageClass    = Namespace + ":replicaStorageClass"
 	KeyReplicationTimeControl = Namespace + ":replicationTimeControl"
 	KeyReplicateDeleteMarkers = Namespace + ":replicateDeleteMarkers"
@@ -55,10 +57,10 @@ var (
 	CommonKeys      = []string{KeyStackKind, KeyTags}
 	DestinationKeys = []string{
 		KeyArchiveAccountID, KeyArchiveBucketName, KeySourceAccountIDs, KeyReplicationRoleName,
-		KeyReplicationRolePath, KeyKeyAlias, KeyKeyAdministratorArns, KeyObjectLock, KeyLifecycle,
+		KeyReplicationRolePath, KeyKeyAlias, KeyKeyAdministratorArns, KeyObjectLock, KeyLifecycle, KeyAcceptCloudTrail,
 	}
 	SourceKeys = []string{
-		KeyDestinationStack, KeySourceAccountID, KeySourceBuckets, KeyReplicaStorageClass,
+		KeyDestinationStack, KeySourceAccountID, KeySourceBuckets, KeyLogBuckets, KeyReplicaStorageClass,
 		KeyReplicationTimeControl, KeyReplicateDeleteMarkers, KeyReplicationMetrics,
 	}
 )

@@ -3,6 +3,7 @@ package stackconfig
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,6 +17,15 @@ type sourceBucketConfig struct {
 	KMSKeyArns []string `json:"kmsKeyArns"`
 	Prefix     string   `json:"prefix"`
 	ObjectLock bool     `json:"objectLock"`
+}
+
+// logBucketConfig is the shape of one log-archive:logBuckets item.
+type logBucketConfig struct {
+	Name                string   `json:"name"`
+	Services            []string `json:"services"`
+	GuardDutyDetectorID string   `json:"guardDutyDetectorId"`
+	TrailNames          []string `json:"trailNames"`
+	ServiceRegion       string   `json:"serviceRegion"`
 }
 
 // SourceSettings is a source stack's configuration: where the archive's contract lives, and the
@@ -52,24 +62,56 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 		r.allowedAccounts(args.AccountID)
 	}
 
-	var buckets []sourceBucketConfig
 	bucketShape := "a list of {name: bucket, kmsKeyArns: [arn:aws:kms:...:key/...], prefix: optional, objectLock: false}"
-	if r.raw(KeySourceBuckets) == "" {
-		r.fail(KeySourceBuckets, "", "this key is required", "list the buckets to replicate, as "+bucketShape)
-	} else if r.object(KeySourceBuckets, &buckets, bucketShape) && len(buckets) == 0 {
+	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional}"
+	var buckets []sourceBucketConfig
+	var logBuckets []logBucketConfig
+	hasBuckets := r.object(KeySourceBuckets, &buckets, bucketShape)
+	hasLogBuckets := r.object(KeyLogBuckets, &logBuckets, logShape)
+	switch {
+	case r.raw(KeySourceBuckets) == "" && r.raw(KeyLogBuckets) == "":
+		r.fail(KeySourceBuckets, "", "neither this key nor "+KeyLogBuckets+" is set",
+			"list existing buckets to replicate in "+KeySourceBuckets+" ("+bucketShape+"), log buckets to create in "+KeyLogBuckets+" ("+logShape+"), or both")
+	case hasBuckets && len(buckets) == 0 && len(logBuckets) == 0:
 		r.fail(KeySourceBuckets, "[]", "is empty", "list at least one bucket to replicate, as "+bucketShape)
+	case hasLogBuckets && len(logBuckets) == 0 && len(buckets) == 0:
+		r.fail(KeyLogBuckets, "[]", "is empty", "list at least one log bucket to create, as "+logShape)
 	}
-	seen := map[string]int{}
+	seen := map[string]string{} // bucket name -> the key that names it first
+	r.sourceBuckets(args, buckets, seen)
+	r.logBuckets(args, logBuckets, seen)
+
+	if v := r.raw(KeyReplicaStorageClass); v != "" {
+		args.StorageClass = v
+		r.check(KeyReplicaStorageClass, v, components.ValidateReplicaStorageClass(v),
+			"use one of "+strings.Join(components.ReplicaStorageClasses, ", ")+", or remove the key to keep each object's class (R4.13)")
+	}
+	args.ReplicationTimeControl = r.boolean(KeyReplicationTimeControl, false)
+	args.ReplicateDeleteMarkers = r.boolean(KeyReplicateDeleteMarkers, false)
+	args.DisableMetrics = !r.boolean(KeyReplicationMetrics, true)
+	if args.ReplicationTimeControl && args.DisableMetrics {
+		r.fail(KeyReplicationMetrics, "false", "replication time control needs replication metrics (R4.7)",
+			"remove log-archive:replicationMetrics, or set log-archive:replicationTimeControl to false")
+	}
+	args.Tags = r.tags()
+
+	if err := r.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []sourceBucketConfig, seen map[string]string) {
 	for i, b := range buckets {
 		key := fmt.Sprintf("%s[%d]", KeySourceBuckets, i)
 		if b.Name == "" {
 			r.fail(key+".name", "", "this field is required", "name the existing bucket to replicate")
 		} else if r.check(key+".name", b.Name, components.ValidateBucketName(b.Name), "use the exact name of an existing bucket in this account") {
-			if j, dup := seen[b.Name]; dup {
-				r.fail(key+".name", quote(b.Name), fmt.Sprintf("is listed twice (also at [%d])", j),
+			if other, dup := seen[b.Name]; dup {
+				r.fail(key+".name", quote(b.Name), "is listed twice (also at "+other+")",
 					"merge the two entries: a bucket has exactly one replication configuration")
 			}
-			seen[b.Name] = i
+			seen[b.Name] = key
 		}
 		if len(b.KMSKeyArns) == 0 {
 			r.fail(key+".kmsKeyArns", "", "no KMS key is given",
@@ -91,23 +133,89 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 			Name: b.Name, KMSKeyArns: b.KMSKeyArns, Prefix: b.Prefix, ObjectLock: b.ObjectLock,
 		})
 	}
+}
 
-	if v := r.raw(KeyReplicaStorageClass); v != "" {
-		args.StorageClass = v
-		r.check(KeyReplicaStorageClass, v, components.ValidateReplicaStorageClass(v),
-			"use one of "+strings.Join(components.ReplicaStorageClasses, ", ")+", or remove the key to keep each object's class (R4.13)")
+// logBuckets reads the log buckets to create. A log bucket and an existing bucket of the same name would
+// be two owners of one bucket, so names are unique across both keys.
+func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []logBucketConfig, seen map[string]string) {
+	services := make([]string, len(components.LogServices))
+	for i, s := range components.LogServices {
+		services[i] = string(s)
 	}
-	args.ReplicationTimeControl = r.boolean(KeyReplicationTimeControl, false)
-	args.ReplicateDeleteMarkers = r.boolean(KeyReplicateDeleteMarkers, false)
-	args.DisableMetrics = !r.boolean(KeyReplicationMetrics, true)
-	if args.ReplicationTimeControl && args.DisableMetrics {
-		r.fail(KeyReplicationMetrics, "false", "replication time control needs replication metrics (R4.7)",
-			"remove log-archive:replicationMetrics, or set log-archive:replicationTimeControl to false")
+	known := strings.Join(services, ", ")
+	for i, b := range buckets {
+		key := fmt.Sprintf("%s[%d]", KeyLogBuckets, i)
+		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames, ServiceRegion: b.ServiceRegion}
+		if b.Name == "" {
+			r.fail(key+".name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
+		} else if r.check(key+".name", b.Name, components.ValidateBucketName(b.Name),
+			"choose a globally unique name of 3-63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit") {
+			if other, dup := seen[b.Name]; dup {
+				fix := "remove one entry: a bucket listed in " + KeySourceBuckets + " exists already, one listed in " + KeyLogBuckets + " is created by this stack"
+				if strings.HasPrefix(other, KeyLogBuckets) {
+					fix = "merge the two entries and list every service in one"
+				}
+				r.fail(key+".name", quote(b.Name), "is also listed at "+other, fix)
+			}
+			seen[b.Name] = key
+		}
+		if len(b.Services) == 0 {
+			r.fail(key+".services", "", "no service is named", "list the services that write into this bucket: one or more of "+known)
+		}
+		for j, s := range b.Services {
+			field := fmt.Sprintf("%s.services[%d]", key, j)
+			switch {
+			case !slices.Contains(services, s):
+				r.fail(field, quote(s), "is not a log service this program knows", "use one of "+known)
+			case slices.Index(b.Services, s) != j:
+				r.fail(field, quote(s), "is named twice", "remove the duplicate")
+			}
+			lb.Services = append(lb.Services, components.LogService(s))
+		}
+		r.logServiceIdentifiers(key, lb)
+		if b.ServiceRegion != "" {
+			r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
+				"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+args.Region)
+			if args.Region != "" && validateRegion(b.ServiceRegion) == nil && validateRegion(args.Region) == nil {
+				p1, _ := components.PartitionOf(b.ServiceRegion)
+				p2, _ := components.PartitionOf(args.Region)
+				if p1 != p2 {
+					r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
+						"services cannot write across partitions: create the log bucket in a stack of that partition")
+				}
+			}
+		}
+		args.LogBuckets = append(args.LogBuckets, lb)
 	}
-	args.Tags = r.tags()
+}
 
-	if err := r.err(); err != nil {
-		return nil, err
+// logServiceIdentifiers checks that each named service has the identifier its conditions need, and that no
+// identifier is given for a service that is not named (it would be silently unused).
+func (r *reader) logServiceIdentifiers(key string, b components.LogBucket) {
+	switch {
+	case b.Serves(components.GuardDuty) && b.GuardDutyDetectorID == "":
+		r.fail(key+".guardDutyDetectorId", "", "guardduty is named but its detector is not",
+			"set guardDutyDetectorId to the ID `aws guardduty list-detectors` prints in the service Region; the key and bucket policies admit only that detector (G1)")
+	case b.Serves(components.GuardDuty):
+		r.check(key+".guardDutyDetectorId", b.GuardDutyDetectorID, components.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID),
+			"copy the detector ID from `aws guardduty list-detectors`, 32 lowercase letters and digits")
+	case b.GuardDutyDetectorID != "":
+		r.fail(key+".guardDutyDetectorId", quote(b.GuardDutyDetectorID), "is set but guardduty is not among the services",
+			"add guardduty to services, or remove guardDutyDetectorId")
 	}
-	return s, nil
+	switch {
+	case b.Serves(components.CloudTrail) && len(b.TrailNames) == 0:
+		r.fail(key+".trailNames", "", "cloudtrail is named but no trail is",
+			"list the names of the trails that deliver into this bucket; the policies admit only those trails (C1)")
+	case !b.Serves(components.CloudTrail) && len(b.TrailNames) > 0:
+		r.fail(key+".trailNames", jsonList(b.TrailNames), "are set but cloudtrail is not among the services",
+			"add cloudtrail to services, or remove trailNames")
+	}
+	for j, t := range b.TrailNames {
+		field := fmt.Sprintf("%s.trailNames[%d]", key, j)
+		if r.check(field, t, components.ValidateTrailName(t), "give the trail's name as CloudTrail shows it, e.g. management-events") &&
+			slices.Index(b.TrailNames, t) != j {
+			r.fail(field, quote(t), "is listed twice", "remove the duplicate")
+		}
+	}
 }

@@ -1,0 +1,289 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// SourceLogBucketType is the component's type token.
+const SourceLogBucketType = "log-archive:index:SourceLogBucket"
+
+// LogService is an AWS service that writes logs into a bucket.
+type LogService string
+
+const (
+	GuardDuty   LogService = "guardduty"     // findings export (G1)
+	CloudTrail  LogService = "cloudtrail"    // trail log files (C1)
+	VPCFlowLogs LogService = "vpc-flow-logs" // flow logs delivered to S3 (V1)
+)
+
+// LogServices are the services a log bucket can be made ready for.
+var LogServices = []LogService{GuardDuty, CloudTrail, VPCFlowLogs}
+
+// LogBucket is a bucket this program creates in a source account for the log services it names, with the
+// identifiers their confused-deputy conditions need.
+type LogBucket struct {
+	Name                string
+	Services            []LogService
+	GuardDutyDetectorID string   // required with GuardDuty (G1)
+	TrailNames          []string // required with CloudTrail: the trails that deliver here (C1)
+	// ServiceRegion is where the detector and the flow logs run and the trails' home Region; "" is the
+	// bucket's Region. The bucket and its key are always in the stack's Region (G1).
+	ServiceRegion string
+}
+
+// Serves says whether the bucket is made ready for a service.
+func (b *LogBucket) Serves(s LogService) bool { return slices.Contains(b.Services, s) }
+
+func (b *LogBucket) serviceRegion(bucketRegion string) string {
+	if b.ServiceRegion != "" {
+		return b.ServiceRegion
+	}
+	return bucketRegion
+}
+
+func (b *LogBucket) trailArns(a arns, region, account string) Strings {
+	out := make(Strings, len(b.TrailNames))
+	for i, name := range b.TrailNames {
+		out[i] = a.trail(region, account, name)
+	}
+	return out
+}
+
+// KeyAlias is the alias of the bucket's key: alias/log-archive/<bucket>, dots turned into underscores
+// (aliases take no dots, bucket names no underscores, so two buckets never share an alias).
+func (b *LogBucket) KeyAlias() string {
+	return "alias/log-archive/" + strings.ReplaceAll(b.Name, ".", "_")
+}
+
+// Validate checks the bucket name, the services and the identifiers each service needs.
+func (b *LogBucket) Validate(bucketRegion string) error {
+	var errs []error
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+	check("Name", ValidateBucketName(b.Name))
+	if len(b.Services) == 0 {
+		check("Services", fmt.Errorf("no service named; name at least one of %s", serviceList(LogServices)))
+	}
+	for i, s := range b.Services {
+		if !slices.Contains(LogServices, s) {
+			check(fmt.Sprintf("Services[%d]", i), fmt.Errorf("%q is not a log service this program knows (%s)", s, serviceList(LogServices)))
+		} else if slices.Index(b.Services, s) != i {
+			check(fmt.Sprintf("Services[%d]", i), fmt.Errorf("%q is named twice", s))
+		}
+	}
+	switch {
+	case b.Serves(GuardDuty):
+		check("GuardDutyDetectorID", ValidateGuardDutyDetectorID(b.GuardDutyDetectorID))
+	case b.GuardDutyDetectorID != "":
+		check("GuardDutyDetectorID", errors.New("is set but guardduty is not among the services"))
+	}
+	switch {
+	case b.Serves(CloudTrail) && len(b.TrailNames) == 0:
+		check("TrailNames", errors.New("cloudtrail needs the names of the trails that deliver here (C1)"))
+	case !b.Serves(CloudTrail) && len(b.TrailNames) > 0:
+		check("TrailNames", errors.New("are set but cloudtrail is not among the services"))
+	}
+	for i, t := range b.TrailNames {
+		check(fmt.Sprintf("TrailNames[%d]", i), ValidateTrailName(t))
+		if slices.Index(b.TrailNames, t) != i {
+			check(fmt.Sprintf("TrailNames[%d]", i), fmt.Errorf("%q is listed twice", t))
+		}
+	}
+	if b.ServiceRegion != "" {
+		check("ServiceRegion", ValidateRegion(b.ServiceRegion))
+		if p, _ := PartitionOf(b.ServiceRegion); p != "" && ValidateRegion(bucketRegion) == nil {
+			if want, _ := PartitionOf(bucketRegion); p != want {
+				check("ServiceRegion", fmt.Errorf("%s is in partition %s and the bucket in %s; services cannot write across partitions", b.ServiceRegion, p, want))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func serviceList(services []LogService) string {
+	names := make([]string, len(services))
+	for i, s := range services {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// SourceLogBucketArgs describes one log bucket in a source account. Plain values, validated before
+// registration, as for the other components.
+type SourceLogBucketArgs struct {
+	AccountID string // the source account
+	Region    string // the bucket's and the key's Region
+	Bucket    LogBucket
+	Tags      map[string]string
+}
+
+// Validate checks the arguments and that both policies fit their AWS limits.
+func (args *SourceLogBucketArgs) Validate() error {
+	var errs []error
+	check := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", field, err))
+		}
+	}
+	check("AccountID", ValidateAccountID(args.AccountID))
+	check("Region", ValidateRegion(args.Region))
+	check("Tags", ValidateTags(args.Tags))
+	check("Bucket", args.Bucket.Validate(args.Region))
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return errors.Join(
+		checkPolicySize("the log bucket policy of "+args.Bucket.Name, LogBucketPolicy(args), BucketPolicyLimit, "name fewer trails"),
+		checkPolicySize("the log bucket key policy of "+args.Bucket.Name, LogBucketKeyPolicy(args), KeyPolicyLimit, "name fewer trails"))
+}
+
+// SourceLogBucket is a source account's log bucket: a customer managed key that only the named services
+// (and the account) may use, and a versioned SSE-KMS bucket they may write into.
+type SourceLogBucket struct {
+	pulumi.ResourceState
+
+	BucketName pulumi.StringOutput `pulumi:"bucketName"`
+	BucketArn  pulumi.StringOutput `pulumi:"bucketArn"`
+	KeyArn     pulumi.StringOutput `pulumi:"keyArn"`
+	KeyAlias   pulumi.StringOutput `pulumi:"keyAlias"`
+
+	BucketPolicy PolicyDocument
+	KeyPolicy    PolicyDocument
+
+	// versioning is what replication out of this bucket waits for (R4.1).
+	versioning pulumi.Resource
+}
+
+// NewSourceLogBucket creates the key, the bucket and their policies. Every child is retained on delete:
+// destroying a source stack stops replication, but the account's logs, the key that reads them and the
+// policies the services write with all stay.
+func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketArgs, opts ...pulumi.ResourceOption) (*SourceLogBucket, error) {
+	if args == nil {
+		return nil, errors.New("SourceLogBucket: args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("SourceLogBucket %q: %w", name, err)
+	}
+	bucketPolicy, keyPolicy := LogBucketPolicy(args), LogBucketKeyPolicy(args)
+	bucketPolicyJSON, err := bucketPolicy.JSON()
+	if err != nil {
+		return nil, err
+	}
+	keyPolicyJSON, err := keyPolicy.JSON()
+	if err != nil {
+		return nil, err
+	}
+
+	c := &SourceLogBucket{BucketPolicy: bucketPolicy, KeyPolicy: keyPolicy}
+	if err := ctx.RegisterComponentResource(SourceLogBucketType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering SourceLogBucket %q: %w", name, err)
+	}
+	keep := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.RetainOnDelete(true)}
+	tags := pulumi.ToStringMap(args.Tags)
+	owner := pulumi.String(args.AccountID)
+	b := args.Bucket
+
+	// G1, C1: customer managed, symmetric, single-Region, in the bucket's Region.
+	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:           pulumi.Sprintf("log-archive: encrypts the logs %s write into s3://%s", serviceList(b.Services), b.Name),
+		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
+		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
+		MultiRegion:           pulumi.Bool(false),
+		EnableKeyRotation:     pulumi.Bool(true),
+		DeletionWindowInDays:  pulumi.Int(30),
+		Policy:                pulumi.String(keyPolicyJSON),
+		Tags:                  tags,
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket key: %w", err)
+	}
+	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
+		Name:        pulumi.String(b.KeyAlias()),
+		TargetKeyId: key.KeyId,
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket key alias: %w", err)
+	}
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
+		Bucket: pulumi.String(b.Name),
+		Tags:   tags,
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket: %w", err)
+	}
+	// R1.11: the account owns every object the services write, so the replication role can read each one.
+	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
+		Bucket: bucket.ID(),
+		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket ownership controls: %w", err)
+	}
+	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket public access block: %w", err)
+	}
+	// R4.1: replication needs the source bucket versioned.
+	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
+		Bucket:                  bucket.ID(),
+		ExpectedBucketOwner:     owner,
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, keep...)
+	if err != nil {
+		return nil, fmt.Errorf("creating log bucket versioning: %w", err)
+	}
+	// SSE-KMS by default with the Bucket Key (§6); the replication role's Decrypt condition lists both
+	// encryption-context forms (R1.16).
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket:              bucket.ID(),
+		ExpectedBucketOwner: owner,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: key.Arn,
+			},
+			BucketKeyEnabled: pulumi.Bool(true),
+		}},
+	}, keep...); err != nil {
+		return nil, fmt.Errorf("creating log bucket encryption: %w", err)
+	}
+	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, not in AWS's
+	// hands. The policy waits for the public access block and ownership controls (OperationAborted).
+	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: pulumi.String(bucketPolicyJSON),
+	}, append(keep, pulumi.DependsOn([]pulumi.Resource{publicAccess, ownership}))...); err != nil {
+		return nil, fmt.Errorf("creating log bucket policy: %w", err)
+	}
+
+	c.BucketName = bucket.Bucket
+	c.BucketArn = bucket.Arn
+	c.KeyArn = key.Arn
+	c.KeyAlias = alias.Name
+	c.versioning = versioning
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"bucketName": c.BucketName,
+		"bucketArn":  c.BucketArn,
+		"keyArn":     c.KeyArn,
+		"keyAlias":   c.KeyAlias,
+	}); err != nil {
+		return nil, fmt.Errorf("registering SourceLogBucket outputs: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,246 @@
+package components
+
+// The key and bucket policies that let AWS log services write into KMS-encrypted buckets: a source
+// account's own log bucket (SourceLogBucket) and, as an option, the archive itself for CloudTrail (C1).
+// Every service statement carries the confused-deputy conditions its fact names, so a service acting for
+// another account or resource is refused.
+
+// Statement IDs of the log service statements.
+const (
+	SidSourceAccountAdmin       = "SourceAccountAdministersKey"
+	SidGuardDutyEncrypts        = "GuardDutyEncryptsFindings"
+	SidGuardDutyBucketLocation  = "GuardDutyGetsBucketLocation"
+	SidGuardDutyWrites          = "GuardDutyWritesFindings"
+	SidCloudTrailEncrypts       = "CloudTrailEncryptsLogs"
+	SidCloudTrailDescribesKey   = "CloudTrailDescribesKey"
+	SidCloudTrailAclCheck       = "CloudTrailChecksBucketAcl"
+	SidCloudTrailWrites         = "CloudTrailWritesLogs"
+	SidVPCFlowLogsUseKey        = "VPCFlowLogsUseKey"
+	SidVPCFlowLogsAclCheck      = "VPCFlowLogsCheckBucketAcl"
+	SidVPCFlowLogsWrite         = "VPCFlowLogsWriteLogs"
+
+	// SidPrefixCloudTrailWritesAccount starts the archive's per-account CloudTrail statements; the account
+	// ID completes it: CloudTrailWritesLogsOf222222222222.
+	SidPrefixCloudTrailWritesAccount = "CloudTrailWritesLogsOf"
+)
+
+// Service principals of the log services.
+const (
+	GuardDutyPrincipal   = "guardduty.amazonaws.com"
+	CloudTrailPrincipal  = "cloudtrail.amazonaws.com"
+	LogDeliveryPrincipal = "delivery.logs.amazonaws.com" // VPC Flow Logs delivery to S3 (V1)
+)
+
+// FlowLogsKeyActions is what VPC Flow Logs delivery needs on the key (V1).
+var FlowLogsKeyActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
+
+// bucketOwnerFullControl is the canned ACL CloudTrail and Flow Logs send with every object (C1, V1). With
+// BucketOwnerEnforced the ACL is ignored but must still be accepted, so the condition stays.
+const bucketOwnerFullControl = "bucket-owner-full-control"
+
+// LogBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
+// use it. The account root statement is also what lets the replication role's IAM policy grant kms:Decrypt
+// (R1.18): the role is not named here, so the key policy is valid before the role exists.
+func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
+	a, b := arnsFor(args.Region), args.Bucket
+	account, region := args.AccountID, b.serviceRegion(args.Region)
+	stmts := []Statement{{
+		Sid:       SidSourceAccountAdmin,
+		Effect:    "Allow",
+		Principal: &Principal{AWS: Strings{a.accountRoot(account)}},
+		Action:    Strings{"kms:*"},
+		Resource:  Strings{"*"},
+	}}
+	if b.Serves(GuardDuty) { // G1
+		stmts = append(stmts, Statement{
+			Sid:       SidGuardDutyEncrypts,
+			Effect:    "Allow",
+			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Action:    Strings{"kms:GenerateDataKey"},
+			Resource:  Strings{"*"},
+			Condition: Conditions{"StringEquals": {
+				"aws:SourceAccount": {account},
+				"aws:SourceArn":     {a.detector(region, account, b.GuardDutyDetectorID)},
+			}},
+		})
+	}
+	if b.Serves(CloudTrail) { // C1
+		trails := b.trailArns(a, region, account)
+		stmts = append(stmts, Statement{
+			Sid:       SidCloudTrailEncrypts,
+			Effect:    "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"kms:GenerateDataKey*"},
+			Resource:  Strings{"*"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {a.trailsOf(account)}},
+			},
+		}, Statement{
+			// DescribeKey carries no encryption context, so it cannot share the statement above: the
+			// context condition would be false and CloudTrail could not create or update the trail.
+			Sid:       SidCloudTrailDescribesKey,
+			Effect:    "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"kms:DescribeKey"},
+			Resource:  Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+		})
+	}
+	if b.Serves(VPCFlowLogs) { // V1
+		stmts = append(stmts, Statement{
+			Sid:       SidVPCFlowLogsUseKey,
+			Effect:    "Allow",
+			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
+			Action:    FlowLogsKeyActions,
+			Resource:  Strings{"*"},
+			Condition: flowLogsConditions(a, region, account),
+		})
+	}
+	return PolicyDocument{Version: policyVersion, Statement: stmts}
+}
+
+// LogBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
+// (H1). Nothing else: readers get access through IAM in the account, not through this policy.
+func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
+	a, b := arnsFor(args.Region), args.Bucket
+	account, region := args.AccountID, b.serviceRegion(args.Region)
+	var stmts []Statement
+	if b.Serves(GuardDuty) { // G1: the same conditions as the key statement, on the bucket and its objects
+		cond := Conditions{"StringEquals": {
+			"aws:SourceAccount": {account},
+			"aws:SourceArn":     {a.detector(region, account, b.GuardDutyDetectorID)},
+		}}
+		stmts = append(stmts, Statement{
+			Sid: SidGuardDutyBucketLocation, Effect: "Allow",
+			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Action:    Strings{"s3:GetBucketLocation"},
+			Resource:  Strings{a.bucket(b.Name)},
+			Condition: cond,
+		}, Statement{
+			Sid: SidGuardDutyWrites, Effect: "Allow",
+			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Action:    Strings{"s3:PutObject"},
+			Resource:  Strings{a.objects(b.Name)},
+			Condition: cond,
+		})
+	}
+	if b.Serves(CloudTrail) { // C1
+		trails := b.trailArns(a, region, account)
+		stmts = append(stmts, Statement{
+			Sid: SidCloudTrailAclCheck, Effect: "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"s3:GetBucketAcl"},
+			Resource:  Strings{a.bucket(b.Name)},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+		}, Statement{
+			Sid: SidCloudTrailWrites, Effect: "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"s3:PutObject"},
+			Resource:  Strings{a.awsLogs(b.Name, account)},
+			Condition: Conditions{"StringEquals": {
+				"aws:SourceAccount": {account},
+				"aws:SourceArn":     trails,
+				"s3:x-amz-acl":      {bucketOwnerFullControl},
+			}},
+		})
+	}
+	if b.Serves(VPCFlowLogs) { // V1
+		write := flowLogsConditions(a, region, account)
+		write["StringEquals"]["s3:x-amz-acl"] = Strings{bucketOwnerFullControl}
+		stmts = append(stmts, Statement{
+			Sid: SidVPCFlowLogsAclCheck, Effect: "Allow",
+			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
+			Action:    Strings{"s3:GetBucketAcl"},
+			Resource:  Strings{a.bucket(b.Name)},
+			Condition: flowLogsConditions(a, region, account),
+		}, Statement{
+			Sid: SidVPCFlowLogsWrite, Effect: "Allow",
+			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
+			Action:    Strings{"s3:PutObject"},
+			Resource:  Strings{a.awsLogs(b.Name, account)},
+			Condition: write,
+		})
+	}
+	stmts = append(stmts, denyInsecureTransport(a, b.Name))
+	return PolicyDocument{Version: policyVersion, Statement: stmts}
+}
+
+// flowLogsConditions is V1's confused-deputy pair: the account, and any log delivery source in it.
+func flowLogsConditions(a arns, region, account string) Conditions {
+	return Conditions{
+		"StringEquals": {"aws:SourceAccount": {account}},
+		"ArnLike":      {"aws:SourceArn": {a.logDelivery(region, account)}},
+	}
+}
+
+// archiveCloudTrailBucketStatements let the source accounts' own trails deliver straight into the archive
+// (C1, multi-account trails). Each account may write only under AWSLogs/<its account>/, and only from its
+// own trails: one statement per account, because a shared statement would let account A's trail write
+// into account B's prefix.
+func archiveCloudTrailBucketStatements(a arns, bucket string, accounts []string) []Statement {
+	sources := sorted(accounts)
+	trails := make(Strings, len(sources))
+	for i, acct := range sources {
+		trails[i] = a.trailsOf(acct)
+	}
+	stmts := []Statement{{
+		Sid: SidCloudTrailAclCheck, Effect: "Allow",
+		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+		Action:    Strings{"s3:GetBucketAcl"},
+		Resource:  Strings{a.bucket(bucket)},
+		Condition: Conditions{"StringEquals": {"aws:SourceAccount": sources}, "ArnLike": {"aws:SourceArn": trails}},
+	}}
+	for i, acct := range sources {
+		stmts = append(stmts, Statement{
+			Sid: SidPrefixCloudTrailWritesAccount + acct, Effect: "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"s3:PutObject"},
+			Resource:  Strings{a.awsLogs(bucket, acct)},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {acct}, "s3:x-amz-acl": {bucketOwnerFullControl}},
+				"ArnLike":      {"aws:SourceArn": {trails[i]}},
+			},
+		})
+	}
+	return stmts
+}
+
+// archiveCloudTrailKeyStatements let those trails encrypt with the archive key: GenerateDataKey* only with
+// a CloudTrail encryption context naming one of the source accounts' trails, and DescribeKey (C1).
+func archiveCloudTrailKeyStatements(a arns, accounts []string) []Statement {
+	sources := sorted(accounts)
+	trails := make(Strings, len(sources))
+	for i, acct := range sources {
+		trails[i] = a.trailsOf(acct)
+	}
+	return []Statement{{
+		Sid: SidCloudTrailEncrypts, Effect: "Allow",
+		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+		Action:    Strings{"kms:GenerateDataKey*"},
+		Resource:  Strings{"*"},
+		Condition: Conditions{
+			"StringEquals": {"aws:SourceAccount": sources},
+			"ArnLike":      {"aws:SourceArn": trails},
+			"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
+		},
+	}, {
+		Sid: SidCloudTrailDescribesKey, Effect: "Allow",
+		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+		Action:    Strings{"kms:DescribeKey"},
+		Resource:  Strings{"*"},
+		Condition: Conditions{"StringEquals": {"aws:SourceAccount": sources}, "ArnLike": {"aws:SourceArn": trails}},
+	}}
+}
+
+// denyInsecureTransport is H1 for one bucket: s3:* over plain HTTP is denied to everyone.
+func denyInsecureTransport(a arns, bucket string) Statement {
+	return Statement{
+		Sid:       SidDenyInsecureTransport,
+		Effect:    "Deny",
+		Principal: &Principal{Everyone: true},
+		Action:    Strings{"s3:*"},
+		Resource:  Strings{a.bucket(bucket), a.objects(bucket)},
+		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}
+}
