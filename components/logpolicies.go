@@ -7,17 +7,17 @@ package components
 
 // Statement IDs of the log service statements.
 const (
-	SidSourceAccountAdmin       = "SourceAccountAdministersKey"
-	SidGuardDutyEncrypts        = "GuardDutyEncryptsFindings"
-	SidGuardDutyBucketLocation  = "GuardDutyGetsBucketLocation"
-	SidGuardDutyWrites          = "GuardDutyWritesFindings"
-	SidCloudTrailEncrypts       = "CloudTrailEncryptsLogs"
-	SidCloudTrailDescribesKey   = "CloudTrailDescribesKey"
-	SidCloudTrailAclCheck       = "CloudTrailChecksBucketAcl"
-	SidCloudTrailWrites         = "CloudTrailWritesLogs"
-	SidVPCFlowLogsUseKey        = "VPCFlowLogsUseKey"
-	SidVPCFlowLogsAclCheck      = "VPCFlowLogsCheckBucketAcl"
-	SidVPCFlowLogsWrite         = "VPCFlowLogsWriteLogs"
+	SidSourceAccountAdmin      = "SourceAccountAdministersKey"
+	SidGuardDutyEncrypts       = "GuardDutyEncryptsFindings"
+	SidGuardDutyBucketLocation = "GuardDutyGetsBucketLocation"
+	SidGuardDutyWrites         = "GuardDutyWritesFindings"
+	SidCloudTrailEncrypts      = "CloudTrailEncryptsLogs"
+	SidCloudTrailDescribesKey  = "CloudTrailDescribesKey"
+	SidCloudTrailAclCheck      = "CloudTrailChecksBucketAcl"
+	SidCloudTrailWrites        = "CloudTrailWritesLogs"
+	SidVPCFlowLogsUseKey       = "VPCFlowLogsUseKey"
+	SidVPCFlowLogsAclCheck     = "VPCFlowLogsCheckBucketAcl"
+	SidVPCFlowLogsWrite        = "VPCFlowLogsWriteLogs"
 
 	// SidPrefixCloudTrailWritesAccount starts the archive's per-account CloudTrail statements; the account
 	// ID completes it: CloudTrailWritesLogsOf222222222222.
