@@ -91,7 +91,7 @@ func Run(stack Stack, program Program, references map[string]map[string]any) (*P
 		if err != nil {
 			return p, fmt.Errorf("output %s: %w", name, err)
 		}
-		p.Outputs[name] = res.Value
+		p.Outputs[name] = asJSON(res.Value)
 	}
 	return p, nil
 }
@@ -236,6 +236,20 @@ func order(steps []Step) []Step {
 
 // normalise turns outputs into JSON-shaped values (float64 numbers, []any lists) as the engine would
 // deliver them through a StackReference.
+// asJSON gives an output the JSON shape the engine stores and a StackReference returns: nested maps of
+// any, lists of any, float64 numbers.
+func asJSON(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	var out any
+	if json.Unmarshal(b, &out) != nil {
+		return v
+	}
+	return out
+}
+
 func normalise(refs map[string]map[string]any) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for name, outputs := range refs {

@@ -198,7 +198,7 @@ func TestDestination_OutputsAreTheContract(t *testing.T) {
 	for _, name := range program.ContractOutputs {
 		assert.Contains(t, p.Outputs, name)
 	}
-	assert.Equal(t, 1, p.Outputs[program.OutContractVersion])
+	assert.Equal(t, 1.0, p.Outputs[program.OutContractVersion], "outputs read as a StackReference sees them: JSON numbers")
 	assert.Equal(t, archiveAccount, p.Outputs[program.OutArchiveAccountID])
 	assert.Equal(t, "eu-west-1", p.Outputs[program.OutArchiveRegion])
 	assert.Equal(t, "acme-log-archive", p.Outputs[program.OutArchiveBucketName])
@@ -208,7 +208,7 @@ func TestDestination_OutputsAreTheContract(t *testing.T) {
 	assert.Equal(t, "log-archive-replication", p.Outputs[program.OutReplicationRoleName])
 	assert.Equal(t, "/log-archive/", p.Outputs[program.OutReplicationRolePath])
 	assert.Equal(t, "arn:aws:iam::*:role/log-archive/log-archive-replication", p.Outputs[program.OutReplicationRolePinned])
-	assert.Equal(t, []string{"222222222222", "333333333333"}, p.Outputs[program.OutSourceAccountIDs])
+	assert.Equal(t, []any{"222222222222", "333333333333"}, p.Outputs[program.OutSourceAccountIDs])
 	assert.Equal(t, false, p.Outputs[program.OutArchiveObjectLock])
 }
 

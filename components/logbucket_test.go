@@ -1,0 +1,339 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	testDetector = "6ac1f2e3d4b5a69788796a5b4c3d2e1f"
+	testTrail    = "arn:aws:cloudtrail:us-east-2:222222222222:trail/management-events"
+	testDetArn   = "arn:aws:guardduty:us-east-2:222222222222:detector/" + testDetector
+)
+
+func logBucketArgs(services ...LogService) *SourceLogBucketArgs {
+	b := LogBucket{Name: "acme-a-logs", Services: services}
+	for _, s := range services {
+		switch s {
+		case GuardDuty:
+			b.GuardDutyDetectorID = testDetector
+		case CloudTrail:
+			b.TrailNames = []string{"management-events"}
+		}
+	}
+	return &SourceLogBucketArgs{AccountID: "222222222222", Region: "us-east-2", Bucket: b}
+}
+
+// The statements each service adds, written out as AWS documents them (G1, C1, V1), independent of the
+// code that builds them.
+var (
+	wantKeyStatements = map[LogService][]Statement{
+		GuardDuty: {{
+			Sid: "GuardDutyEncryptsFindings", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
+			Action:    Strings{"kms:GenerateDataKey"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+		}},
+		CloudTrail: {{
+			Sid: "CloudTrailEncryptsLogs", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"kms:GenerateDataKey*"}, Resource: Strings{"*"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {"arn:aws:cloudtrail:*:222222222222:trail/*"}},
+			},
+		}, {
+			Sid: "CloudTrailDescribesKey", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+		}},
+		VPCFlowLogs: {{
+			Sid: "VPCFlowLogsUseKey", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
+			Action:    Strings{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  Strings{"*"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {"222222222222"}},
+				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
+			},
+		}},
+	}
+	wantBucketStatements = map[LogService][]Statement{
+		GuardDuty: {{
+			Sid: "GuardDutyGetsBucketLocation", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
+			Action:    Strings{"s3:GetBucketLocation"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+		}, {
+			Sid: "GuardDutyWritesFindings", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
+			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+		}},
+		CloudTrail: {{
+			Sid: "CloudTrailChecksBucketAcl", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+		}, {
+			Sid: "CloudTrailWritesLogs", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
+			Condition: Conditions{"StringEquals": {
+				"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}, "s3:x-amz-acl": {"bucket-owner-full-control"},
+			}},
+		}},
+		VPCFlowLogs: {{
+			Sid: "VPCFlowLogsCheckBucketAcl", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
+			Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {"222222222222"}},
+				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
+			},
+		}, {
+			Sid: "VPCFlowLogsWriteLogs", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
+			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {"222222222222"}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
+				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
+			},
+		}},
+	}
+	wantAccountAdmin = Statement{
+		Sid: "SourceAccountAdministersKey", Effect: "Allow",
+		Principal: &Principal{AWS: Strings{"arn:aws:iam::222222222222:root"}},
+		Action:    Strings{"kms:*"}, Resource: Strings{"*"},
+	}
+	wantDenyHTTP = Statement{
+		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: &Principal{Everyone: true},
+		Action:    Strings{"s3:*"},
+		Resource:  Strings{"arn:aws:s3:::acme-a-logs", "arn:aws:s3:::acme-a-logs/*"},
+		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	}
+)
+
+// roundTrip returns the statements as AWS would receive them.
+func roundTrip(t *testing.T, d PolicyDocument) []Statement {
+	t.Helper()
+	s, err := d.JSON()
+	require.NoError(t, err)
+	parsed, err := ParsePolicyDocument(s)
+	require.NoError(t, err)
+	return parsed.Statement
+}
+
+// Every combination of services gets exactly its services' statements: nothing for a service not named.
+func TestLogBucketPolicies_G1_C1_V1_ExactlyTheNamedServices(t *testing.T) {
+	combos := [][]LogService{
+		{GuardDuty}, {CloudTrail}, {VPCFlowLogs},
+		{GuardDuty, CloudTrail}, {CloudTrail, VPCFlowLogs}, {GuardDuty, VPCFlowLogs},
+		{GuardDuty, CloudTrail, VPCFlowLogs},
+	}
+	for _, services := range combos {
+		t.Run(serviceList(services), func(t *testing.T) {
+			args := logBucketArgs(services...)
+			require.NoError(t, args.Validate())
+			wantKey := []Statement{wantAccountAdmin}
+			var wantBucket []Statement
+			for _, s := range LogServices { // policies list services in a fixed order
+				if args.Bucket.Serves(s) {
+					wantKey = append(wantKey, wantKeyStatements[s]...)
+					wantBucket = append(wantBucket, wantBucketStatements[s]...)
+				}
+			}
+			wantBucket = append(wantBucket, wantDenyHTTP)
+			assert.Equal(t, wantKey, roundTrip(t, LogBucketKeyPolicy(args)))
+			assert.Equal(t, wantBucket, roundTrip(t, LogBucketPolicy(args)))
+		})
+	}
+}
+
+func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
+	args := logBucketArgs(GuardDuty, CloudTrail, VPCFlowLogs)
+	args.Bucket.ServiceRegion = "eu-central-1"
+	args.Bucket.TrailNames = []string{"management-events", "data-events"}
+	trails := Strings{
+		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/management-events",
+		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/data-events",
+	}
+	key, bucket := LogBucketKeyPolicy(args), LogBucketPolicy(args)
+	assert.Equal(t, Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
+		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, key, SidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, bucket, SidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
+		statement(t, bucket, SidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
+	// The bucket itself stays in the stack's Region; only the services' ARNs move.
+	assert.Equal(t, Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"}, statement(t, bucket, SidVPCFlowLogsWrite).Resource)
+}
+
+// C1: DescribeKey carries no encryption context, so a context condition on it would refuse CloudTrail.
+func TestLogBucketKeyPolicy_C1_DescribeKeyHasNoEncryptionContextCondition(t *testing.T) {
+	s := statement(t, LogBucketKeyPolicy(logBucketArgs(CloudTrail)), SidCloudTrailDescribesKey)
+	assert.NotContains(t, s.Condition, "StringLike")
+	assert.Equal(t, Strings{"kms:DescribeKey"}, s.Action)
+}
+
+func TestLogBucket_ValidateRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(b *LogBucket)
+		want   string
+	}{
+		{"no service", func(b *LogBucket) { b.Services = nil }, "Services: no service named"},
+		{"unknown service", func(b *LogBucket) { b.Services = append(b.Services, "waf") }, `Services[3]: "waf" is not a log service`},
+		{"service twice", func(b *LogBucket) { b.Services = append(b.Services, CloudTrail) }, `Services[3]: "cloudtrail" is named twice`},
+		{"guardduty without detector", func(b *LogBucket) { b.GuardDutyDetectorID = "" }, "GuardDutyDetectorID: \"\" is not a GuardDuty detector ID"},
+		{"detector too short", func(b *LogBucket) { b.GuardDutyDetectorID = "6ac1f2e3" }, "is not a GuardDuty detector ID"},
+		{"detector upper case", func(b *LogBucket) { b.GuardDutyDetectorID = strings.ToUpper(testDetector) }, "is not a GuardDuty detector ID"},
+		{"detector ARN", func(b *LogBucket) { b.GuardDutyDetectorID = testDetArn }, "is an ARN; give the detector ID alone"},
+		{"detector without guardduty", func(b *LogBucket) { b.Services = []LogService{CloudTrail} }, "GuardDutyDetectorID: is set but guardduty is not among the services"},
+		{"cloudtrail without trails", func(b *LogBucket) { b.TrailNames = nil }, "TrailNames: cloudtrail needs the names of the trails"},
+		{"trails without cloudtrail", func(b *LogBucket) { b.Services = []LogService{GuardDuty} }, "TrailNames: are set but cloudtrail is not among the services"},
+		{"trail name with a space", func(b *LogBucket) { b.TrailNames = []string{"my trail"} }, "is not a CloudTrail trail name"},
+		{"trail name with adjacent dashes", func(b *LogBucket) { b.TrailNames = []string{"my--trail"} }, "two periods, underscores or dashes in a row"},
+		{"trail ARN", func(b *LogBucket) { b.TrailNames = []string{testTrail} }, "is an ARN; give the trail name alone"},
+		{"trail twice", func(b *LogBucket) { b.TrailNames = []string{"a-trail", "a-trail"} }, `TrailNames[1]: "a-trail" is listed twice`},
+		{"bad service Region", func(b *LogBucket) { b.ServiceRegion = "Europe" }, "ServiceRegion"},
+		{"service Region in another partition", func(b *LogBucket) { b.ServiceRegion = "cn-north-1" }, "cannot write across partitions"},
+		{"bad bucket name", func(b *LogBucket) { b.Name = "Acme_Logs" }, "Name:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := logBucketArgs(GuardDuty, CloudTrail, VPCFlowLogs)
+			require.NoError(t, args.Validate())
+			tt.change(&args.Bucket)
+			err := args.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestValidateTrailNameAndDetectorID(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"management-events": true, "a.b_c-d": true, "abc": true, strings.Repeat("a", 128): true,
+		"ab": false, strings.Repeat("a", 129): false, "-trail": false, "trail_": false, "my-_trail": false,
+		"my..trail": false, "192.168.5.4": false, "trail/name": false,
+	} {
+		assert.Equal(t, ok, ValidateTrailName(name) == nil, "trail name %q", name)
+	}
+	assert.NoError(t, ValidateGuardDutyDetectorID(testDetector))
+	assert.Error(t, ValidateGuardDutyDetectorID(testDetector+"0"))
+}
+
+func TestLogBucket_KeyAliasIsUniquePerBucket(t *testing.T) {
+	b := LogBucket{Name: "acme.logs"}
+	assert.Equal(t, "alias/log-archive/acme_logs", b.KeyAlias())
+	assert.NoError(t, ValidateKeyAlias(b.KeyAlias()))
+	assert.NotEqual(t, b.KeyAlias(), (&LogBucket{Name: "acme-logs"}).KeyAlias())
+}
+
+// The role policy is measured before the log bucket keys exist; the stand-in must be exactly as long as
+// the ARN AWS assigns, or the size check would pass a policy IAM rejects.
+func TestReplicationRolePolicy_LogBucketKeyStandInHasTheRealLength(t *testing.T) {
+	args := sourceArgs()
+	args.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
+	real := "arn:aws:kms:us-east-2:222222222222:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+	assert.Equal(t, ReplicationRolePolicy(args, []string{real}).Size(), ReplicationRolePolicy(args, nil).Size())
+	d := ReplicationRolePolicy(args, []string{real})
+	assert.Contains(t, statement(t, d, SidDecryptSourceObjects).Resource, real, "R1.13: the role decrypts with the log bucket's key")
+	assert.Contains(t, statement(t, d, SidDecryptSourceObjects).Condition["StringLike"]["kms:EncryptionContext:aws:s3:arn"],
+		"arn:aws:s3:::acme-a-logs/*", "R1.16")
+	assert.Contains(t, statement(t, d, SidReadSourceVersions).Resource, "arn:aws:s3:::acme-a-logs/*")
+}
+
+func TestSourceReplicatorArgs_LogBucketNamesAreUnique(t *testing.T) {
+	args := sourceArgs()
+	args.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
+	args.LogBuckets[0].Name = "trail-logs" // already an existing source bucket
+	err := args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Buckets[0].Name: "trail-logs" is listed twice`)
+
+	args.LogBuckets[0].Name = args.Archive.BucketName
+	require.ErrorContains(t, args.Validate(), "is the archive bucket itself")
+
+	only := sourceArgs()
+	only.Buckets = nil
+	only.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
+	assert.NoError(t, only.Validate(), "log buckets alone are a valid source")
+}
+
+func TestArchivePolicies_C1_CloudTrailOption(t *testing.T) {
+	off := archiveArgs("333333333333", "222222222222")
+	on := archiveArgs("333333333333", "222222222222")
+	on.AcceptCloudTrail = true
+	for _, sid := range []string{SidCloudTrailAclCheck, SidCloudTrailEncrypts, SidCloudTrailDescribesKey} {
+		assert.NotContains(t, append(sids(ArchiveBucketPolicy(off)), sids(ArchiveKeyPolicy(off))...), sid, "off by default")
+	}
+	trails := Strings{"arn:aws:cloudtrail:*:222222222222:trail/*", "arn:aws:cloudtrail:*:333333333333:trail/*"}
+	accounts := Strings{"222222222222", "333333333333"}
+
+	bucket := roundTrip(t, ArchiveBucketPolicy(on))
+	assert.Equal(t, []string{SidArchiveReplication, "CloudTrailChecksBucketAcl", "CloudTrailWritesLogsOf222222222222",
+		"CloudTrailWritesLogsOf333333333333", SidDenyInsecureTransport}, sids(PolicyDocument{Statement: bucket}))
+	assert.Equal(t, Statement{
+		Sid: "CloudTrailChecksBucketAcl", Effect: "Allow",
+		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+		Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-log-archive"},
+		Condition: Conditions{"StringEquals": {"aws:SourceAccount": accounts}, "ArnLike": {"aws:SourceArn": trails}},
+	}, bucket[1])
+	for i, acct := range []string{"222222222222", "333333333333"} {
+		assert.Equal(t, Statement{
+			Sid: "CloudTrailWritesLogsOf" + acct, Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"s3:PutObject"},
+			Resource:  Strings{"arn:aws:s3:::acme-log-archive/AWSLogs/" + acct + "/*"},
+			Condition: Conditions{
+				"StringEquals": {"aws:SourceAccount": {acct}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
+				"ArnLike":      {"aws:SourceArn": {trails[i]}},
+			},
+		}, bucket[2+i], "each account writes only its own prefix, from its own trails")
+	}
+
+	key := roundTrip(t, ArchiveKeyPolicy(on))
+	require.Len(t, key, 4)
+	assert.Equal(t, Statement{
+		Sid: "CloudTrailEncryptsLogs", Effect: "Allow",
+		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+		Action:    Strings{"kms:GenerateDataKey*"}, Resource: Strings{"*"},
+		Condition: Conditions{
+			"StringEquals": {"aws:SourceAccount": accounts},
+			"ArnLike":      {"aws:SourceArn": trails},
+			"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
+		},
+	}, key[2])
+	assert.Equal(t, Statement{
+		Sid: "CloudTrailDescribesKey", Effect: "Allow",
+		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+		Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
+		Condition: Conditions{"StringEquals": {"aws:SourceAccount": accounts}, "ArnLike": {"aws:SourceArn": trails}},
+	}, key[3])
+
+	none := archiveArgs()
+	none.AcceptCloudTrail = true
+	assert.Equal(t, []string{SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(none)), "no sources, no grant")
+}
+
+// The option costs one statement per account in the bucket policy, so fewer accounts fit; the size
+// check counts it and names the number.
+func TestArchivePolicies_C1_CloudTrailOptionCountsInTheSizeBudget(t *testing.T) {
+	probe := archiveArgs()
+	probe.AcceptCloudTrail = true
+	fit := maxSourceAccountsThatFit(probe)
+	assert.Equal(t, 41, fit, "documented in the README")
+	probe.SourceAccountIDs = accounts(fit)
+	require.NoError(t, probe.Validate())
+	probe.SourceAccountIDs = accounts(fit + 1)
+	err := probe.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
+}
