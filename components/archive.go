@@ -203,19 +203,10 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	tags := pulumi.ToStringMap(args.Tags)
 	owner := pulumi.String(args.AccountID)
 
-	// R3.1: customer managed, symmetric, single-Region, in the bucket's Region.
-	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
-		Description:           pulumi.Sprintf("log-archive: encrypts every object in s3://%s", args.BucketName),
-		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
-		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
-		MultiRegion:           pulumi.Bool(false),
-		EnableKeyRotation:     pulumi.Bool(true),
-		DeletionWindowInDays:  pulumi.Int(30),
-		Policy:                pulumi.String(keyPolicyJSON),
-		Tags:                  tags,
-	}, keep...)
+	key, err := newCustomerManagedKey(ctx, name, pulumi.Sprintf("log-archive: encrypts every object in s3://%s", args.BucketName),
+		keyPolicyJSON, tags, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating archive key: %w", err)
+		return nil, err
 	}
 	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
 		Name:        pulumi.String(args.KeyAlias),
@@ -236,46 +227,17 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	}
 
 	// R2.6: the archive owns every replica and ACLs are off.
-	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, parent)
+	controls, err := newPrivateBucketControls(ctx, name, bucket, parent)
 	if err != nil {
-		return nil, fmt.Errorf("creating archive ownership controls: %w", err)
-	}
-	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("creating archive public access block: %w", err)
+		return nil, err
 	}
 	// R4.1: replication needs the destination versioned before the sources configure it.
-	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		ExpectedBucketOwner:     owner,
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, keep...)
+	versioning, err := newBucketVersioning(ctx, name, bucket, owner, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating archive versioning: %w", err)
+		return nil, err
 	}
-	// Default SSE-KMS with the Bucket Key, which cuts KMS requests (§6) and makes the bucket ARN the
-	// encryption context (R1.16).
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket:              bucket.ID(),
-		ExpectedBucketOwner: owner,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: key.Arn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, parent); err != nil {
-		return nil, fmt.Errorf("creating archive encryption: %w", err)
+	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, parent); err != nil {
+		return nil, err
 	}
 	// H3: once enabled, Object Lock cannot be turned off; S3 requires versioning first. Retained on delete:
 	// dropping the option from the stack file must not strip the default retention from an audit archive.
@@ -300,13 +262,8 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 			return nil, fmt.Errorf("creating archive lifecycle: %w", err)
 		}
 	}
-	// S3 answers OperationAborted when the policy and the public access block change at the same time, so
-	// the policy waits for the block (and for ownership controls, which touch the same bucket ACL state).
-	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: pulumi.String(bucketPolicyJSON),
-	}, parent, pulumi.DependsOn([]pulumi.Resource{publicAccess, ownership})); err != nil {
-		return nil, fmt.Errorf("creating archive bucket policy: %w", err)
+	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, parent); err != nil {
+		return nil, err
 	}
 
 	c.BucketName = bucket.Bucket

@@ -193,19 +193,10 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	owner := pulumi.String(args.AccountID)
 	b := args.Bucket
 
-	// G1, C1: customer managed, symmetric, single-Region, in the bucket's Region.
-	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
-		Description:           pulumi.Sprintf("log-archive: encrypts the logs %s write into s3://%s", serviceList(b.Services), b.Name),
-		KeyUsage:              pulumi.String("ENCRYPT_DECRYPT"),
-		CustomerMasterKeySpec: pulumi.String("SYMMETRIC_DEFAULT"),
-		MultiRegion:           pulumi.Bool(false),
-		EnableKeyRotation:     pulumi.Bool(true),
-		DeletionWindowInDays:  pulumi.Int(30),
-		Policy:                pulumi.String(keyPolicyJSON),
-		Tags:                  tags,
-	}, keep...)
+	key, err := newCustomerManagedKey(ctx, name, pulumi.Sprintf("log-archive: encrypts the logs %s write into s3://%s", serviceList(b.Services), b.Name),
+		keyPolicyJSON, tags, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating log bucket key: %w", err)
+		return nil, err
 	}
 	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
 		Name:        pulumi.String(b.KeyAlias()),
@@ -222,54 +213,21 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 		return nil, fmt.Errorf("creating log bucket: %w", err)
 	}
 	// R1.11: the account owns every object the services write, so the replication role can read each one.
-	ownership, err := s3.NewBucketOwnershipControls(ctx, name+"-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, keep...)
+	controls, err := newPrivateBucketControls(ctx, name, bucket, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating log bucket ownership controls: %w", err)
-	}
-	publicAccess, err := s3.NewBucketPublicAccessBlock(ctx, name+"-public-access-block", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, keep...)
-	if err != nil {
-		return nil, fmt.Errorf("creating log bucket public access block: %w", err)
+		return nil, err
 	}
 	// R4.1: replication needs the source bucket versioned.
-	versioning, err := s3.NewBucketVersioningV2(ctx, name+"-versioning", &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		ExpectedBucketOwner:     owner,
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, keep...)
+	versioning, err := newBucketVersioning(ctx, name, bucket, owner, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating log bucket versioning: %w", err)
+		return nil, err
 	}
-	// SSE-KMS by default with the Bucket Key (§6); the replication role's Decrypt condition lists both
-	// encryption-context forms (R1.16).
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, name+"-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket:              bucket.ID(),
-		ExpectedBucketOwner: owner,
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: key.Arn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, keep...); err != nil {
-		return nil, fmt.Errorf("creating log bucket encryption: %w", err)
+	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, keep...); err != nil {
+		return nil, err
 	}
-	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, not in AWS's
-	// hands. The policy waits for the public access block and ownership controls (OperationAborted).
-	if _, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: pulumi.String(bucketPolicyJSON),
-	}, append(keep, pulumi.DependsOn([]pulumi.Resource{publicAccess, ownership}))...); err != nil {
-		return nil, fmt.Errorf("creating log bucket policy: %w", err)
+	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, in the program.
+	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, keep...); err != nil {
+		return nil, err
 	}
 
 	c.BucketName = bucket.Bucket
