@@ -77,12 +77,8 @@ type DestinationArchive struct {
 
 // Validate checks the arguments and that both policies fit their AWS limits.
 func (args *DestinationArchiveArgs) Validate() error {
-	var errs []error
-	check := func(field string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+	var errs fieldErrors
+	check := errs.add
 	check("AccountID", ValidateAccountID(args.AccountID))
 	check("Region", ValidateRegion(args.Region))
 	check("BucketName", ValidateBucketName(args.BucketName))

@@ -28,6 +28,15 @@ var (
 	trailRunPattern  = regexp.MustCompile(`[._-]{2}`)
 )
 
+// fieldErrors collects validation problems, each prefixed with the argument field it concerns.
+type fieldErrors []error
+
+func (e *fieldErrors) add(field string, err error) {
+	if err != nil {
+		*e = append(*e, fmt.Errorf("%s: %w", field, err))
+	}
+}
+
 // ValidateAccountID accepts a 12-digit AWS account ID.
 func ValidateAccountID(id string) error {
 	if !accountIDPattern.MatchString(id) {

@@ -64,12 +64,8 @@ func (b *LogBucket) KeyAlias() string {
 
 // Validate checks the bucket name, the services and the identifiers each service needs.
 func (b *LogBucket) Validate(bucketRegion string) error {
-	var errs []error
-	check := func(field string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+	var errs fieldErrors
+	check := errs.add
 	check("Name", ValidateBucketName(b.Name))
 	if len(b.Services) == 0 {
 		check("Services", fmt.Errorf("no service named; name at least one of %s", serviceList(LogServices)))
@@ -129,12 +125,8 @@ type SourceLogBucketArgs struct {
 
 // Validate checks the arguments and that both policies fit their AWS limits.
 func (args *SourceLogBucketArgs) Validate() error {
-	var errs []error
-	check := func(field string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+	var errs fieldErrors
+	check := errs.add
 	check("AccountID", ValidateAccountID(args.AccountID))
 	check("Region", ValidateRegion(args.Region))
 	check("Tags", ValidateTags(args.Tags))

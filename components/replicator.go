@@ -69,12 +69,8 @@ type SourceReplicator struct {
 
 // Validate checks the arguments, the archive contract and the role policy size.
 func (args *SourceReplicatorArgs) Validate() error {
-	var errs []error
-	check := func(field string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+	var errs fieldErrors
+	check := errs.add
 	check("AccountID", ValidateAccountID(args.AccountID))
 	check("Region", ValidateRegion(args.Region))
 	check("Tags", ValidateTags(args.Tags))
@@ -163,12 +159,8 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 }
 
 func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
-	var errs []error
-	add := func(field string, err error) {
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", field, err))
-		}
-	}
+	var errs fieldErrors
+	add := errs.add
 	add("AccountID", ValidateAccountID(c.AccountID))
 	add("Region", ValidateRegion(c.Region))
 	add("BucketName", ValidateBucketName(c.BucketName))
