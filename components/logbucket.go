@@ -134,6 +134,11 @@ func (args *SourceLogBucketArgs) Validate() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
+	return args.CheckPolicySizes()
+}
+
+// CheckPolicySizes reports a key or bucket policy over its AWS limit; only trail names make them grow.
+func (args *SourceLogBucketArgs) CheckPolicySizes() error {
 	return errors.Join(
 		checkPolicySize("the log bucket policy of "+args.Bucket.Name, LogBucketPolicy(args), BucketPolicyLimit, "name fewer trails"),
 		checkPolicySize("the log bucket key policy of "+args.Bucket.Name, LogBucketKeyPolicy(args), KeyPolicyLimit, "name fewer trails"))

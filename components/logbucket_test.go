@@ -337,3 +337,18 @@ func TestArchivePolicies_C1_CloudTrailOptionCountsInTheSizeBudget(t *testing.T) 
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
 }
+
+func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {
+	args := logBucketArgs(CloudTrail)
+	for i := range 400 {
+		args.Bucket.TrailNames = append(args.Bucket.TrailNames, fmt.Sprintf("trail-number-%03d", i))
+	}
+	err := args.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the log bucket policy of acme-a-logs")
+	assert.Contains(t, err.Error(), "name fewer trails")
+
+	src := sourceArgs()
+	src.LogBuckets = []LogBucket{args.Bucket}
+	require.ErrorContains(t, src.Validate(), "LogBuckets[0]: the log bucket policy of acme-a-logs")
+}

@@ -121,10 +121,7 @@ func (args *SourceReplicatorArgs) Validate() error {
 		return errors.Join(errs...)
 	}
 	for i, b := range args.LogBuckets {
-		logArgs := args.logBucketArgs(b)
-		check(fmt.Sprintf("LogBuckets[%d]", i), errors.Join(
-			checkPolicySize("the log bucket policy of "+b.Name, LogBucketPolicy(logArgs), BucketPolicyLimit, "name fewer trails"),
-			checkPolicySize("the log bucket key policy of "+b.Name, LogBucketKeyPolicy(logArgs), KeyPolicyLimit, "name fewer trails")))
+		check(fmt.Sprintf("LogBuckets[%d]", i), args.logBucketArgs(b).CheckPolicySizes())
 	}
 	check("Buckets", CheckReplicationRolePolicySize(args))
 	return errors.Join(errs...)

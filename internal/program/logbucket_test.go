@@ -1,9 +1,11 @@
 package program_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -255,6 +257,20 @@ func TestLogBucket_NamedLikeTheArchiveIsRejected(t *testing.T) {
 	p, err := runStack(t, "workload-a", cfg, archiveOutputs(t, destinationConfig()))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `Pulumi.workload-a.yaml: log-archive:logBuckets[0].name = "acme-log-archive": is the archive bucket itself`)
+	assert.Empty(t, p.Creates())
+}
+
+func TestLogBucket_TooManyTrailsNamesTheKey(t *testing.T) {
+	trails := make([]string, 400)
+	for i := range trails {
+		trails[i] = fmt.Sprintf("%q", fmt.Sprintf("trail-number-%03d", i))
+	}
+	cfg := with(sourceConfig(), "log-archive:logBuckets",
+		`[{"name": "`+logBucket+`", "services": ["cloudtrail"], "trailNames": [`+strings.Join(trails, ",")+`]}]`)
+	p, err := runStack(t, "workload-a", cfg, archiveOutputs(t, destinationConfig()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Pulumi.workload-a.yaml: log-archive:logBuckets[0].trailNames = (400 trails): the log bucket policy of acme-a-logs")
+	assert.Contains(t, err.Error(), "Fix: split the trails across two log buckets")
 	assert.Empty(t, p.Creates())
 }
 
