@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -40,5 +41,28 @@ func BenchmarkSourceProgram(b *testing.B) {
 	for b.Loop() {
 		_, err := runStack(b, "workload-a", sourceConfig(), refs)
 		require.NoError(b, err)
+	}
+}
+
+// BenchmarkSourceProgramWithLogBuckets adds log buckets for all three services: each is a key, a bucket
+// and six more resources, and a key ARN the role policy waits for.
+func BenchmarkSourceProgramWithLogBuckets(b *testing.B) {
+	refs := archiveOutputs(b, destinationConfig())
+	for _, n := range []int{1, 10} {
+		var entries []string
+		for i := range n {
+			entries = append(entries, fmt.Sprintf(`{"name": "acme-a-logs-%d", "services": ["guardduty", "cloudtrail", "vpc-flow-logs"],
+				"guardDutyDetectorId": "%s", "trailNames": ["management-events"]}`, i, detector))
+		}
+		cfg := with(sourceConfig(), "log-archive:logBuckets", "["+strings.Join(entries, ",")+"]")
+		b.Run(fmt.Sprintf("log-buckets=%d", n), func(b *testing.B) {
+			var rolePolicyBytes int
+			for b.Loop() {
+				p, err := runStack(b, "workload-a", cfg, refs)
+				require.NoError(b, err)
+				rolePolicyBytes = len(mustStep(b, p, tRolePolicy, "source-role-policy").NewState.Inputs["policy"].(string))
+			}
+			b.ReportMetric(float64(rolePolicyBytes), "role-policy-bytes")
+		})
 	}
 }
