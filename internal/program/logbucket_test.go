@@ -2,7 +2,6 @@ package program_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -337,7 +336,6 @@ func TestStackFiles_ExampleSourceHasALogBucketForEachService(t *testing.T) {
 		assert.True(t, slices.Contains(sidsOf(keyPolicy), sid), sid)
 	}
 	assert.Len(t, p.OfType(tReplication), 2, "the log bucket and the existing bucket both replicate")
-	assert.FileExists(t, filepath.Join(repoRoot(t), "Pulumi.source.yaml"))
 }
 
 func sidsOf(d components.PolicyDocument) []string {
