@@ -70,6 +70,17 @@ func PartitionOf(region string) (string, error) {
 	}
 }
 
+// DifferentPartitions returns the partitions of two valid Regions and whether they differ. Nothing crosses
+// a partition: neither replication nor a service's log delivery.
+func DifferentPartitions(r1, r2 string) (p1, p2 string, differ bool) {
+	if ValidateRegion(r1) != nil || ValidateRegion(r2) != nil {
+		return "", "", false
+	}
+	p1, _ = PartitionOf(r1)
+	p2, _ = PartitionOf(r2)
+	return p1, p2, p1 != p2
+}
+
 // s3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4).
 func s3ServiceEndpoint(region string) string {
 	if strings.HasPrefix(region, "cn-") {

@@ -97,13 +97,20 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 	}
 	if b.ServiceRegion != "" {
 		check("ServiceRegion", ValidateRegion(b.ServiceRegion))
-		if p, _ := PartitionOf(b.ServiceRegion); p != "" && ValidateRegion(bucketRegion) == nil {
-			if want, _ := PartitionOf(bucketRegion); p != want {
-				check("ServiceRegion", fmt.Errorf("%s is in partition %s and the bucket in %s; services cannot write across partitions", b.ServiceRegion, p, want))
-			}
+		if p, want, differ := DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
+			check("ServiceRegion", fmt.Errorf("%s is in partition %s and the bucket in %s; services cannot write across partitions", b.ServiceRegion, p, want))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// LogServiceNames are the names log-archive:logBuckets accepts in services.
+func LogServiceNames() []string {
+	names := make([]string, len(LogServices))
+	for i, s := range LogServices {
+		names[i] = string(s)
+	}
+	return names
 }
 
 func serviceList(services []LogService) string {

@@ -352,3 +352,17 @@ func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {
 	src.LogBuckets = []LogBucket{args.Bucket}
 	require.ErrorContains(t, src.Validate(), "LogBuckets[0]: the log bucket policy of acme-a-logs")
 }
+
+func TestArchiveContract_ReplicationNeverCrossesPartitions(t *testing.T) {
+	args := sourceArgs()
+	args.Archive.Region = "cn-north-1"
+	args.Archive.KeyArn = "arn:aws-cn:kms:cn-north-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	require.ErrorContains(t, args.Validate(), "Archive: Region: the archive is in partition aws-cn and the source in aws; S3 does not replicate across partitions")
+
+	p1, p2, differ := DifferentPartitions("us-gov-west-1", "us-east-1")
+	assert.Equal(t, []any{"aws-us-gov", "aws", true}, []any{p1, p2, differ})
+	_, _, differ = DifferentPartitions("eu-west-1", "us-east-2")
+	assert.False(t, differ)
+	_, _, differ = DifferentPartitions("Europe", "cn-north-1")
+	assert.False(t, differ, "an invalid Region is reported by its own check, not as a partition mismatch")
+}

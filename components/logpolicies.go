@@ -179,11 +179,7 @@ func flowLogsConditions(a arns, region, account string) Conditions {
 // own trails: one statement per account, because a shared statement would let account A's trail write
 // into account B's prefix.
 func archiveCloudTrailBucketStatements(a arns, bucket string, accounts []string) []Statement {
-	sources := sorted(accounts)
-	trails := make(Strings, len(sources))
-	for i, acct := range sources {
-		trails[i] = a.trailsOf(acct)
-	}
+	sources, trails := trailsOfAccounts(a, accounts)
 	stmts := []Statement{{
 		Sid: SidCloudTrailAclCheck, Effect: "Allow",
 		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
@@ -209,11 +205,7 @@ func archiveCloudTrailBucketStatements(a arns, bucket string, accounts []string)
 // archiveCloudTrailKeyStatements let those trails encrypt with the archive key: GenerateDataKey* only with
 // a CloudTrail encryption context naming one of the source accounts' trails, and DescribeKey (C1).
 func archiveCloudTrailKeyStatements(a arns, accounts []string) []Statement {
-	sources := sorted(accounts)
-	trails := make(Strings, len(sources))
-	for i, acct := range sources {
-		trails[i] = a.trailsOf(acct)
-	}
+	sources, trails := trailsOfAccounts(a, accounts)
 	return []Statement{{
 		Sid: SidCloudTrailEncrypts, Effect: "Allow",
 		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
@@ -231,6 +223,16 @@ func archiveCloudTrailKeyStatements(a arns, accounts []string) []Statement {
 		Resource:  Strings{"*"},
 		Condition: Conditions{"StringEquals": {"aws:SourceAccount": sources}, "ArnLike": {"aws:SourceArn": trails}},
 	}}
+}
+
+// trailsOfAccounts sorts the accounts and pairs each with the pattern of its trails (C1).
+func trailsOfAccounts(a arns, accounts []string) (sources, trails Strings) {
+	sources = sorted(accounts)
+	trails = make(Strings, len(sources))
+	for i, acct := range sources {
+		trails[i] = a.trailsOf(acct)
+	}
+	return sources, trails
 }
 
 // denyInsecureTransport is H1 for one bucket: s3:* over plain HTTP is denied to everyone.

@@ -121,7 +121,7 @@ func (args *SourceReplicatorArgs) Validate() error {
 		return errors.Join(errs...)
 	}
 	for i, b := range args.LogBuckets {
-		check(fmt.Sprintf("LogBuckets[%d]", i), args.logBucketArgs(b).CheckPolicySizes())
+		check(fmt.Sprintf("LogBuckets[%d]", i), args.LogBucketArgs(b).CheckPolicySizes())
 	}
 	check("Buckets", CheckReplicationRolePolicySize(args))
 	return errors.Join(errs...)
@@ -135,8 +135,8 @@ func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
 		"split the buckets across source stacks, or let fewer keys encrypt them")
 }
 
-// logBucketArgs are the arguments of the SourceLogBucket created for b.
-func (args *SourceReplicatorArgs) logBucketArgs(b LogBucket) *SourceLogBucketArgs {
+// LogBucketArgs are the arguments of the SourceLogBucket created for b: this account, Region and tags.
+func (args *SourceReplicatorArgs) LogBucketArgs(b LogBucket) *SourceLogBucketArgs {
 	return &SourceLogBucketArgs{AccountID: args.AccountID, Region: args.Region, Bucket: b, Tags: args.Tags}
 }
 
@@ -166,8 +166,7 @@ func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
 	if len(errs) == 0 {
 		// R4.9: an alias or a key in another account or Region makes every replica unreadable.
 		add("KeyArn", ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region))
-		src, _ := PartitionOf(sourceRegion)
-		if dst, _ := PartitionOf(c.Region); src != "" && src != dst {
+		if dst, src, differ := DifferentPartitions(c.Region, sourceRegion); differ {
 			add("Region", fmt.Errorf("the archive is in partition %s and the source in %s; S3 does not replicate across partitions", dst, src))
 		}
 	}
@@ -214,7 +213,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	// The log buckets come first: the role policy names their keys, whose ARNs AWS assigns.
 	logKeys := pulumi.StringArray{}
 	for _, b := range args.LogBuckets {
-		lb, err := NewSourceLogBucket(ctx, name+"-"+b.Name, args.logBucketArgs(b), parent)
+		lb, err := NewSourceLogBucket(ctx, name+"-"+b.Name, args.LogBucketArgs(b), parent)
 		if err != nil {
 			return nil, err
 		}

@@ -94,6 +94,12 @@ func TestLogBucket_ResourcesOptionsAndOrdering(t *testing.T) {
 	assert.Equal(t, logBucket, repl.NewState.Inputs["bucket"])
 	assert.Contains(t, repl.NewState.Dependencies, versioning.URN, "R4.1")
 	assert.Contains(t, repl.NewState.Dependencies, mustStep(t, p, tRolePolicy, "source-role-policy").URN, "R5.9")
+	assert.Equal(t, "arn:aws:iam::222222222222:role/log-archive/log-archive-replication", repl.NewState.Inputs["role"])
+	assert.Equal(t, "arn:aws:s3:::acme-log-archive", input(t, repl, "rules", 0, "destination", "bucket"))
+	assert.Equal(t, archiveAccount, input(t, repl, "rules", 0, "destination", "account"), "R2.7")
+	assert.Equal(t, map[string]any{"owner": "Destination"}, input(t, repl, "rules", 0, "destination", "accessControlTranslation"), "R2.7")
+	assert.Regexp(t, keyArnPattern, input(t, repl, "rules", 0, "destination", "encryptionConfiguration", "replicaKmsKeyId"), "R4.9: the archive key, not the log key")
+	assert.Equal(t, map[string]any{"status": "Disabled"}, input(t, repl, "rules", 0, "deleteMarkerReplication"), "R4.6")
 	assert.Equal(t, map[string]any{"prefix": ""}, input(t, repl, "rules", 0, "filter"))
 	assert.Equal(t, map[string]any{"sseKmsEncryptedObjects": map[string]any{"status": "Enabled"}}, input(t, repl, "rules", 0, "sourceSelectionCriteria"), "R4.8")
 	var versioned int

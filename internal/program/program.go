@@ -112,8 +112,7 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 				Value: fmt.Sprintf("%q", b.Name), Problem: "is the archive bucket itself",
 				Fix: "choose another globally unique name for this account's log bucket"})
 		}
-		logArgs := &components.SourceLogBucketArgs{AccountID: args.AccountID, Region: args.Region, Bucket: b, Tags: args.Tags}
-		if err := logArgs.CheckPolicySizes(); err != nil {
+		if err := args.LogBucketArgs(b).CheckPolicySizes(); err != nil {
 			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].trailNames", stackconfig.KeyLogBuckets, i),
 				Value: fmt.Sprintf("(%d trails)", len(b.TrailNames)), Problem: err.Error(),
 				Fix: "split the trails across two log buckets"})

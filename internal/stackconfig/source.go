@@ -138,10 +138,7 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 // logBuckets reads the log buckets to create. A log bucket and an existing bucket of the same name would
 // be two owners of one bucket, so names are unique across both keys.
 func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []logBucketConfig, seen map[string]string) {
-	services := make([]string, len(components.LogServices))
-	for i, s := range components.LogServices {
-		services[i] = string(s)
-	}
+	services := components.LogServiceNames()
 	known := strings.Join(services, ", ")
 	for i, b := range buckets {
 		key := fmt.Sprintf("%s[%d]", KeyLogBuckets, i)
@@ -176,13 +173,9 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		if b.ServiceRegion != "" {
 			r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
 				"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+args.Region)
-			if args.Region != "" && validateRegion(b.ServiceRegion) == nil && validateRegion(args.Region) == nil {
-				p1, _ := components.PartitionOf(b.ServiceRegion)
-				p2, _ := components.PartitionOf(args.Region)
-				if p1 != p2 {
-					r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
-						"services cannot write across partitions: create the log bucket in a stack of that partition")
-				}
+			if p1, p2, differ := components.DifferentPartitions(b.ServiceRegion, args.Region); differ {
+				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
+					"services cannot write across partitions: create the log bucket in a stack of that partition")
 			}
 		}
 		args.LogBuckets = append(args.LogBuckets, lb)
