@@ -57,6 +57,8 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			Protect:        rpc.GetProtect(),
 			RetainOnDelete: rpc.GetRetainOnDelete(),
 			Dependencies:   deps,
+			IgnoreChanges:  rpc.GetIgnoreChanges(),
+			ImportID:       rpc.GetImportId(),
 		},
 	})
 	if !args.Custom {

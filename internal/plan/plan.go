@@ -55,6 +55,10 @@ type State struct {
 	Protect        bool           `json:"protect"`
 	RetainOnDelete bool           `json:"retainOnDelete"`
 	Dependencies   []string       `json:"dependencies"`
+	// IgnoreChanges are the inputs the engine keeps from the resource's state; ImportID, when set, adopts
+	// an existing resource instead of creating one.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	ImportID      string   `json:"importId,omitempty"`
 }
 
 // Run runs program for stack under the mock monitor. references answers StackReferences by name.
@@ -122,7 +126,86 @@ func LoadStack(dir, name string) (Stack, error) {
 		}
 		cfg[key.String()] = v
 	}
+	if err := applyProjectConfig(project, "Pulumi."+name+".yaml", cfg); err != nil {
+		return Stack{}, err
+	}
 	return Stack{Project: project.Name.String(), Name: name, Config: cfg}, nil
+}
+
+// applyProjectConfig does to cfg what the Pulumi CLI does before `pulumi up` starts the program
+// (ValidateStackConfigAndApplyProjectConfig in pkg/v3/workspace): a project key the stack does not set
+// and Pulumi.yaml declares without a default is missing, a set value must be of its declared type, and
+// declared defaults are merged in. So the offline plan refuses what `pulumi up` refuses and runs the
+// program with the configuration it will see. The engine test checks the two agree.
+func applyProjectConfig(project *workspace.Project, file string, cfg map[string]string) error {
+	var errs stackconfig.Errors
+	keys := make([]string, 0, len(project.Config))
+	for k := range project.Config {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		decl := project.Config[key]
+		v, set := cfg[key]
+		switch {
+		case !set && decl.Default == nil:
+			errs = append(errs, &stackconfig.Error{File: file, Key: key, Problem: "is required in every stack (Pulumi.yaml declares it without a default), so `pulumi up` refuses the stack",
+				Fix: "set it in " + file})
+		case !set:
+			value, err := configValue(decl.Default)
+			if err != nil {
+				return fmt.Errorf("Pulumi.yaml: the default of %s: %w", key, err)
+			}
+			cfg[key] = value
+		case decl.IsExplicitlyTyped():
+			var content any = v
+			if strings.HasPrefix(v, "[") || strings.HasPrefix(v, "{") {
+				if err := json.Unmarshal([]byte(v), &content); err != nil {
+					content = v
+				}
+			}
+			if !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, content) {
+				want := workspace.InferFullTypeName(decl.TypeName(), decl.Items)
+				errs = append(errs, &stackconfig.Error{File: file, Key: key, Value: v,
+					Problem: "is not of the type Pulumi.yaml declares, " + want + ", so `pulumi up` refuses the stack",
+					Fix:     typeFix(want)})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// configValue is a declared default as the CLI hands it to the program: scalars printed, the rest as JSON.
+func configValue(v any) (string, error) {
+	switch v.(type) {
+	case string, int, bool:
+		return fmt.Sprint(v), nil
+	}
+	simple, err := workspace.SimplifyMarshalledValue(v)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(simple)
+	return string(b), err
+}
+
+func typeFix(typ string) string {
+	switch typ {
+	case "string":
+		return "write a single value, quoted if it could be read as a number or a boolean"
+	case "boolean":
+		return "write true or false, without quotes"
+	case "object":
+		return "write a YAML mapping of fields (key: value lines indented under the key)"
+	case "array<string>":
+		return `write a YAML list of strings, e.g. ["a", "b"] or one "- item" line each`
+	case "array<object>":
+		return "write a YAML list with one mapping per item (\"- name: ...\" lines)"
+	}
+	return "write a value of type " + typ
 }
 
 // PlanStack plans the stack file Pulumi.<name>.yaml in dir. A source stack's StackReference is answered

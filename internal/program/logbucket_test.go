@@ -239,7 +239,7 @@ func TestLogBucket_BadConfigIsRejectedBeforeAnyResource(t *testing.T) {
 		{"misspelt field", with(sourceConfig(), "log-archive:logBuckets", lb(`"services": ["guardduty"], "detectorId": "`+detector+`"`)),
 			[]string{"log-archive:logBuckets", `unknown field "detectorId"`}},
 		{"neither bucket key", with(sourceConfig(), "log-archive:sourceBuckets", ""),
-			[]string{"log-archive:sourceBuckets is not set: neither this key nor log-archive:logBuckets is set"}},
+			[]string{"log-archive:sourceBuckets is not set: neither this key nor log-archive:logBuckets lists a bucket"}},
 		{"log buckets in a destination stack", with(destinationConfig(), "log-archive:logBuckets", lb(allThree)),
 			[]string{"log-archive:logBuckets", "belongs to the other kind of stack"}},
 	}

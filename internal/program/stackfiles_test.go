@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -49,24 +50,66 @@ func TestProjectFiles_LoadWithThePulumiSDK(t *testing.T) {
 	}
 }
 
-// Pulumi.yaml declares every key the program reads, with a type and a description, and nothing else.
+// Pulumi.yaml declares every key the program reads, with the type, default and stack kind the program
+// expects (stackconfig.Declarations), and nothing else. Every key but stackKind has a default, or the
+// Pulumi CLI would require it in every stack, destination and source alike (../shared/engine.md).
 func TestProjectFiles_DeclareExactlyTheKeysTheProgramReads(t *testing.T) {
 	project, err := workspace.LoadProject(filepath.Join(repoRoot(t), "Pulumi.yaml"))
 	require.NoError(t, err)
 	var declared []string
 	for key, decl := range project.Config {
 		declared = append(declared, key)
-		assert.NotEmpty(t, decl.Type, "%s has a type", key)
+		want, known := stackconfig.Declarations[key]
+		if !assert.True(t, known, "Pulumi.yaml declares %s, which the program does not read", key) {
+			continue
+		}
+		assert.Equal(t, want.Type, decl.TypeName(), "%s: type", key)
+		if want.Items != "" && assert.NotNil(t, decl.Items, "%s: item type", key) {
+			assert.Equal(t, want.Items, decl.Items.Type, "%s: item type", key)
+		}
+		assert.Equal(t, want.Default, decl.Default, "%s: default", key)
 		assert.NotEmpty(t, decl.Description, "%s has a description", key)
-		assert.Nil(t, decl.Default, "%s: defaults live in the program, so the offline plan and pulumi up agree", key)
 	}
 	read := slices.Concat(stackconfig.CommonKeys, stackconfig.DestinationKeys, stackconfig.SourceKeys)
 	slices.Sort(declared)
 	slices.Sort(read)
 	assert.Equal(t, read, declared)
+	var required []string
+	for key, decl := range project.Config {
+		if decl.Default == nil && decl.Value == nil {
+			required = append(required, key)
+		}
+	}
+	assert.Equal(t, []string{stackconfig.KeyStackKind}, required, "the only key the CLI requires in every stack")
 	require.NotNil(t, project.Description)
 	assert.Contains(t, *project.Description, stackconfig.KeyRegion, "the aws: keys the program reads are documented")
 	assert.Contains(t, *project.Description, stackconfig.KeyAllowedAccountIDs)
+}
+
+// A declared default reads exactly as an absent key: the plan of a stack with every default merged in,
+// as the CLI merges them, equals the plan of the same stack with no default present. Checked for each
+// kind of stack with every key of both kinds at its default.
+func TestProjectDefaults_ReadAsNotSet(t *testing.T) {
+	for name, cfg := range map[string]map[string]string{"destination": destinationConfig(), "source": sourceConfig()} {
+		t.Run(name, func(t *testing.T) {
+			merged := maps.Clone(cfg)
+			for key, decl := range stackconfig.Declarations {
+				if _, set := merged[key]; !set && decl.Default != nil {
+					merged[key] = decl.ConfigValue()
+				}
+			}
+			require.Greater(t, len(merged), len(cfg)+5, "defaults were merged")
+			var refs map[string]map[string]any
+			if name == "source" {
+				refs = archiveOutputs(t, destinationConfig())
+			}
+			plain, err := runStack(t, name, cfg, refs)
+			require.NoError(t, err)
+			withDefaults, err := runStack(t, name, merged, refs)
+			require.NoError(t, err)
+			assert.Equal(t, plain, withDefaults)
+		})
+	}
 }
 
 func TestStackFiles_EveryExampleStackPlans(t *testing.T) {

@@ -49,8 +49,8 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 			"choose a name of 3-63 lowercase letters, digits and hyphens that starts and ends with a letter or digit, e.g. acme-log-archive-eu-west-1")
 	}
 
-	args.SourceAccountIDs = r.accountIDs(KeySourceAccountIDs, true,
-		`set log-archive:sourceAccountIds to the accounts that replicate into the archive (an empty list [] is allowed)`)
+	// Not required: an archive can be stood up before its first source account is known.
+	args.SourceAccountIDs = r.accountIDs(KeySourceAccountIDs, false, "")
 	seen := map[string]int{}
 	for i, id := range args.SourceAccountIDs {
 		key := fmt.Sprintf("%s[%d]", KeySourceAccountIDs, i)

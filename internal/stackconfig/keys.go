@@ -1,6 +1,11 @@
 package stackconfig
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -52,17 +57,97 @@ const (
 	DefaultKeyAlias            = "alias/log-archive"
 )
 
+// Declaration is how Pulumi.yaml declares one of the program's keys: which stack kind reads it, its type for
+// the Pulumi CLI's own check, and its default.
+//
+// The CLI treats every project key declared without a default as required in EVERY stack, and merges
+// declared defaults into every stack before the program runs, so the program cannot tell a default from a
+// value the user wrote (../shared/engine.md). So every key but stackKind is declared with a default, and
+// the program reads a value equal to its key's declared default as "not set". Defaults are chosen so that
+// this reading is exact: a required key defaults to the empty value, which is never valid; an optional key
+// defaults to what the program does without it. A key of the other stack kind that still holds its
+// default is therefore indistinguishable from an absent one, and one that holds anything else is refused.
+type Declaration struct {
+	Kind    Kind   // "" for keys both kinds read
+	Type    string // string, boolean, array or object (Pulumi's config types)
+	Items   string // the item type of an array
+	Default any    // as YAML decodes it; nil only for stackKind, which every stack must set
+}
+
+// Declarations is every key of the program's namespace; a test keeps Pulumi.yaml equal to it.
+var Declarations = map[string]Declaration{
+	KeyStackKind: {Type: "string"},
+	KeyTags:      {Type: "object", Default: map[string]any{}},
+
+	KeyArchiveAccountID:     {Kind: KindDestination, Type: "string", Default: ""},
+	KeyArchiveBucketName:    {Kind: KindDestination, Type: "string", Default: ""},
+	KeySourceAccountIDs:     {Kind: KindDestination, Type: "array", Items: "string", Default: []any{}},
+	KeyReplicationRoleName:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRoleName},
+	KeyReplicationRolePath:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRolePath},
+	KeyKeyAlias:             {Kind: KindDestination, Type: "string", Default: DefaultKeyAlias},
+	KeyKeyAdministratorArns: {Kind: KindDestination, Type: "array", Items: "string", Default: []any{}},
+	KeyObjectLock:           {Kind: KindDestination, Type: "object", Default: map[string]any{}},
+	KeyLifecycle:            {Kind: KindDestination, Type: "object", Default: map[string]any{}},
+	KeyAcceptCloudTrail:     {Kind: KindDestination, Type: "boolean", Default: false},
+
+	KeyDestinationStack:       {Kind: KindSource, Type: "string", Default: ""},
+	KeySourceAccountID:        {Kind: KindSource, Type: "string", Default: ""},
+	KeySourceBuckets:          {Kind: KindSource, Type: "array", Items: "object", Default: []any{}},
+	KeyLogBuckets:             {Kind: KindSource, Type: "array", Items: "object", Default: []any{}},
+	KeyReplicaStorageClass:    {Kind: KindSource, Type: "string", Default: ""},
+	KeyReplicationTimeControl: {Kind: KindSource, Type: "boolean", Default: false},
+	KeyReplicateDeleteMarkers: {Kind: KindSource, Type: "boolean", Default: false},
+	KeyReplicationMetrics:     {Kind: KindSource, Type: "boolean", Default: true},
+}
+
+// ConfigValue is the default as the Pulumi CLI hands it to the program: scalars printed, lists and
+// objects as compact JSON ("" when there is no default).
+func (d Declaration) ConfigValue() string {
+	switch v := d.Default.(type) {
+	case nil:
+		return ""
+	case string, bool, int:
+		return fmt.Sprint(v)
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err) // the table above holds only JSON values
+		}
+		return string(b)
+	}
+}
+
+// isDeclaredDefault says whether v is the declared default of key, comparing JSON values by content.
+func isDeclaredDefault(key, v string) bool {
+	d, ok := Declarations[key]
+	if !ok || d.Default == nil {
+		return false
+	}
+	want := d.ConfigValue()
+	if v == want {
+		return true
+	}
+	var a, b bytes.Buffer
+	return json.Compact(&a, []byte(v)) == nil && json.Compact(&b, []byte(want)) == nil && a.String() == b.String()
+}
+
+// keysOf lists the declared keys a stack kind reads ("" for the keys both kinds read).
+func keysOf(kind Kind) []string {
+	var keys []string
+	for k, d := range Declarations {
+		if d.Kind == kind {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // DestinationKeys and SourceKeys are the program's keys by stack kind; CommonKeys apply to both.
 var (
-	CommonKeys      = []string{KeyStackKind, KeyTags}
-	DestinationKeys = []string{
-		KeyArchiveAccountID, KeyArchiveBucketName, KeySourceAccountIDs, KeyReplicationRoleName,
-		KeyReplicationRolePath, KeyKeyAlias, KeyKeyAdministratorArns, KeyObjectLock, KeyLifecycle, KeyAcceptCloudTrail,
-	}
-	SourceKeys = []string{
-		KeyDestinationStack, KeySourceAccountID, KeySourceBuckets, KeyLogBuckets, KeyReplicaStorageClass,
-		KeyReplicationTimeControl, KeyReplicateDeleteMarkers, KeyReplicationMetrics,
-	}
+	CommonKeys      = keysOf("")
+	DestinationKeys = keysOf(KindDestination)
+	SourceKeys      = keysOf(KindSource)
 )
 
 // ReadKind returns the stack's kind.

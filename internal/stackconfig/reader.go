@@ -76,10 +76,15 @@ func (r *reader) err() error {
 	return r.errs
 }
 
-// raw returns the value of a namespaced key such as "aws:region" ("" when not set).
+// raw returns the value of a namespaced key such as "aws:region": "" when it is not set or holds the
+// default Pulumi.yaml declares for it, which the Pulumi CLI merges into every stack (see Declaration).
 func (r *reader) raw(key string) string {
 	ns, name, _ := strings.Cut(key, ":")
-	return r.cfgs[ns].Get(name)
+	v := r.cfgs[ns].Get(name)
+	if isDeclaredDefault(key, v) {
+		return ""
+	}
+	return v
 }
 
 // str reads a string. A required key that is missing is reported with fix.

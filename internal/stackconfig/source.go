@@ -26,6 +26,7 @@ type logBucketConfig struct {
 	GuardDutyDetectorID string   `json:"guardDutyDetectorId"`
 	TrailNames          []string `json:"trailNames"`
 	ServiceRegion       string   `json:"serviceRegion"`
+	AdoptKeyArn         string   `json:"adoptKeyArn"`
 }
 
 // SourceSettings is a source stack's configuration: where the archive's contract lives, and the
@@ -63,19 +64,15 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	}
 
 	bucketShape := "a list of {name: bucket, kmsKeyArns: [arn:aws:kms:...:key/...], prefix: optional, objectLock: false}"
-	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional}"
+	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional, adoptKeyArn: optional}"
 	var buckets []sourceBucketConfig
 	var logBuckets []logBucketConfig
-	hasBuckets := r.object(KeySourceBuckets, &buckets, bucketShape)
-	hasLogBuckets := r.object(KeyLogBuckets, &logBuckets, logShape)
-	switch {
-	case r.raw(KeySourceBuckets) == "" && r.raw(KeyLogBuckets) == "":
-		r.fail(KeySourceBuckets, "", "neither this key nor "+KeyLogBuckets+" is set",
+	r.object(KeySourceBuckets, &buckets, bucketShape)
+	r.object(KeyLogBuckets, &logBuckets, logShape)
+	// An empty list is the declared default, which reads as not set.
+	if r.raw(KeySourceBuckets) == "" && r.raw(KeyLogBuckets) == "" {
+		r.fail(KeySourceBuckets, "", "neither this key nor "+KeyLogBuckets+" lists a bucket",
 			"list existing buckets to replicate in "+KeySourceBuckets+" ("+bucketShape+"), log buckets to create in "+KeyLogBuckets+" ("+logShape+"), or both")
-	case hasBuckets && len(buckets) == 0 && len(logBuckets) == 0:
-		r.fail(KeySourceBuckets, "[]", "is empty", "list at least one bucket to replicate, as "+bucketShape)
-	case hasLogBuckets && len(logBuckets) == 0 && len(buckets) == 0:
-		r.fail(KeyLogBuckets, "[]", "is empty", "list at least one log bucket to create, as "+logShape)
 	}
 	seen := map[string]string{} // bucket name -> the key that names it first
 	r.sourceBuckets(args, buckets, seen)
@@ -142,7 +139,13 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 	known := strings.Join(services, ", ")
 	for i, b := range buckets {
 		key := fmt.Sprintf("%s[%d]", KeyLogBuckets, i)
-		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames, ServiceRegion: b.ServiceRegion}
+		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
+			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn}
+		if b.AdoptKeyArn != "" && args.AccountID != "" && args.Region != "" {
+			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, args.Region),
+				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
+					"arn:aws:kms:"+args.Region+":"+args.AccountID+":key/<key-id>, or remove adoptKeyArn to create a new bucket")
+		}
 		if b.Name == "" {
 			r.fail(key+".name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
 		} else if r.check(key+".name", b.Name, components.ValidateBucketName(b.Name),
