@@ -171,8 +171,10 @@ func maxSourceAccountsThatFit(args *DestinationArchiveArgs) int {
 	})
 }
 
-// NewDestinationArchive creates the archive key, bucket and policies. The key, the bucket and its
-// versioning are protected and retained on delete: the archive outlives any mistake in a stack.
+// NewDestinationArchive creates the archive key, bucket and policies. Every resource it creates is
+// protected and retained on delete: a mistaken `pulumi destroy` would otherwise delete the policies, the
+// encryption and the public access block first (the engine deletes dependents before it reaches a
+// protected resource), which ends replication from every source and leaves the archive open.
 func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationArchiveArgs, opts ...pulumi.ResourceOption) (*DestinationArchive, error) {
 	if args == nil {
 		return nil, errors.New("DestinationArchive: args are required")
@@ -194,8 +196,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	if err := ctx.RegisterComponentResource(DestinationArchiveType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering DestinationArchive %q: %w", name, err)
 	}
-	parent := pulumi.Parent(c)
-	keep := []pulumi.ResourceOption{parent, pulumi.Protect(true), pulumi.RetainOnDelete(true)}
+	keep := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Protect(true), pulumi.RetainOnDelete(true)}
 	tags := pulumi.ToStringMap(args.Tags)
 	owner := pulumi.String(args.AccountID)
 
@@ -207,7 +208,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
 		Name:        pulumi.String(args.KeyAlias),
 		TargetKeyId: key.KeyId,
-	}, parent)
+	}, keep...)
 	if err != nil {
 		return nil, fmt.Errorf("creating archive key alias: %w", err)
 	}
@@ -223,7 +224,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	}
 
 	// R2.6: the archive owns every replica and ACLs are off.
-	controls, err := newPrivateBucketControls(ctx, name, bucket, parent)
+	controls, err := newPrivateBucketControls(ctx, name, bucket, keep...)
 	if err != nil {
 		return nil, err
 	}
@@ -232,11 +233,11 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	if err != nil {
 		return nil, err
 	}
-	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, parent); err != nil {
+	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, keep...); err != nil {
 		return nil, err
 	}
-	// H3: once enabled, Object Lock cannot be turned off; S3 requires versioning first. Retained on delete:
-	// dropping the option from the stack file must not strip the default retention from an audit archive.
+	// H3: once enabled, Object Lock cannot be turned off; S3 requires versioning first. Dropping the option
+	// from the stack file would delete this resource, which protect refuses: the retention stays.
 	if ol := args.ObjectLock; ol != nil {
 		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
 			Bucket:              bucket.ID(),
@@ -248,17 +249,17 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 					Days: pulumi.Int(ol.Days),
 				},
 			},
-		}, parent, pulumi.RetainOnDelete(true), pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
+		}, append(keep, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
 			return nil, fmt.Errorf("creating archive object lock: %w", err)
 		}
 	}
-	if lc := args.Lifecycle; lc != nil {
-		if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", archiveLifecycle(bucket, owner, lc),
-			parent, pulumi.DependsOn([]pulumi.Resource{versioning})); err != nil {
-			return nil, fmt.Errorf("creating archive lifecycle: %w", err)
-		}
+	// Always present, so that dropping log-archive:lifecycle updates this protected resource in place (its
+	// noncurrent-version rule goes) instead of deleting it, which protect would refuse.
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, name+"-lifecycle", archiveLifecycle(bucket, owner, args.Lifecycle),
+		append(keep, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
+		return nil, fmt.Errorf("creating archive lifecycle: %w", err)
 	}
-	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, parent); err != nil {
+	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, keep...); err != nil {
 		return nil, err
 	}
 
@@ -277,11 +278,11 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	return c, nil
 }
 
-// archiveLifecycle expires or moves noncurrent versions only, removes delete markers left with no versions,
-// and aborts stale multipart uploads (H5). Current versions are never touched.
+// archiveLifecycle always removes delete markers left with no versions and aborts stale multipart uploads;
+// with lc it also moves or expires noncurrent versions (H5). Current versions are never touched.
 func archiveLifecycle(bucket *s3.BucketV2, owner pulumi.StringInput, lc *NoncurrentVersionLifecycle) *s3.BucketLifecycleConfigurationV2Args {
-	rule := &s3.BucketLifecycleConfigurationV2RuleArgs{
-		Id:     pulumi.String("noncurrent-versions"),
+	rules := s3.BucketLifecycleConfigurationV2RuleArray{&s3.BucketLifecycleConfigurationV2RuleArgs{
+		Id:     pulumi.String("housekeeping"),
 		Status: pulumi.String("Enabled"),
 		Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 		Expiration: &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{
@@ -290,23 +291,31 @@ func archiveLifecycle(bucket *s3.BucketV2, owner pulumi.StringInput, lc *Noncurr
 		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{
 			DaysAfterInitiation: pulumi.Int(7),
 		},
-	}
-	if lc.TransitionDays > 0 {
-		rule.NoncurrentVersionTransitions = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArray{
-			&s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArgs{
-				NoncurrentDays: pulumi.Int(lc.TransitionDays),
-				StorageClass:   pulumi.String(lc.TransitionStorageClass),
-			},
+	}}
+	if lc != nil {
+		rule := &s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:     pulumi.String("noncurrent-versions"),
+			Status: pulumi.String("Enabled"),
+			Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
 		}
-	}
-	if lc.ExpirationDays > 0 {
-		rule.NoncurrentVersionExpiration = &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
-			NoncurrentDays: pulumi.Int(lc.ExpirationDays),
+		if lc.TransitionDays > 0 {
+			rule.NoncurrentVersionTransitions = s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArray{
+				&s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionTransitionArgs{
+					NoncurrentDays: pulumi.Int(lc.TransitionDays),
+					StorageClass:   pulumi.String(lc.TransitionStorageClass),
+				},
+			}
 		}
+		if lc.ExpirationDays > 0 {
+			rule.NoncurrentVersionExpiration = &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{
+				NoncurrentDays: pulumi.Int(lc.ExpirationDays),
+			}
+		}
+		rules = append(rules, rule)
 	}
 	return &s3.BucketLifecycleConfigurationV2Args{
 		Bucket:              bucket.ID(),
 		ExpectedBucketOwner: owner,
-		Rules:               s3.BucketLifecycleConfigurationV2RuleArray{rule},
+		Rules:               rules,
 	}
 }

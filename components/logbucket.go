@@ -36,6 +36,10 @@ type LogBucket struct {
 	// ServiceRegion is where the detector and the flow logs run and the trails' home Region; "" is the
 	// bucket's Region. The bucket and its key are always in the stack's Region (G1).
 	ServiceRegion string
+	// AdoptKeyArn, when set, adopts the bucket, its key (this ARN) and everything around them from an
+	// earlier stack that was destroyed (they were retained) instead of creating them: re-onboarding an
+	// account, or rebuilding a lost stack, would otherwise fail on BucketAlreadyOwnedByYou.
+	AdoptKeyArn string
 }
 
 // Serves says whether the bucket is made ready for a service.
@@ -138,6 +142,9 @@ func (args *SourceLogBucketArgs) Validate() error {
 	check("Region", ValidateRegion(args.Region))
 	check("Tags", ValidateTags(args.Tags))
 	check("Bucket", args.Bucket.Validate(args.Region))
+	if k := args.Bucket.AdoptKeyArn; k != "" {
+		check("Bucket.AdoptKeyArn", ValidateKMSKeyArn(k, args.AccountID, args.Region))
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -196,41 +203,53 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	tags := pulumi.ToStringMap(args.Tags)
 	owner := pulumi.String(args.AccountID)
 	b := args.Bucket
+	// adopt adds, when adopting, the import ID AWS knows the resource by (pulumi-aws import formats; the
+	// bucket sub-resources that set ExpectedBucketOwner are known by "bucket,account").
+	adopt := func(id string, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+		if b.AdoptKeyArn == "" {
+			return keep
+		}
+		return append(slices.Concat(keep, extra), pulumi.Import(pulumi.ID(id)))
+	}
+	byOwner := b.Name + "," + args.AccountID
 
+	adoptedKeyID, _ := keyID(b.AdoptKeyArn)
 	key, err := newCustomerManagedKey(ctx, name, pulumi.Sprintf("log-archive: encrypts the logs %s write into s3://%s", serviceList(b.Services), b.Name),
-		keyPolicyJSON, tags, keep...)
+		keyPolicyJSON, tags,
+		// KMS never reports a key's deletion window, so an adopted key cannot show the one set here.
+		adopt(adoptedKeyID, pulumi.IgnoreChanges([]string{"deletionWindowInDays"}))...)
 	if err != nil {
 		return nil, err
 	}
 	alias, err := kms.NewAlias(ctx, name+"-key-alias", &kms.AliasArgs{
 		Name:        pulumi.String(b.KeyAlias()),
 		TargetKeyId: key.KeyId,
-	}, keep...)
+	}, adopt(b.KeyAlias())...)
 	if err != nil {
 		return nil, fmt.Errorf("creating log bucket key alias: %w", err)
 	}
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket: pulumi.String(b.Name),
 		Tags:   tags,
-	}, keep...)
+	}, adopt(b.Name)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating log bucket: %w", err)
 	}
 	// R1.11: the account owns every object the services write, so the replication role can read each one.
-	controls, err := newPrivateBucketControls(ctx, name, bucket, keep...)
+	controls, err := newPrivateBucketControls(ctx, name, bucket, adopt(b.Name)...)
 	if err != nil {
 		return nil, err
 	}
 	// R4.1: replication needs the source bucket versioned.
-	versioning, err := newBucketVersioning(ctx, name, bucket, owner, keep...)
+	versioning, err := newBucketVersioning(ctx, name, bucket, owner, adopt(byOwner)...)
 	if err != nil {
 		return nil, err
 	}
-	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, keep...); err != nil {
+	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, adopt(byOwner)...); err != nil {
 		return nil, err
 	}
 	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, in the program.
-	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, keep...); err != nil {
+	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, adopt(b.Name)...); err != nil {
 		return nil, err
 	}
 
@@ -248,4 +267,13 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 		return nil, fmt.Errorf("registering SourceLogBucket outputs: %w", err)
 	}
 	return c, nil
+}
+
+// keyID is the key ID at the end of a KMS key ARN, which is how KMS (and an import) knows the key.
+func keyID(keyArn string) (string, error) {
+	_, id, ok := strings.Cut(keyArn, ":key/")
+	if !ok || id == "" {
+		return "", fmt.Errorf("%q is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>)", keyArn)
+	}
+	return id, nil
 }

@@ -198,17 +198,27 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	}
 	parent := pulumi.Parent(c)
 
-	// The name and path are the archive's contract: its policies pin exactly this role (R2.4, R3.3).
+	// The name and path are the archive's contract: its policies pin exactly this role (R2.4, R3.3). IAM
+	// cannot rename a role or move it to another path, and the provider would replace it by creating the
+	// new role first, which fails on the name (EntityAlreadyExists) after the old one lost nothing yet, or,
+	// with delete-before-replace, leaves replication without a role. So the role keeps the identity it was
+	// created with (IgnoreChanges), and identityChecked stops this stack, before its policy or any
+	// replication configuration changes, when the archive now pins another identity.
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		Name:             pulumi.String(args.Archive.RoleName),
 		Path:             pulumi.String(args.Archive.RolePath),
 		Description:      pulumi.Sprintf("S3 replication into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
 		Tags:             pulumi.ToStringMap(args.Tags),
-	}, parent)
+	}, parent, pulumi.IgnoreChanges([]string{"name", "path"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
 	}
+	wantArn := arnsFor(args.Region).role(args.AccountID, args.Archive.RolePath, args.Archive.RoleName)
+	roleArn := role.Arn.ApplyT(func(arn string) (string, error) {
+		return arn, CheckRoleIdentity(arn, wantArn)
+	}).(pulumi.StringOutput)
+	roleName := pulumi.All(roleArn, role.Name).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
 
 	// The log buckets come first: the role policy names their keys, whose ARNs AWS assigns.
 	logKeys := pulumi.StringArray{}
@@ -225,7 +235,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
 		Name:   pulumi.String("replicate-into-log-archive"),
-		Role:   role.Name,
+		Role:   roleName,
 		Policy: policyJSON,
 	}, parent)
 	if err != nil {
@@ -247,7 +257,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		// (R5.9), so it waits for versioning and for the role's permissions.
 		if _, err := s3.NewBucketReplicationConfig(ctx, name+"-"+b.Name+"-replication", &s3.BucketReplicationConfigArgs{
 			Bucket: pulumi.String(b.Name),
-			Role:   role.Arn,
+			Role:   roleArn,
 			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
 		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning, rolePolicy})); err != nil {
 			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
@@ -259,15 +269,15 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		b := SourceBucket{Name: args.LogBuckets[i].Name}
 		if _, err := s3.NewBucketReplicationConfig(ctx, name+"-"+b.Name+"-replication", &s3.BucketReplicationConfigArgs{
 			Bucket: lb.BucketName,
-			Role:   role.Arn,
+			Role:   roleArn,
 			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
 		}, parent, pulumi.DependsOn([]pulumi.Resource{lb.versioning, rolePolicy})); err != nil {
 			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
 		}
 	}
 
-	c.RoleArn = role.Arn
-	c.RoleName = role.Name
+	c.RoleArn = roleArn
+	c.RoleName = roleName
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn, "roleName": c.RoleName}); err != nil {
 		return nil, fmt.Errorf("registering SourceReplicator outputs: %w", err)
 	}
@@ -316,4 +326,25 @@ func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *
 		},
 		Destination: dest,
 	}
+}
+
+// RoleIdentityError is a replication role whose path or name is not the one the archive pins.
+type RoleIdentityError struct{ Existing, Pinned string }
+
+func (e *RoleIdentityError) Error() string {
+	return fmt.Sprintf("this account's replication role is %s, but the archive now pins %s (its "+
+		"replicationRolePath and replicationRoleName outputs), so the archive refuses this role and replication "+
+		"stops. IAM cannot rename a role or change its path, so nothing was changed here. Fix: set "+
+		"log-archive:replicationRoleName and log-archive:replicationRolePath in the archive's stack file back "+
+		"to match %s and run `pulumi up` on the archive; or move this account to the new identity with "+
+		"`pulumi destroy` and then `pulumi up` on this stack (objects written in between are not replicated: "+
+		"copy them with S3 Batch Replication)", e.Existing, e.Pinned, e.Existing)
+}
+
+// CheckRoleIdentity compares the replication role that exists with the one the archive pins (R2.4).
+func CheckRoleIdentity(existing, pinned string) error {
+	if existing == pinned {
+		return nil
+	}
+	return &RoleIdentityError{Existing: existing, Pinned: pinned}
 }

@@ -31,33 +31,41 @@ const (
 
 var keyArnPattern = regexp.MustCompile(`^arn:aws:kms:eu-west-1:111111111111:key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-func TestDestination_ResourcesAndOptions(t *testing.T) {
-	p, err := runStack(t, "destination", destinationConfig(), nil)
-	require.NoError(t, err)
-
-	component := mustStep(t, p, components.DestinationArchiveType, "archive")
-	tests := []struct {
-		typ, name       string
-		protect, retain bool
+// Every resource of the archive is protected and retained: a mistaken `pulumi destroy --stack destination`
+// is refused before the engine deletes anything (it deletes dependents first, so one unprotected policy or
+// encryption configuration would go before the engine reached the protected key). The engine test shows
+// the refusal; this test shows the options on each resource, optional ones included.
+func TestDestination_EveryResourceIsProtectedAndRetained(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  map[string]string
+		want []string
 	}{
-		{tKey, "archive-key", true, true},
-		{tAlias, "archive-key-alias", false, false},
-		{tBucket, "archive-bucket", true, true},
-		{tVersioning, "archive-versioning", true, true},
-		{tOwnership, "archive-ownership", false, false},
-		{tPublicAccess, "archive-public-access-block", false, false},
-		{tEncryption, "archive-encryption", false, false},
-		{tBucketPolicy, "archive-policy", false, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := mustStep(t, p, tt.typ, tt.name)
-			assert.Equal(t, component.URN, s.NewState.Parent, "parented under the component")
-			assert.Equal(t, tt.protect, s.NewState.Protect, "protect")
-			assert.Equal(t, tt.retain, s.NewState.RetainOnDelete, "retainOnDelete")
+		{"defaults", destinationConfig(), []string{"archive-key", "archive-key-alias", "archive-bucket", "archive-versioning",
+			"archive-ownership", "archive-public-access-block", "archive-encryption", "archive-lifecycle", "archive-policy"}},
+		{"with Object Lock and lifecycle", with(destinationConfig(),
+			"log-archive:objectLock", `{"mode":"GOVERNANCE","days":30}`,
+			"log-archive:lifecycle", `{"noncurrentExpirationDays":400}`),
+			[]string{"archive-key", "archive-key-alias", "archive-bucket", "archive-versioning", "archive-ownership",
+				"archive-public-access-block", "archive-encryption", "archive-lifecycle", "archive-policy", "archive-object-lock"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := runStack(t, "destination", tc.cfg, nil)
+			require.NoError(t, err)
+			component := mustStep(t, p, components.DestinationArchiveType, "archive")
+			var names []string
+			for _, s := range p.Creates() {
+				if s.URN == component.URN {
+					continue
+				}
+				names = append(names, s.Name())
+				assert.Equal(t, component.URN, s.NewState.Parent, "%s is parented under the component", s.Name())
+				assert.True(t, s.NewState.Protect, "%s is protected", s.Name())
+				assert.True(t, s.NewState.RetainOnDelete, "%s is retained on delete", s.Name())
+			}
+			assert.ElementsMatch(t, tc.want, names, "exactly these resources")
 		})
 	}
-	assert.Len(t, p.Creates(), len(tests)+1, "exactly these resources and the component; no Object Lock or lifecycle unless configured")
 }
 
 func TestDestination_KeyIsRotatedSymmetricCustomerManaged_R3_1(t *testing.T) {
@@ -167,18 +175,34 @@ func TestDestination_ObjectLockAndLifecycleOptions_H3_H5(t *testing.T) {
 	assert.Equal(t, "COMPLIANCE", input(t, lock, "rule", "defaultRetention", "mode"))
 	assert.Equal(t, 400.0, input(t, lock, "rule", "defaultRetention", "days"))
 	assert.Contains(t, lock.NewState.Dependencies, versioning.URN)
-	assert.True(t, lock.NewState.RetainOnDelete, "removing the option never strips retention")
+	assert.True(t, lock.NewState.Protect, "removing the option never strips retention: the engine refuses to delete it")
 
 	lc := mustStep(t, p, tLifecycle, "archive-lifecycle")
 	assert.Contains(t, lc.NewState.Dependencies, versioning.URN)
-	rule := input(t, lc, "rules", 0).(map[string]any)
-	assert.Equal(t, "Enabled", rule["status"])
-	assert.Equal(t, map[string]any{"prefix": ""}, rule["filter"])
-	assert.Equal(t, []any{map[string]any{"noncurrentDays": 30.0, "storageClass": "DEEP_ARCHIVE"}}, rule["noncurrentVersionTransitions"])
-	assert.Equal(t, map[string]any{"noncurrentDays": 3650.0}, rule["noncurrentVersionExpiration"])
-	assert.Equal(t, map[string]any{"expiredObjectDeleteMarker": true}, rule["expiration"], "never expires current versions")
-	assert.Equal(t, map[string]any{"daysAfterInitiation": 7.0}, rule["abortIncompleteMultipartUpload"])
+	housekeeping := input(t, lc, "rules", 0).(map[string]any)
+	assert.Equal(t, map[string]any{
+		"id": "housekeeping", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"expiration":                     map[string]any{"expiredObjectDeleteMarker": true},
+		"abortIncompleteMultipartUpload": map[string]any{"daysAfterInitiation": 7.0},
+	}, housekeeping, "never expires current versions")
+	assert.Equal(t, map[string]any{
+		"id": "noncurrent-versions", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+		"noncurrentVersionTransitions": []any{map[string]any{"noncurrentDays": 30.0, "storageClass": "DEEP_ARCHIVE"}},
+		"noncurrentVersionExpiration":  map[string]any{"noncurrentDays": 3650.0},
+	}, input(t, lc, "rules", 1))
 	assert.Equal(t, true, p.Outputs[program.OutArchiveObjectLock])
+}
+
+// Dropping log-archive:lifecycle removes the noncurrent-version rule from the same protected resource, an
+// in-place update, instead of deleting a resource that protect would keep (H5).
+func TestDestination_LifecycleOptionOffKeepsOnlyHousekeeping_H5(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+	lc := mustStep(t, p, tLifecycle, "archive-lifecycle")
+	rules := input(t, lc, "rules").([]any)
+	require.Len(t, rules, 1)
+	assert.Equal(t, "housekeeping", rules[0].(map[string]any)["id"])
+	assert.NotContains(t, rules[0], "noncurrentVersionExpiration")
 }
 
 func TestDestination_KeyAdministrators(t *testing.T) {
@@ -258,8 +282,6 @@ func TestDestination_BadInputIsRejectedBeforeAnyResource(t *testing.T) {
 			[]string{"log-archive:archiveAccountId is not set", "Fix: set log-archive:archiveAccountId"}},
 		{"missing bucket name", with(destinationConfig(), "log-archive:archiveBucketName", ""),
 			[]string{"log-archive:archiveBucketName is not set"}},
-		{"missing source list", with(destinationConfig(), "log-archive:sourceAccountIds", ""),
-			[]string{"log-archive:sourceAccountIds is not set", "an empty list [] is allowed"}},
 		{"missing region", with(destinationConfig(), "aws:region", ""),
 			[]string{"aws:region is not set", "Fix: set aws:region"}},
 		{"archive account not 12 digits", with(destinationConfig(), "log-archive:archiveAccountId", "11111111111", "aws:allowedAccountIds", `["11111111111"]`),
@@ -307,8 +329,10 @@ func TestDestination_BadInputIsRejectedBeforeAnyResource(t *testing.T) {
 			[]string{`log-archive:replicationRolePath = "log-archive": is not an IAM path`}},
 		{"reserved alias", with(destinationConfig(), "log-archive:keyAlias", "alias/aws/s3"),
 			[]string{`log-archive:keyAlias = "alias/aws/s3": is in the alias/aws/ namespace`}},
-		{"source key in a destination stack", with(destinationConfig(), "log-archive:sourceBuckets", `[]`),
-			[]string{"log-archive:sourceBuckets = []: belongs to the other kind of stack"}},
+		{"source key in a destination stack", with(destinationConfig(), "log-archive:sourceBuckets", `[{"name":"x"}]`),
+			[]string{`log-archive:sourceBuckets = [{"name":"x"}]: belongs to the other kind of stack`}},
+		{"source boolean off its default in a destination stack", with(destinationConfig(), "log-archive:replicationMetrics", "false"),
+			[]string{`log-archive:replicationMetrics = false: belongs to the other kind of stack`}},
 		{"reserved tag key", with(destinationConfig(), "log-archive:tags", `{"aws:owner":"x"}`), []string{"log-archive:tags", "reserved aws: prefix"}},
 		{"tag value AWS rejects", with(destinationConfig(), "log-archive:tags", `{"owner":"alice; bob"}`),
 			[]string{`log-archive:tags = {"owner":"alice; bob"}: tag "owner" has a value with a character AWS does not accept`, "Fix: keep at most 40 tags"}},
