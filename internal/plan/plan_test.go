@@ -3,10 +3,10 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,12 +14,30 @@ import (
 
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
+	"log-archive/internal/testfixture"
 )
 
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
+// fixture is a project with the fixed stack files of testdata/stacks (see testfixture): the tests in this
+// package assert exact values, which the repository's own stack files, the user's, do not promise.
+var fixture string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "plan-fixture-")
+	if err == nil {
+		err = testfixture.Copy(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixture = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
+
+// repoRoot is the fixture project.
+func repoRoot() string { return fixture }
 
 func planJSON(t *testing.T, stack string) []byte {
 	t.Helper()

@@ -3,7 +3,6 @@ package plan_test
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -12,13 +11,13 @@ import (
 
 	"log-archive/internal/plan"
 	"log-archive/internal/stackconfig"
+	"log-archive/internal/testfixture"
 )
 
 // projectWith writes the repository's Pulumi.yaml and one stack file into a temporary project.
 func projectWith(t *testing.T, stack, body string) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	project, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "Pulumi.yaml"))
+	project, err := os.ReadFile(filepath.Join(testfixture.Root(), "Pulumi.yaml"))
 	require.NoError(t, err)
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))

@@ -2,8 +2,6 @@ package program_test
 
 import (
 	"maps"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,6 +9,7 @@ import (
 	"log-archive/components"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
+	"log-archive/internal/testfixture"
 )
 
 // The one helper every program test uses: run the real program under Pulumi's mock monitor with a stack
@@ -115,7 +114,6 @@ func input(t testing.TB, s plan.Step, path ...any) any {
 	return v
 }
 
-func repoRoot(t testing.TB) string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+// repoRoot is the repository root, whose stack files are the user's: tests of them check only what holds
+// for any valid configuration. Tests that need fixed values use testfixture.Project.
+func repoRoot(testing.TB) string { return testfixture.Root() }

@@ -13,6 +13,7 @@ import (
 	"log-archive/components"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
+	"log-archive/internal/testfixture"
 )
 
 const (
@@ -326,9 +327,9 @@ func TestDestination_AcceptCloudTrail_BadValueAndSizeBudget(t *testing.T) {
 	assert.NoError(t, err)
 }
 
-// The example source stack's offline plan shows its log bucket for all three services.
-func TestStackFiles_ExampleSourceHasALogBucketForEachService(t *testing.T) {
-	p, err := plan.PlanStack(repoRoot(t), "source", program.Program)
+// The fixture source stack (the example as shipped) plans its log bucket for all three services.
+func TestFixture_SourceHasALogBucketForEachService(t *testing.T) {
+	p, err := plan.PlanStack(testfixture.Project(t), "source", program.Program)
 	require.NoError(t, err)
 	buckets := p.OfType(components.SourceLogBucketType)
 	require.Len(t, buckets, 1)

@@ -18,6 +18,7 @@ import (
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 	"log-archive/internal/stackconfig"
+	"log-archive/internal/testfixture"
 )
 
 func stackFiles(t *testing.T) []string {
@@ -126,18 +127,37 @@ func TestStackFiles_EveryExampleStackPlans(t *testing.T) {
 	}
 }
 
-// The two example stacks, planned independently from their files, describe one working replication.
-func TestStackFiles_SourceAgreesWithDestination(t *testing.T) {
-	root := repoRoot(t)
-	dest, err := plan.PlanStack(root, "destination", program.Program)
-	require.NoError(t, err)
-	src, err := plan.PlanStack(root, "source", program.Program)
-	require.NoError(t, err)
+// Every source stack, planned from its file, describes one working replication with the archive stack it
+// names, planned from that archive's file. Run on the repository's own stack files (whatever the user has
+// made of them) and on the fixture, so the check never passes for want of a source stack.
+func TestStackFiles_EverySourceAgreesWithItsArchive(t *testing.T) {
+	for _, project := range []struct{ name, dir string }{{"repository", repoRoot(t)}, {"fixture", testfixture.Project(t)}} {
+		names, err := plan.StackNames(project.dir)
+		require.NoError(t, err)
+		var sources int
+		for _, name := range names {
+			stack, err := plan.LoadStack(project.dir, name)
+			require.NoError(t, err)
+			if stack.Config[stackconfig.KeyStackKind] != string(stackconfig.KindSource) {
+				continue
+			}
+			sources++
+			t.Run(project.name+"/"+name, func(t *testing.T) { assertSourceAgreesWithArchive(t, project.dir, stack) })
+		}
+		if project.name == "fixture" {
+			require.Positive(t, sources)
+		}
+	}
+}
 
-	srcStack, err := plan.LoadStack(root, "source")
+func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack) {
+	archiveName := stackconfig.DestinationStackName(srcStack.Config[stackconfig.KeyDestinationStack])
+	dest, err := plan.PlanStack(dir, archiveName, program.Program)
+	require.NoError(t, err)
+	src, err := plan.PlanStack(dir, srcStack.Name, program.Program)
 	require.NoError(t, err)
 	srcAccount := srcStack.Config[stackconfig.KeySourceAccountID]
-	destStack, err := plan.LoadStack(root, "destination")
+	destStack, err := plan.LoadStack(dir, archiveName)
 	require.NoError(t, err)
 	destAccount := destStack.Config[stackconfig.KeyArchiveAccountID]
 

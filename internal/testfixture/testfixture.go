@@ -1,0 +1,62 @@
+// Package testfixture gives tests a project whose stack files hold fixed values (testdata/stacks), so a
+// test that asserts exact account IDs, bucket names or Regions never reads the repository's own
+// Pulumi.<stack>.yaml: those belong to the user, who replaces every value in them.
+package testfixture
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Root is the repository root: the project's Pulumi.yaml and the user's stack files.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// Project copies the fixture project into a fresh directory of the test's and returns it.
+func Project(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := Copy(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Copy writes the project's Pulumi.yaml and the fixture stack files into dir. Fixtures named
+// github-*.yaml go to .github/ (github-stacks.yaml is .github/stacks.yaml).
+func Copy(dir string) error {
+	fixtures, err := filepath.Glob(filepath.Join(Root(), "testdata", "stacks", "*.yaml"))
+	if err != nil || len(fixtures) == 0 {
+		return fmt.Errorf("no fixture stack files in testdata/stacks: %v", err)
+	}
+	if err := copyFile(filepath.Join(Root(), "Pulumi.yaml"), filepath.Join(dir, "Pulumi.yaml")); err != nil {
+		return err
+	}
+	for _, f := range fixtures {
+		to := filepath.Join(dir, filepath.Base(f))
+		if rest, ok := strings.CutPrefix(filepath.Base(f), "github-"); ok {
+			to = filepath.Join(dir, ".github", rest)
+		}
+		if err := copyFile(f, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o644)
+}
