@@ -30,6 +30,7 @@ type lifecycleConfig struct {
 func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindDestination, SourceKeys)
+	r.rejectUnknownKeys(ctx)
 	args := &components.DestinationArchiveArgs{
 		Region:              r.region(),
 		ReplicationRoleName: DefaultReplicationRoleName,

@@ -158,6 +158,7 @@ func ReadKind(ctx *pulumi.Context) (Kind, error) {
 	case KindDestination, KindSource:
 		return k, nil
 	case "":
+		r.rejectUnknownKeys(ctx) // log-archive:stackkind, say
 		return "", r.err()
 	default:
 		r.fail(KeyStackKind, quote(string(k)), "is not a stack kind", fix)

@@ -47,6 +47,7 @@ func DestinationStackName(ref string) string { return ref[strings.LastIndex(ref,
 func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindSource, DestinationKeys)
+	r.rejectUnknownKeys(ctx)
 	args := &components.SourceReplicatorArgs{Region: r.region()}
 	s := &SourceSettings{Args: args, File: r.file}
 

@@ -1,0 +1,56 @@
+package program_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A key of the program's namespace that it does not read is refused with the nearest key it does read:
+// a misspelt key would otherwise be ignored, and the archive created without what the user asked for.
+func TestUnknownKeys_AreRefusedWithTheNearestKnownKey(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		stack string
+		cfg   map[string]string
+		want  []string
+	}{
+		{"wrong case", "destination", with(destinationConfig(), "log-archive:objectlock", `{"mode":"GOVERNANCE","days":30}`),
+			[]string{`log-archive:objectlock = {"mode":"GOVERNANCE","days":30}: is not a key this program reads`, "did you mean log-archive:objectLock?"}},
+		{"singular for plural", "destination", with(destinationConfig(), "log-archive:sourceAccountId", "222222222222"),
+			[]string{"log-archive:sourceAccountId", "belongs to the other kind of stack"}},
+		{"singular for plural in a source", "workload-a", with(sourceConfig(), "log-archive:sourceBucket", `[{"name":"x"}]`),
+			[]string{`log-archive:sourceBucket = [{"name":"x"}]: is not a key this program reads`, "did you mean log-archive:sourceBuckets?"}},
+		{"dropped letter", "destination", with(destinationConfig(), "log-archive:lifecyle", `{"noncurrentExpirationDays":30}`),
+			[]string{"log-archive:lifecyle", "did you mean log-archive:lifecycle?"}},
+		{"swapped letters", "workload-a", with(sourceConfig(), "log-archive:replicaStroageClass", "GLACIER"),
+			[]string{`log-archive:replicaStroageClass = "GLACIER"`, "did you mean log-archive:replicaStorageClass?"}},
+		{"nothing near", "destination", with(destinationConfig(), "log-archive:retentionYears", "7"),
+			[]string{`log-archive:retentionYears = "7": is not a key this program reads`, "Fix: remove it"}},
+		{"misspelt stack kind", "destination", with(destinationConfig(), "log-archive:stackKind", "", "log-archive:stackkind", "destination"),
+			[]string{"log-archive:stackKind is not set", `log-archive:stackkind = "destination"`, "did you mean log-archive:stackKind?"}},
+		{"two at once", "destination", with(destinationConfig(), "log-archive:keyalias", "alias/x", "log-archive:tag", `{"a":"b"}`),
+			[]string{"2 problems", "did you mean log-archive:keyAlias?", "did you mean log-archive:tags?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var refs map[string]map[string]any
+			if tc.stack != "destination" {
+				refs = archiveOutputs(t, destinationConfig())
+			}
+			p, err := runStack(t, tc.stack, tc.cfg, refs)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Contains(t, err.Error(), "Pulumi."+tc.stack+".yaml: ")
+			assert.Empty(t, p.Creates(), "nothing registered")
+		})
+	}
+}
+
+// Keys of other namespaces (the AWS provider's, say) are not the program's to judge.
+func TestUnknownKeys_OtherNamespacesAreLeftAlone(t *testing.T) {
+	_, err := runStack(t, "destination", with(destinationConfig(), "aws:profile", "archive", "aws:skipMetadataApiCheck", "false"), nil)
+	assert.NoError(t, err)
+}

@@ -1,0 +1,95 @@
+package stackconfig
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// rejectUnknownKeys reports every key of the program's namespace that it does not read: a misspelt
+// log-archive:objectlock would otherwise leave the archive without the Object Lock the user asked for, and
+// the plan would look normal. Each gets the nearest key the program knows.
+func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
+	keys, ok := configKeys(ctx)
+	if !ok {
+		ctx.Log.Warn("log-archive could not list the stack's configuration keys, so misspelt keys are not detected", nil)
+		return
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		if !strings.HasPrefix(key, Namespace+":") {
+			continue
+		}
+		if _, known := Declarations[key]; known {
+			continue
+		}
+		fix := "remove it; the keys this program reads are declared in Pulumi.yaml"
+		if near := nearestKey(key); near != "" {
+			fix = "did you mean " + near + "? Rename it, or remove it; the keys this program reads are declared in Pulumi.yaml"
+		}
+		ns, name, _ := strings.Cut(key, ":")
+		r.fail(key, display(r.cfgs[ns].Get(name)), "is not a key this program reads, so it would be silently ignored", fix)
+	}
+}
+
+// configKeys lists every configuration key of the run. The Go SDK lets a program read a key by name only
+// (pulumi.Context has no way to enumerate them), so this reads the run's configuration map by reflection,
+// read-only. Under `pulumi up`, an inline Automation API program and the mock monitor alike the map is the
+// stack's configuration with Pulumi.yaml's defaults merged in. If an SDK upgrade changes its shape, ok is
+// false and the caller says that misspelt keys go undetected; a test fails first.
+func configKeys(ctx *pulumi.Context) (keys []string, ok bool) {
+	state := reflect.ValueOf(ctx).Elem().FieldByName("state")
+	if !state.IsValid() || state.Kind() != reflect.Pointer || state.IsNil() {
+		return nil, false
+	}
+	info := state.Elem().FieldByName("info")
+	if !info.IsValid() || info.Kind() != reflect.Struct {
+		return nil, false
+	}
+	cfg := info.FieldByName("Config")
+	if !cfg.IsValid() || cfg.Kind() != reflect.Map || cfg.Type().Key().Kind() != reflect.String {
+		return nil, false
+	}
+	for _, k := range cfg.MapKeys() {
+		keys = append(keys, k.String())
+	}
+	return keys, true
+}
+
+// nearestKey is the declared key a misspelling most likely meant: the same but for case, or within a few
+// edits (a singular for a plural, a dropped or swapped letter). "" when none is close.
+func nearestKey(key string) string {
+	best, bestDistance := "", 4
+	for known := range Declarations {
+		if strings.EqualFold(known, key) {
+			return known
+		}
+		if d := editDistance(strings.ToLower(key), strings.ToLower(known)); d < bestDistance || (d == bestDistance && known < best) {
+			best, bestDistance = known, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
