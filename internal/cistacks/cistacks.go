@@ -1,6 +1,7 @@
 // Package cistacks reads .github/stacks.yaml, which maps each stack to the AWS account, Region and IAM
-// role the workflows use for it, and checks it against the stack files so a workflow never assumes a
-// role in one account to deploy a stack written for another.
+// roles the workflows use for it (a deploy role, and a read-only role for pull-request previews), and checks
+// it against the stack files so a workflow never assumes a role in one account to deploy a stack written
+// for another.
 package cistacks
 
 import (
@@ -28,7 +29,21 @@ type Stack struct {
 	Kind    string `json:"kind"`
 	Account string `json:"account" yaml:"account"`
 	Region  string `json:"region" yaml:"region"`
-	Role    string `json:"role" yaml:"role"`
+	// Role deploys: the deploy workflow assumes it in the stack's GitHub environment.
+	Role string `json:"role" yaml:"role"`
+	// PreviewRole is read-only: pull-request previews assume it, before any review.
+	PreviewRole string `json:"previewRole" yaml:"previewRole"`
+}
+
+// Kinds are the values of log-archive:stackKind, and of `plan matrix --kind`.
+var Kinds = []string{string(stackconfig.KindDestination), string(stackconfig.KindSource)}
+
+// CheckKind accepts a stack kind, or "" for every stack.
+func CheckKind(kind string) error {
+	if kind == "" || slices.Contains(Kinds, kind) {
+		return nil
+	}
+	return fmt.Errorf("unknown kind %q; give %s, or leave --kind out for every stack", kind, strings.Join(Kinds, " or "))
 }
 
 // Matrix is a GitHub Actions matrix: {"include": [...]}.
@@ -60,7 +75,7 @@ func Load(dir string) ([]Stack, error) {
 	for _, name := range names {
 		entry, ok := doc.Stacks[name]
 		if !ok {
-			errs = append(errs, fmt.Errorf("%s: no entry for stack %q (Pulumi.%s.yaml); add its account, region and role", File, name, name))
+			errs = append(errs, fmt.Errorf("%s: no entry for stack %q (Pulumi.%s.yaml); add its account, region, role and previewRole", File, name, name))
 			continue
 		}
 		entry.Stack = name
@@ -101,11 +116,20 @@ func check(dir string, e *Stack) error {
 	case e.Region != st.Config[stackconfig.KeyRegion]:
 		return fmt.Errorf("%s: region %q, but Pulumi.%s.yaml has aws:region %q", where, e.Region, e.Stack, st.Config[stackconfig.KeyRegion])
 	}
-	a, err := arn.Parse(e.Role)
-	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") || a.AccountID != e.Account {
-		return fmt.Errorf("%s: role %q is not an IAM role ARN in account %s", where, e.Role, e.Account)
+	for _, r := range []struct{ field, value string }{{"role", e.Role}, {"previewRole", e.PreviewRole}} {
+		if !isRoleIn(r.value, e.Account) {
+			return fmt.Errorf("%s: %s %q is not an IAM role ARN in account %s", where, r.field, r.value, e.Account)
+		}
+	}
+	if e.PreviewRole == e.Role {
+		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (README, \"Previews and deploys from GitHub\")", where)
 	}
 	return nil
+}
+
+func isRoleIn(roleARN, account string) bool {
+	a, err := arn.Parse(roleARN)
+	return err == nil && a.Service == "iam" && strings.HasPrefix(a.Resource, "role/") && a.AccountID == account
 }
 
 // ForKind is the matrix of the stacks of one kind ("" for all).

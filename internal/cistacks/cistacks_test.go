@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/internal/cistacks"
+	"log-archive/internal/plan"
 )
 
 func repoRoot() string {
@@ -18,34 +19,55 @@ func repoRoot() string {
 	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
-func TestLoad_RepositoryMappingMatchesTheStackFiles(t *testing.T) {
+const fixture = "testdata/project"
+
+// The repository's own mapping: whatever accounts and stacks it holds, every stack file has one valid entry.
+func TestLoad_RepositoryMappingCoversEveryStackFile(t *testing.T) {
 	stacks, err := cistacks.Load(repoRoot())
 	require.NoError(t, err)
-	assert.Equal(t, cistacks.Matrix{Include: []cistacks.Stack{{Stack: "destination", Kind: "destination", Account: "111111111111",
-		Region: "eu-west-1", Role: "arn:aws:iam::111111111111:role/log-archive-github-deployer"}}}, cistacks.ForKind(stacks, "destination"))
+	names, err := plan.StackNames(repoRoot())
+	require.NoError(t, err)
+	var got []string
+	for _, s := range stacks {
+		got = append(got, s.Stack)
+	}
+	assert.Equal(t, names, got)
+	all := cistacks.ForKind(stacks, "")
+	assert.Len(t, all.Include, len(names))
+	assert.Len(t, all.Include, len(cistacks.ForKind(stacks, "destination").Include)+len(cistacks.ForKind(stacks, "source").Include))
+}
+
+func TestLoad_Fixture(t *testing.T) {
+	stacks, err := cistacks.Load(fixture)
+	require.NoError(t, err)
+	assert.Equal(t, cistacks.Matrix{Include: []cistacks.Stack{{Stack: "archive", Kind: "destination", Account: "333333333333", Region: "us-east-2",
+		Role: "arn:aws:iam::333333333333:role/deployer", PreviewRole: "arn:aws:iam::333333333333:role/previewer"}}}, cistacks.ForKind(stacks, "destination"))
 	src := cistacks.ForKind(stacks, "source")
 	require.Len(t, src.Include, 1)
-	assert.Equal(t, "222222222222", src.Include[0].Account)
+	assert.Equal(t, "workload", src.Include[0].Stack)
 	assert.Len(t, cistacks.ForKind(stacks, "").Include, 2)
 }
 
 func TestLoad_RejectsAMappingThatDisagrees(t *testing.T) {
-	good, err := os.ReadFile(filepath.Join(repoRoot(), cistacks.File))
+	good, err := os.ReadFile(filepath.Join(fixture, cistacks.File))
 	require.NoError(t, err)
 	tests := []struct {
 		name, from, to, want string
 	}{
-		{"wrong account", `account: "222222222222"`, `account: "999999999999"`, `account "999999999999", but Pulumi.source.yaml deploys to "222222222222"`},
-		{"wrong region", "  source:\n    account: \"222222222222\"\n    region: eu-west-1", "  source:\n    account: \"222222222222\"\n    region: us-east-1", `region "us-east-1", but Pulumi.source.yaml has aws:region "eu-west-1"`},
-		{"role in another account", "role: arn:aws:iam::222222222222:role", "role: arn:aws:iam::111111111111:role", "is not an IAM role ARN in account 222222222222"},
-		{"missing entry", "  source:\n", "  other:\n", `no entry for stack "source"`},
-		{"unknown field", "region: eu-west-1\n    role: arn:aws:iam::111111111111", "regoin: eu-west-1\n    role: arn:aws:iam::111111111111", "field regoin not found"},
+		{"wrong account", `account: "444444444444"`, `account: "999999999999"`, `account "999999999999", but Pulumi.workload.yaml deploys to "444444444444"`},
+		{"wrong region", "  workload:\n    account: \"444444444444\"\n    region: us-east-2", "  workload:\n    account: \"444444444444\"\n    region: eu-west-1", `region "eu-west-1", but Pulumi.workload.yaml has aws:region "us-east-2"`},
+		{"role in another account", "role: arn:aws:iam::444444444444:role/deployer", "role: arn:aws:iam::333333333333:role/deployer", `role "arn:aws:iam::333333333333:role/deployer" is not an IAM role ARN in account 444444444444`},
+		{"preview role in another account", "previewRole: arn:aws:iam::444444444444:role", "previewRole: arn:aws:iam::333333333333:role", `previewRole "arn:aws:iam::333333333333:role/previewer" is not an IAM role ARN in account 444444444444`},
+		{"no preview role", "    previewRole: arn:aws:iam::444444444444:role/previewer\n", "", `previewRole "" is not an IAM role ARN`},
+		{"preview role is the deploy role", "previewRole: arn:aws:iam::444444444444:role/previewer", "previewRole: arn:aws:iam::444444444444:role/deployer", "previewRole is the deploy role"},
+		{"missing entry", "  workload:\n", "  other:\n", `no entry for stack "workload"`},
+		{"unknown field", "region: us-east-2\n    role: arn:aws:iam::333333333333", "regoin: us-east-2\n    role: arn:aws:iam::333333333333", "field regoin not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			for _, f := range []string{"Pulumi.yaml", "Pulumi.destination.yaml", "Pulumi.source.yaml"} {
-				b, err := os.ReadFile(filepath.Join(repoRoot(), f))
+			for _, f := range []string{"Pulumi.yaml", "Pulumi.archive.yaml", "Pulumi.workload.yaml"} {
+				b, err := os.ReadFile(filepath.Join(fixture, f))
 				require.NoError(t, err)
 				require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o600))
 			}
@@ -57,4 +79,13 @@ func TestLoad_RejectsAMappingThatDisagrees(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+func TestCheckKind(t *testing.T) {
+	for _, k := range []string{"", "destination", "source"} {
+		assert.NoError(t, cistacks.CheckKind(k))
+	}
+	err := cistacks.CheckKind("bogus")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown kind "bogus"; give destination or source`)
 }
