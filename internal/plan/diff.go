@@ -5,13 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-
-	"github.com/pmezard/go-difflib/difflib"
 )
-
-// CommentMarker starts the review comment, so a workflow can find and update it instead of adding one
-// comment per push.
-const CommentMarker = "<!-- log-archive:offline-plan-diff -->"
 
 // Stacks is `cmd/plan --all --json`: every stack's plan by stack name.
 type Stacks struct {
@@ -20,14 +14,48 @@ type Stacks struct {
 
 // Change is one resource that differs between two plans.
 type Change struct {
-	Op      string // "create", "delete" or "update"
-	Name    string
-	Type    string
-	What    []string   // changed inputs and options
-	Details []TextDiff // unified diffs of policies, replication rules and other changed inputs
+	Op   string // "create", "update", "replace" or "delete"
+	Name string
+	Type string
+	What []string // changed inputs and options
+	// ReplacedBy is the changed inputs that force a replacement (ReplaceOnChange); Op is "replace" when set.
+	ReplacedBy []string
+	// Protected and Retained are the base's protect and retainOnDelete: what `pulumi up` honours when it
+	// deletes or replaces the resource that is deployed now.
+	Protected, Retained bool
+	Details             []TextDiff // per-section diffs of policies, replication rules and other changed inputs
 }
 
-// TextDiff is a unified diff with a title.
+// Hazard says what `pulumi up` will do to a protected or retained resource that the change deletes or
+// replaces, or "" when there is nothing to flag.
+func (c Change) Hazard() string {
+	if c.Op != "delete" && c.Op != "replace" {
+		return ""
+	}
+	what := "deletes it"
+	if c.Op == "replace" {
+		what = "replaces it (" + codeList(c.ReplacedBy) + " changes)"
+	}
+	switch {
+	case c.Protected:
+		return "is `protect`ed, and this change " + what + ": `pulumi up` will refuse and fail. Unprotecting it is a separate, deliberate change."
+	case c.Retained && c.Op == "replace":
+		return "is `retainOnDelete`, and this change " + what + ": `pulumi up` will create a new one and leave the old one in AWS, no longer managed by Pulumi."
+	case c.Retained:
+		return "is `retainOnDelete`, and this change " + what + ": `pulumi up` will leave it in AWS and forget it; nothing manages it afterwards."
+	}
+	return ""
+}
+
+func codeList(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = "`" + n + "`"
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// TextDiff is a diff with a title; its hunks are headed "@@ section @@".
 type TextDiff struct {
 	Title   string
 	Unified string
@@ -36,10 +64,16 @@ type TextDiff struct {
 // StackDiff is what changes in one stack.
 type StackDiff struct {
 	Stack   string
-	Status  string // "", "new stack", "stack removed"
+	Status  string // "", StatusNew, StatusRemoved
 	Changes []Change
 	Outputs []TextDiff
 }
+
+// Stack statuses. A removed stack file changes nothing in AWS: the deploy workflow only stops updating it.
+const (
+	StatusNew     = "new stack"
+	StatusRemoved = "stack file removed"
+)
 
 // DiffStacks compares the plans of every stack on a base and a head.
 func DiffStacks(base, head Stacks) []StackDiff {
@@ -55,13 +89,15 @@ func DiffStacks(base, head Stacks) []StackDiff {
 		b, h := base.Stacks[n], head.Stacks[n]
 		d := StackDiff{Stack: n}
 		switch {
-		case b == nil:
-			d.Status, b = "new stack", &Plan{}
 		case h == nil:
-			d.Status, h = "stack removed", &Plan{}
+			d.Status = StatusRemoved
+			out = append(out, d)
+			continue
+		case b == nil:
+			d.Status, b = StatusNew, &Plan{}
 		}
 		d.Changes = diffSteps(b, h)
-		if od := unified("outputs", prettyOutputs(b.Outputs), prettyOutputs(h.Outputs)); od != "" {
+		if od := diffSections(memberSections(b.Outputs), memberSections(h.Outputs)); od != "" {
 			d.Outputs = []TextDiff{{Title: "stack outputs", Unified: od}}
 		}
 		out = append(out, d)
@@ -96,14 +132,15 @@ func diffSteps(base, head *Plan) []Change {
 	return changes
 }
 
-// change describes how a resource differs: options, then policy documents and replication rules as
-// unified diffs of their pretty-printed JSON, then any other inputs.
+// change describes how a resource differs: options, then policy documents statement by statement and
+// replication rules rule by rule, then any other inputs one by one. An update that changes a
+// replace-on-change input is a replacement.
 func change(op string, old, new Step) Change {
 	ref := new
 	if op == "delete" {
 		ref = old
 	}
-	c := Change{Op: op, Name: ref.Name(), Type: ref.NewState.Type}
+	c := Change{Op: op, Name: ref.Name(), Type: ref.NewState.Type, Protected: old.NewState.Protect, Retained: old.NewState.RetainOnDelete}
 	for _, opt := range []struct {
 		name     string
 		old, new bool
@@ -123,175 +160,53 @@ func change(op string, old, new Step) Change {
 		keys[k] = true
 	}
 	prop, hasPolicy := PolicyProperties[c.Type]
-	other := map[string][2]any{}
+	var changed []string
+	other := [2]map[string]any{{}, {}}
 	for _, k := range sortedKeys(keys) {
 		ov, nv := old.NewState.Inputs[k], new.NewState.Inputs[k]
 		if reflect.DeepEqual(ov, nv) {
 			continue
 		}
-		c.What = append(c.What, k)
+		changed = append(changed, k)
 		switch {
 		case hasPolicy && k == prop.Property:
 			os, _ := ov.(string)
 			ns, _ := nv.(string)
 			c.Details = append(c.Details, TextDiff{
 				Title:   fmt.Sprintf("%s: %s, %d → %d of %d bytes", c.Name, prop.Label, len(os), len(ns), prop.Limit),
-				Unified: unified(c.Name+" "+k, prettyPolicy(os), prettyPolicy(ns)),
+				Unified: diffSections(policySections(os), policySections(ns)),
 			})
 		case c.Type == replicationConfigType && k == "rules":
 			c.Details = append(c.Details, TextDiff{
 				Title:   c.Name + ": replication rules",
-				Unified: unified(c.Name+" rules", prettyOrEmpty(ov), prettyOrEmpty(nv)),
+				Unified: diffSections(ruleSections(ov), ruleSections(nv)),
 			})
 		default:
-			other[k] = [2]any{ov, nv}
+			other[0][k], other[1][k] = ov, nv
 		}
 	}
-	if len(other) > 0 && op == "update" {
-		var o, n strings.Builder
-		for _, k := range sortedKeys(other) {
-			fmt.Fprintf(&o, "%s: %s\n", k, prettyOrEmpty(other[k][0]))
-			fmt.Fprintf(&n, "%s: %s\n", k, prettyOrEmpty(other[k][1]))
+	if op == "update" {
+		c.What = append(c.What, changed...)
+		if c.ReplacedBy = replacedBy(c.Type, changed); len(c.ReplacedBy) > 0 {
+			c.Op = "replace"
 		}
-		c.Details = append(c.Details, TextDiff{Title: c.Name + ": other inputs", Unified: unified(c.Name, o.String(), n.String())})
+		if len(other[1]) > 0 || len(other[0]) > 0 {
+			c.Details = append(c.Details, TextDiff{Title: c.Name + ": other inputs", Unified: diffSections(memberSections(other[0]), memberSections(other[1]))})
+		}
 	}
 	return c
 }
 
 const replicationConfigType = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
 
-func prettyPolicy(s string) string {
-	if s == "" {
-		return ""
-	}
-	return prettyJSON(s)
-}
-
-func prettyOutputs(m map[string]any) string {
-	if len(m) == 0 {
-		return ""
-	}
-	return prettyValue(m)
-}
-
-func prettyOrEmpty(v any) string {
+func ruleSections(v any) []section {
 	if v == nil {
-		return ""
-	}
-	return prettyValue(v)
-}
-
-func unified(name, a, b string) string {
-	if a == b {
-		return ""
-	}
-	text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: lines(a), B: lines(b),
-		FromFile: "base/" + name, ToFile: "head/" + name, Context: 3,
-	})
-	if err != nil {
-		return fmt.Sprintf("(diff failed: %v)", err)
-	}
-	return text
-}
-
-func lines(s string) []string {
-	if s == "" {
 		return nil
 	}
-	return strings.SplitAfter(strings.TrimSuffix(ensureNewline(s), "\n"), "\n")
-}
-
-func ensureNewline(s string) string {
-	if s == "" || strings.HasSuffix(s, "\n") {
+	if s, ok := listSections(v, "rule", "  "); ok {
 		return s
 	}
-	return s + "\n"
-}
-
-// ReviewMarkdown renders the diffs as one pull-request comment. headError, when not empty, is why the head
-// does not plan at all.
-func ReviewMarkdown(diffs []StackDiff, headError string) string {
-	var b strings.Builder
-	b.WriteString(CommentMarker + "\n### Offline plan: what this pull request changes\n\n")
-	b.WriteString("Every `Pulumi.*.yaml` planned on the base and on the head under Pulumi's mock monitor, without cloud credentials.\n\n")
-	if headError != "" {
-		b.WriteString("**The head does not plan.** `pulumi up` would stop before changing anything:\n\n```\n" + strings.TrimSpace(headError) + "\n```\n")
-		return b.String()
-	}
-	changed := 0
-	for _, d := range diffs {
-		if len(d.Changes) > 0 || len(d.Outputs) > 0 || d.Status != "" {
-			changed++
-		}
-	}
-	if changed == 0 {
-		b.WriteString("No changes: every stack plans the same on the base and the head.\n")
-		return b.String()
-	}
-	for _, d := range diffs {
-		fmt.Fprintf(&b, "#### `%s`: %s\n\n", d.Stack, summary(d))
-		if len(d.Changes) > 0 {
-			b.WriteString("| | resource | type | what changes |\n|---|---|---|---|\n")
-			for _, c := range d.Changes {
-				what := strings.Join(c.What, ", ")
-				if c.Op != "update" {
-					what = ""
-				}
-				fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s |\n", opMark(c.Op), c.Name, c.Type, what)
-			}
-			b.WriteString("\n")
-		}
-		for _, c := range d.Changes {
-			for _, td := range c.Details {
-				writeDetails(&b, td)
-			}
-		}
-		for _, td := range d.Outputs {
-			writeDetails(&b, td)
-		}
-	}
-	return b.String()
-}
-
-func writeDetails(b *strings.Builder, td TextDiff) {
-	if td.Unified == "" {
-		return
-	}
-	fmt.Fprintf(b, "<details open><summary>%s</summary>\n\n```diff\n%s```\n</details>\n\n", td.Title, ensureNewline(td.Unified))
-}
-
-func summary(d StackDiff) string {
-	counts := map[string]int{}
-	for _, c := range d.Changes {
-		counts[c.Op]++
-	}
-	var parts []string
-	if d.Status != "" {
-		parts = append(parts, d.Status)
-	}
-	for _, op := range []string{"create", "update", "delete"} {
-		if counts[op] > 0 {
-			parts = append(parts, fmt.Sprintf("%d to %s", counts[op], op))
-		}
-	}
-	if len(d.Outputs) > 0 {
-		parts = append(parts, "outputs change")
-	}
-	if len(parts) == 0 {
-		return "no changes"
-	}
-	return strings.Join(parts, ", ")
-}
-
-func opMark(op string) string {
-	switch op {
-	case "create":
-		return "+"
-	case "delete":
-		return "-"
-	}
-	return "~"
+	return []section{{key: "rules", label: "rules", text: prettyValue(v)}}
 }
 
 // ReadStacks decodes `cmd/plan --all --json` output.
