@@ -4,8 +4,12 @@
 //	go run ./cmd/plan --stack destination         # resources, inputs, policies and their sizes
 //	go run ./cmd/plan --stack source --json       # the same as JSON, shaped like `pulumi preview --json`
 //	go run ./cmd/plan --all --json                # every Pulumi.<stack>.yaml, keyed by stack name
-//	go run ./cmd/plan diff --base b.json --head h.json   # review text (Markdown) for a pull request
+//	go run ./cmd/plan diff --against main         # review text (Markdown) of the working tree against main
+//	go run ./cmd/plan diff --base b.json --head h.json   # the same from two `--all --json` files (CI)
 //	go run ./cmd/plan matrix --kind source        # GitHub Actions matrix from .github/stacks.yaml
+//
+// Exit status: 0 on success (and for --help), 1 when a stack does not plan or a file cannot be read, 2 for
+// a usage error.
 package main
 
 import (
@@ -15,8 +19,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
-	"log-archive/internal/cistacks"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 )
@@ -25,6 +31,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+const usageText = `Usage:
+  plan --stack NAME [--json] [--dir DIR]   what ` + "`pulumi up --stack NAME`" + ` would do, offline
+  plan --all [--json] [--dir DIR]          the same for every Pulumi.<stack>.yaml
+  plan diff ...                            review text (Markdown) for a pull request; see plan diff --help
+  plan matrix [--kind KIND] [--dir DIR]    GitHub Actions matrix from .github/stacks.yaml; see plan matrix --help
+
+Flags:
+`
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
@@ -32,55 +47,46 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runDiff(args[1:], stdout, stderr)
 		case "matrix":
 			return runMatrix(args[1:], stdout, stderr)
+		case "help":
+			return run([]string{"--help"}, stdout, stderr)
 		}
 	}
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "the stack to plan: Pulumi.<stack>.yaml")
+	fs := newFlagSet("plan", usageText, stderr)
+	stack := fs.String("stack", "", "plan the stack file Pulumi.`NAME`.yaml")
 	all := fs.Bool("all", false, "plan every Pulumi.<stack>.yaml in the project")
-	asJSON := fs.Bool("json", false, "print JSON shaped like `pulumi preview --json`")
-	dir := fs.String("dir", ".", "the project directory (where Pulumi.yaml is)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	asJSON := fs.Bool("json", false, "print JSON in the shape of pulumi preview's --json output (with --all: keyed by stack)")
+	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
+	if code, done := parse(fs, args, stdout); done {
+		return code
 	}
 	if (*stack == "") == !*all {
-		fmt.Fprintln(stderr, "plan: give --stack <name> or --all")
-		fs.Usage()
-		return 2
+		return usageError(fs, "give --stack NAME or --all")
 	}
-	names := []string{*stack}
-	if *all {
-		var err error
-		if names, err = plan.StackNames(*dir); err != nil || len(names) == 0 {
-			fmt.Fprintf(stderr, "plan: no Pulumi.<stack>.yaml in %s %v\n", *dir, err)
-			return 1
-		}
-	}
-
-	plans := map[string]*plan.Plan{}
-	var failed error
-	for _, name := range names {
-		p, err := plan.PlanStack(*dir, name, program.Program)
-		if err != nil {
-			failed = errors.Join(failed, fmt.Errorf("stack %s: %w", name, err))
-			continue
-		}
-		plans[name] = p
-	}
-	if failed != nil {
-		fmt.Fprintf(stderr, "plan: %v\n", failed)
+	known, err := projectStacks(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return 1
 	}
+	names := known
+	if !*all {
+		if !slices.Contains(known, *stack) {
+			fmt.Fprintf(stderr, "plan: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", *stack, *dir, *stack, strings.Join(known, ", "))
+			return 2
+		}
+		names = []string{*stack}
+	}
 
+	plans, err := planStacks(*dir, names)
+	if err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return 1
+	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
 		var v any = plans[*stack]
 		if *all {
-			v = map[string]any{"stacks": plans}
+			v = plan.Stacks{Stacks: plans}
 		}
-		if err := enc.Encode(v); err != nil {
+		if err := writeJSON(stdout, v); err != nil {
 			fmt.Fprintf(stderr, "plan: %v\n", err)
 			return 1
 		}
@@ -98,72 +104,89 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// runDiff compares two `--all --json` plans and prints the pull-request review text.
-func runDiff(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	basePath := fs.String("base", "", "plan JSON of the base (`--all --json`); a missing file means no stacks")
-	headPath := fs.String("head", "", "plan JSON of the head (`--all --json`)")
-	headErrPath := fs.String("head-error", "", "a file holding why the head failed to plan, instead of --head")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *basePath == "" || (*headPath == "") == (*headErrPath == "") {
-		fmt.Fprintln(stderr, "plan diff: give --base and one of --head or --head-error")
-		return 2
-	}
-	if *headErrPath != "" {
-		msg, err := os.ReadFile(*headErrPath)
+// planStacks plans each named stack of the project in dir, and reports every stack that fails.
+func planStacks(dir string, names []string) (map[string]*plan.Plan, error) {
+	plans := map[string]*plan.Plan{}
+	var failed error
+	for _, name := range names {
+		p, err := plan.PlanStack(dir, name, program.Program)
 		if err != nil {
-			fmt.Fprintf(stderr, "plan diff: %v\n", err)
-			return 1
+			failed = errors.Join(failed, fmt.Errorf("stack %s: %w", name, err))
+			continue
 		}
-		fmt.Fprint(stdout, plan.ReviewMarkdown(nil, string(msg)))
-		return 0
+		plans[name] = p
 	}
-	base, err := readStacks(*basePath, true)
-	if err == nil {
-		var head plan.Stacks
-		if head, err = readStacks(*headPath, false); err == nil {
-			fmt.Fprint(stdout, plan.ReviewMarkdown(plan.DiffStacks(base, head), ""))
-			return 0
-		}
-	}
-	fmt.Fprintf(stderr, "plan diff: %v\n", err)
-	return 1
+	return plans, failed
 }
 
-func readStacks(path string, missingOK bool) (plan.Stacks, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && missingOK {
-		return plan.Stacks{Stacks: map[string]*plan.Plan{}}, nil
+// projectStacks checks that dir is a Pulumi project directory and lists its stacks, so a mistyped --dir is
+// reported as such rather than as a project without stacks.
+func projectStacks(dir string) ([]string, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("--dir %s: no such directory", dir)
+	case err != nil:
+		return nil, fmt.Errorf("--dir %s: %w", dir, err)
+	case !info.IsDir():
+		return nil, fmt.Errorf("--dir %s: not a directory", dir)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err != nil {
+		return nil, fmt.Errorf("--dir %s: no Pulumi.yaml there; give the project directory", dir)
+	}
+	names, err := plan.StackNames(dir)
 	if err != nil {
-		return plan.Stacks{}, err
+		return nil, err
 	}
-	return plan.ReadStacks(data)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("--dir %s: no Pulumi.<stack>.yaml stack files", dir)
+	}
+	return names, nil
 }
 
-// runMatrix prints the workflow matrix for one kind of stack, after checking .github/stacks.yaml against
-// the stack files.
-func runMatrix(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan matrix", flag.ContinueOnError)
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// newFlagSet is a flag set whose usage is the header, then the flags. The usage goes to stderr after a
+// usage error and to stdout when asked for with --help (parse switches it).
+func newFlagSet(name, header string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	kind := fs.String("kind", "", "destination, source, or empty for every stack")
-	dir := fs.String("dir", ".", "the project directory")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), header)
+		fs.PrintDefaults()
 	}
-	stacks, err := cistacks.Load(*dir)
-	if err != nil {
-		fmt.Fprintf(stderr, "plan matrix: %v\n", err)
-		return 1
+	return fs
+}
+
+// parse parses args; done is true when the command must stop with code: 0 after --help or -h, 2 after a bad
+// flag (the flag package has already said which).
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0, true
+	case err != nil:
+		fmt.Fprintf(out, "%s: %v\n", fs.Name(), err)
+		fs.Usage()
+		return 2, true
+	case fs.NArg() > 0:
+		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0))), true
 	}
-	b, err := json.Marshal(cistacks.ForKind(stacks, *kind))
-	if err != nil {
-		fmt.Fprintf(stderr, "plan matrix: %v\n", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, string(b))
-	return 0
+	return 0, false
+}
+
+func usageError(fs *flag.FlagSet, msg string) int {
+	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), msg)
+	fs.Usage()
+	return 2
 }

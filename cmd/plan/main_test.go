@@ -52,3 +52,71 @@ func TestRun_BadStackFailsWithTheConfigError(t *testing.T) {
 	assert.Contains(t, errOut.String(), "Pulumi.broken.yaml: log-archive:archiveAccountId is not set")
 	assert.Empty(t, out.String())
 }
+
+func TestRun_HelpExitsZeroAndListsEverything(t *testing.T) {
+	tests := []struct {
+		args    []string
+		want    []string
+		notWant []string
+	}{
+		{[]string{"--help"}, []string{"plan diff", "plan matrix", "-stack NAME", "-dir DIR", "\n  -json\n", "\n  -all\n"}, []string{"-json pulumi"}},
+		{[]string{"-h"}, []string{"plan diff", "plan matrix"}, nil},
+		{[]string{"help"}, []string{"plan diff", "plan matrix"}, nil},
+		{[]string{"diff", "--help"}, []string{"-against REV", "-base FILE", "-head FILE", "-head-error FILE", "\n  -rendered-by-base\n"}, nil},
+		{[]string{"matrix", "-h"}, []string{"-kind KIND", "destination or source", "previewRole"}, nil},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		require.Equal(t, 0, run(tt.args, &out, &errOut), "%v: %s", tt.args, errOut.String())
+		for _, w := range tt.want {
+			assert.Contains(t, out.String(), w, "%v", tt.args)
+		}
+		for _, w := range tt.notWant {
+			assert.NotContains(t, out.String(), w, "%v", tt.args)
+		}
+	}
+}
+
+func TestRun_UnknownStackListsTheKnownOnes(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run([]string{"--dir", root, "--stack", "nope"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), `no stack "nope"`)
+	assert.Contains(t, errOut.String(), "the stacks are: destination, ")
+}
+
+func TestRun_MissingDirSaysSo(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nowhere")
+	for _, args := range [][]string{{"--all"}, {"--stack", "destination"}, {"matrix"}, {"diff", "--against", "main"}} {
+		var out, errOut bytes.Buffer
+		args = append(args, "--dir", missing)
+		assert.Equal(t, 1, run(args, &out, &errOut), "%v", args)
+		assert.Contains(t, errOut.String(), "--dir "+missing+": no such directory", "%v", args)
+		assert.NotContains(t, errOut.String(), "<nil>")
+	}
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 1, run([]string{"--all", "--dir", t.TempDir()}, &out, &errOut))
+	assert.Contains(t, errOut.String(), "no Pulumi.yaml there")
+}
+
+func TestRun_MatrixRejectsAnUnknownKind(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run([]string{"matrix", "--dir", root, "--kind", "bogus"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), `unknown kind "bogus"; give destination or source`)
+	assert.Empty(t, out.String())
+}
+
+func TestRun_DiffUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"--base", "b.json"}, {"--base", "b", "--head", "h", "--head-error", "e"}, {"--against", "main", "--head", "h"}, {"--bogus"}} {
+		var out, errOut bytes.Buffer
+		assert.Equal(t, 2, run(append([]string{"diff"}, args...), &out, &errOut), "%v", args)
+	}
+}
+
+func TestRun_DiffHeadError(t *testing.T) {
+	errFile := filepath.Join(t.TempDir(), "err.txt")
+	require.NoError(t, os.WriteFile(errFile, []byte("main.go:1: want ```x```\n"), 0o600))
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"diff", "--base", "missing.json", "--head-error", errFile, "--rendered-by-base"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "````\nmain.go:1: want ```x```\n````\n")
+	assert.Contains(t, out.String(), "written by the base's `plan diff`")
+}
