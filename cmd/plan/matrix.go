@@ -13,7 +13,7 @@ const matrixUsage = `Usage:
   plan matrix [--kind KIND] [--dir DIR]
 
 Checks .github/stacks.yaml against the stack files, then prints the GitHub Actions matrix
-{"include":[{"stack","kind","account","region","role","previewRole"}]} of the stacks of one kind.
+{"include":[{"stack","kind","account","region","role","previewRole","destinationStack"}]} of the stacks of one kind.
 
 Flags:
 `

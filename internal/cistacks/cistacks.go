@@ -33,6 +33,9 @@ type Stack struct {
 	Role string `json:"role" yaml:"role"`
 	// PreviewRole is read-only: pull-request previews assume it, before any review.
 	PreviewRole string `json:"previewRole" yaml:"previewRole"`
+	// DestinationStack is a source stack's log-archive:destinationStack, read from its stack file: the
+	// preview asks that stack whether the deployed archive lists the source account yet.
+	DestinationStack string `json:"destinationStack,omitempty" yaml:"-"`
 }
 
 // Kinds are the values of log-archive:stackKind, and of `plan matrix --kind`.
@@ -106,6 +109,7 @@ func check(dir string, e *Stack) error {
 	account := st.Config[stackconfig.KeyArchiveAccountID]
 	if e.Kind == string(stackconfig.KindSource) {
 		account = st.Config[stackconfig.KeySourceAccountID]
+		e.DestinationStack = st.Config[stackconfig.KeyDestinationStack]
 	}
 	where := fmt.Sprintf("%s: stack %q", File, e.Stack)
 	switch {

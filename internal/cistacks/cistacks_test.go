@@ -45,6 +45,7 @@ func TestLoad_Fixture(t *testing.T) {
 	src := cistacks.ForKind(stacks, "source")
 	require.Len(t, src.Include, 1)
 	assert.Equal(t, "workload", src.Include[0].Stack)
+	assert.Equal(t, "organization/log-archive/archive", src.Include[0].DestinationStack)
 	assert.Len(t, cistacks.ForKind(stacks, "").Include, 2)
 }
 
