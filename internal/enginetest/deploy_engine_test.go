@@ -1,0 +1,96 @@
+//go:build engine
+
+package enginetest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Resource types the assertions name.
+const (
+	typeBucket     = "aws:s3/bucketV2:BucketV2"
+	typeKey        = "aws:kms/key:Key"
+	typeRole       = "aws:iam/role:Role"
+	typeRolePolicy = "aws:iam/rolePolicy:RolePolicy"
+)
+
+// TestEngine_DeployAndDestroy deploys the archive and the example source stack as an operator would
+// (README: "Stand up the archive", "Onboard a source account"), then offboards the source and tries to
+// destroy the archive, checking against the fake AWS what really exists after each step.
+func TestEngine_DeployAndDestroy(t *testing.T) {
+	ctx := t.Context()
+	env := NewEnv(t)
+
+	dst := env.Stack(ctx, "destination")
+	preview := env.Preview(ctx, dst)
+	assert.Positive(t, preview.ChangeSummary["create"], "preview of a new archive creates resources")
+	require.Empty(t, env.Records(), "a preview must create nothing")
+
+	up := env.Up(ctx, dst)
+	contract := map[string]string{}
+	for _, k := range []string{"archiveAccountId", "archiveRegion", "archiveBucketName", "archiveKeyArn", "replicationRoleName", "replicationRolePath"} {
+		v, ok := up.Outputs[k].Value.(string)
+		require.True(t, ok, "destination output %s: %#v", k, up.Outputs[k])
+		contract[k] = v
+	}
+	recs := env.Records()
+	bucket := Find(recs, typeBucket, contract["archiveBucketName"])
+	require.NotNil(t, bucket, "the archive bucket exists; records: %v", Keys(recs))
+	assert.Equal(t, contract["archiveAccountId"], bucket.Account)
+	var key *Record
+	for i := range recs {
+		if recs[i].Type == typeKey && recs[i].Outputs["arn"] == contract["archiveKeyArn"] {
+			key = &recs[i]
+		}
+	}
+	require.NotNil(t, key, "the archive key %s exists; records: %v", contract["archiveKeyArn"], Keys(recs))
+	assert.Equal(t, contract["archiveRegion"], key.Region)
+
+	// The source reads the contract through a StackReference resolved by the file backend.
+	src := env.Stack(ctx, "source")
+	srcUp := env.Up(ctx, src)
+	assert.Equal(t, contract["archiveKeyArn"], srcUp.Outputs["archiveKeyArn"].Value, "the source read the archive's key through the StackReference")
+	recs = env.Records()
+	role := Find(recs, typeRole, contract["replicationRoleName"])
+	require.NotNil(t, role, "the source's replication role exists; records: %v", Keys(recs))
+	assert.Equal(t, "arn:aws:iam::"+role.Account+":role"+contract["replicationRolePath"]+contract["replicationRoleName"],
+		srcUp.Outputs["replicationRoleArn"].Value)
+	srcKept := OfStack(recs, "source")
+	for i := len(srcKept) - 1; i >= 0; i-- { // what the README says a source destroy keeps: the log buckets
+		if srcKept[i].Type == typeRole || srcKept[i].Type == typeRolePolicy || srcKept[i].Type == "aws:s3/bucketReplicationConfig:BucketReplicationConfig" {
+			srcKept = append(srcKept[:i], srcKept[i+1:]...)
+		}
+	}
+
+	// Offboarding (README): the role, its policy and the replication configurations go; the log buckets
+	// the stack created, with their keys and settings, and the versioning of existing buckets stay.
+	_, err := env.Destroy(ctx, src)
+	require.NoError(t, err, "pulumi destroy --stack source")
+	recs = env.Records()
+	assert.Nil(t, Find(recs, typeRole, contract["replicationRoleName"]), "destroy deleted the replication role")
+	assert.Empty(t, OfType(OfStack(recs, "source"), typeRolePolicy), "destroy deleted the role policy")
+	assert.Equal(t, Keys(srcKept), Keys(OfStack(recs, "source")), "destroy kept every retained source resource")
+
+	// The archive refuses to be destroyed (README "What pulumi destroy does"), and refusing must not cost
+	// it anything: every archive resource that existed before still exists after.
+	before := OfStack(env.Records(), "destination")
+	_, err = env.Destroy(ctx, dst)
+	require.Error(t, err, "pulumi destroy --stack destination must refuse")
+	assert.Contains(t, err.Error(), "protect", "the refusal names protection")
+	assert.Equal(t, Keys(before), Keys(OfStack(env.Records(), "destination")),
+		"a refused destroy deleted nothing in the archive account")
+}
+
+// OfType keeps the records of one type.
+func OfType(recs []Record, typ string) []Record {
+	var out []Record
+	for _, r := range recs {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
