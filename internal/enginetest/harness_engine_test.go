@@ -53,6 +53,9 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
+	if pulumiRoot != "" {
+		_ = os.RemoveAll(pulumiRoot)
+	}
 	os.Exit(code)
 }
 
@@ -60,6 +63,7 @@ var (
 	pulumiOnce sync.Once
 	pulumiCmd  auto.PulumiCommand
 	pulumiErr  error
+	pulumiRoot string // removed by TestMain
 )
 
 // pulumiCommand is the CLI from $LOG_ARCHIVE_PULUMI (what .ci/engine-test builds) or else from PATH.
@@ -79,6 +83,7 @@ func pulumiCommand(t *testing.T) auto.PulumiCommand {
 			pulumiErr = err
 			return
 		}
+		pulumiRoot = root
 		abs, err := filepath.Abs(bin)
 		if err != nil {
 			pulumiErr = err
