@@ -99,7 +99,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 		seen[id] = true
 	}
 	for i, p := range args.KeyAdministratorArns {
-		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p))
+		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
 	}
 	if ol := args.ObjectLock; ol != nil {
 		if !slices.Contains(ObjectLockModes, ol.Mode) {

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"log-archive/components/awsregions"
 )
 
 // Validators for the AWS identifiers this program takes from users. Each returns an error that says what
@@ -19,7 +21,7 @@ var (
 	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	bucketPattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
 	roleNamePattern  = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
-	rolePathPattern  = regexp.MustCompile(`^/([\x21-\x7E]*/)?$`)
+	rolePathPattern  = regexp.MustCompile(`^/([\x21-\x7E]+/)?$`)
 	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]{1,250}$`)
 	tagPattern       = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`) // S3, KMS and IAM tags
 	kmsKeyIDPattern  = regexp.MustCompile(`^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
@@ -45,29 +47,60 @@ func ValidateAccountID(id string) error {
 	return nil
 }
 
-// ValidateRegion accepts a Region code such as eu-west-1 in a partition this program knows.
+// supportedPartitions are the partitions this program writes policies for; the isolated (ISO) and
+// sovereign-cloud partitions use other service principals and endpoints, which it has not been checked for.
+var supportedPartitions = []string{"aws", "aws-cn", "aws-us-gov"}
+
+// ValidateRegion accepts a Region that exists, in a partition this program supports. The list of Regions is
+// the AWS SDK's partition metadata (package awsregions), not a pattern: a Region that does not exist would
+// pass the plan and fail in the provider.
 func ValidateRegion(region string) error {
-	if !regionPattern.MatchString(region) {
-		return fmt.Errorf("%q is not an AWS Region code like eu-west-1", region)
+	p, ok := awsregions.Lookup(region)
+	if !ok {
+		if !regionPattern.MatchString(region) {
+			return fmt.Errorf("%q is not an AWS Region code like eu-west-1", region)
+		}
+		return fmt.Errorf("%q is not an AWS Region (none of %s); if AWS launched it after this program's AWS SDK, upgrade github.com/aws/aws-sdk-go-v2 and run go generate ./components/awsregions",
+			region, nearRegions(region))
 	}
-	if _, err := PartitionOf(region); err != nil {
-		return err
+	if !slices.Contains(supportedPartitions, p.ID) {
+		return fmt.Errorf("%q is in the %s partition, which this program does not support (only %s)", region, p.ID, strings.Join(supportedPartitions, ", "))
 	}
 	return nil
 }
 
+// nearRegions lists the Regions that share the code's prefix (eu-west-9: eu-west-1, eu-west-2, eu-west-3),
+// or the Regions of the partitions this program supports when none does.
+func nearRegions(region string) string {
+	prefix := region
+	if i := strings.LastIndex(region, "-"); i > 0 {
+		prefix = region[:i+1]
+	}
+	var near, all []string
+	for _, p := range awsregions.Partitions() {
+		if !slices.Contains(supportedPartitions, p.ID) {
+			continue
+		}
+		for _, r := range p.Regions {
+			all = append(all, r)
+			if strings.HasPrefix(r, prefix) {
+				near = append(near, r)
+			}
+		}
+	}
+	if len(near) == 0 {
+		near = all
+	}
+	return strings.Join(near, ", ")
+}
+
 // PartitionOf returns the ARN partition of a Region (aws, aws-cn, aws-us-gov).
 func PartitionOf(region string) (string, error) {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn", nil
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov", nil
-	case strings.Contains(region, "-iso"):
-		return "", fmt.Errorf("%q is in an isolated partition, which this program does not support", region)
-	default:
-		return "aws", nil
+	if err := ValidateRegion(region); err != nil {
+		return "", err
 	}
+	p, _ := awsregions.Lookup(region)
+	return p.ID, nil
 }
 
 // DifferentPartitions returns the partitions of two valid Regions and whether they differ. Nothing crosses
@@ -81,12 +114,14 @@ func DifferentPartitions(r1, r2 string) (p1, p2 string, differ bool) {
 	return p1, p2, p1 != p2
 }
 
-// s3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4).
+// s3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4): its endpoint in the
+// partition's DNS domain (amazonaws.com.cn in China).
 func s3ServiceEndpoint(region string) string {
-	if strings.HasPrefix(region, "cn-") {
-		return "s3." + region + ".amazonaws.com.cn"
+	suffix := "amazonaws.com"
+	if p, ok := awsregions.Lookup(region); ok {
+		suffix = p.DNSSuffix
 	}
-	return "s3." + region + ".amazonaws.com"
+	return "s3." + region + "." + suffix
 }
 
 // ValidateBucketName applies the S3 general purpose bucket naming rules.
@@ -129,10 +164,18 @@ func ValidateRoleName(name string) error {
 	return nil
 }
 
-// ValidateRolePath accepts an IAM path: "/" or "/segments/", at most 512 characters.
+// ValidateRolePath accepts an IAM path: "/" or "/segments/" of printable ASCII, at most 512 characters
+// (IAM's pattern), with no empty segment, and without * or ?: the archive pins the role with an ArnLike
+// condition on aws:PrincipalArn (R2.4), where those two are wildcards, so a path holding one would admit
+// roles the archive never meant to.
 func ValidateRolePath(path string) error {
-	if len(path) > 512 || !rolePathPattern.MatchString(path) {
-		return fmt.Errorf("%q is not an IAM path; it must begin and end with \"/\", like \"/log-archive/\"", path)
+	switch {
+	case len(path) > 512 || !rolePathPattern.MatchString(path):
+		return fmt.Errorf("%q is not an IAM path; it must begin and end with \"/\", like \"/log-archive/\", with printable characters and no spaces between", path)
+	case strings.Contains(path, "//"):
+		return fmt.Errorf("%q has an empty segment (\"//\"); write each segment once, like \"/log-archive/\"", path)
+	case strings.ContainsAny(path, "*?"):
+		return fmt.Errorf("%q holds * or ?, which are wildcards in the archive's aws:PrincipalArn pin and would admit other roles", path)
 	}
 	return nil
 }
@@ -173,12 +216,19 @@ func ValidateKMSKeyArn(s, account, region string) error {
 	return nil
 }
 
-// ValidatePrincipalArn accepts an IAM role or user ARN, or an account root ARN.
-func ValidatePrincipalArn(s string) error {
+// ValidatePrincipalArn accepts an IAM role or user ARN, or an account root ARN, that a key policy in region
+// can name: in the Region's partition, and without wildcards, which KMS rejects in a principal (R3.3).
+func ValidatePrincipalArn(s, region string) error {
 	a, err := arn.Parse(s)
 	if err != nil || a.Service != "iam" || a.Region != "" || ValidateAccountID(a.AccountID) != nil ||
 		!(strings.HasPrefix(a.Resource, "role/") || strings.HasPrefix(a.Resource, "user/") || a.Resource == "root") {
 		return fmt.Errorf("%q is not an IAM role, user or account root ARN (arn:aws:iam::<account>:role/<name>)", s)
+	}
+	if strings.ContainsAny(s, "*?") {
+		return fmt.Errorf("%q holds a wildcard; a key policy principal names one role or user exactly", s)
+	}
+	if want, err := PartitionOf(region); err == nil && a.Partition != want {
+		return fmt.Errorf("%q is in partition %s, but the key is in %s (partition %s); a principal of another partition cannot use it", s, a.Partition, region, want)
 	}
 	return nil
 }
@@ -207,6 +257,25 @@ func ValidateTrailName(name string) error {
 		return fmt.Errorf("%q has two periods, underscores or dashes in a row, which CloudTrail does not allow", name)
 	case isIPv4(name):
 		return fmt.Errorf("%q is formatted as an IP address", name)
+	}
+	return nil
+}
+
+// ValidateReplicationPrefix refuses a replication filter prefix that can never match what a log service
+// writes into bucket: S3 compares prefixes literally, so a glob, a URI, a leading slash or the bucket's own
+// name in front matches no key, and nothing replicates with nothing to say why.
+func ValidateReplicationPrefix(bucket, prefix string) error {
+	switch {
+	case len(prefix) > MaxPrefixLength:
+		return fmt.Errorf("has %d characters; S3 allows %d", len(prefix), MaxPrefixLength)
+	case strings.HasPrefix(prefix, "s3://") || strings.HasPrefix(prefix, "arn:"):
+		return fmt.Errorf("%q is a URI or an ARN; a prefix is the start of the object keys, like AWSLogs/", prefix)
+	case strings.ContainsAny(prefix, "*?"):
+		return fmt.Errorf("%q holds a wildcard; S3 prefixes are literal, so it matches only keys that hold that very character", prefix)
+	case strings.HasPrefix(prefix, "/"):
+		return fmt.Errorf("%q starts with /; the keys the log services write never do (AWSLogs/..., not /AWSLogs/...)", prefix)
+	case bucket != "" && strings.HasPrefix(prefix, bucket+"/"):
+		return fmt.Errorf("%q starts with the bucket's own name; object keys do not include it", prefix)
 	}
 	return nil
 }

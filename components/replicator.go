@@ -110,9 +110,7 @@ func (args *SourceReplicatorArgs) Validate() error {
 		for j, k := range b.KMSKeyArns {
 			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), ValidateKMSKeyArn(k, args.AccountID, args.Region))
 		}
-		if len(b.Prefix) > MaxPrefixLength {
-			check(field+".Prefix", fmt.Errorf("prefix has %d characters; S3 allows %d", len(b.Prefix), MaxPrefixLength))
-		}
+		check(field+".Prefix", ValidateReplicationPrefix(b.Name, b.Prefix))
 		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
 			check(field+".ObjectLock", errors.New("a source bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
 		}

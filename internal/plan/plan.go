@@ -113,7 +113,7 @@ func LoadStack(dir, name string) (Stack, error) {
 	sink := diag.DefaultSink(os.Stderr, os.Stderr, diag.FormatOptions{Color: "never"})
 	ps, err := workspace.LoadProjectStack(sink, project, path)
 	if err != nil {
-		return Stack{}, err
+		return Stack{}, yamlError("Pulumi."+name+".yaml", err)
 	}
 	cfg := map[string]string{}
 	for key, value := range ps.Config {
@@ -365,4 +365,17 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// yamlError names the stack file a YAML error is in, and the usual fix for it.
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	fix := "check the line it names: keys under config: indented by two spaces, lists in [ ] or one \"- item\" per line, text with a : or # in quotes"
+	switch {
+	case strings.Contains(msg, "already defined"):
+		fix = "write each key once; keep the value you mean and delete the other line"
+	case strings.Contains(msg, "cannot start any token") || strings.Contains(msg, "\t"):
+		fix = "indent with spaces: YAML does not allow tabs"
+	}
+	return fmt.Errorf("%s is not valid YAML (%s). Fix: %s", file, strings.ReplaceAll(strings.TrimPrefix(msg, "invalid YAML file: "), "\n", " "), fix)
 }

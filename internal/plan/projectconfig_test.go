@@ -71,3 +71,19 @@ func TestLoadStack_RefusesWhatTheCLIRefuses(t *testing.T) {
 		})
 	}
 }
+
+// A stack file that is not YAML is named, with the fix for the usual causes.
+func TestLoadStack_YAMLErrorsNameTheFile(t *testing.T) {
+	for _, tc := range []struct{ name, body, want string }{
+		{"duplicate key", "config:\n  log-archive:stackKind: destination\n  log-archive:stackKind: source\n", "write each key once"},
+		{"tab", "config:\n\tlog-archive:stackKind: destination\n", "indent with spaces: YAML does not allow tabs"},
+		{"unclosed list", "config:\n  log-archive:sourceAccountIds: [\"222222222222\"\n", "check the line it names"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := plan.LoadStack(projectWith(t, "broken", tc.body), "broken")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "Pulumi.broken.yaml is not valid YAML (")
+			assert.Contains(t, err.Error(), "Fix: "+tc.want)
+		})
+	}
+}

@@ -312,7 +312,7 @@ func TestDestination_BadInputIsRejectedBeforeAnyResource(t *testing.T) {
 		{"negative retention", with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":-5}`),
 			[]string{"log-archive:objectLock.days = -5"}},
 		{"misspelt object lock field", with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","retentionDays":30}`),
-			[]string{`log-archive:objectLock = {"mode":"GOVERNANCE","retentionDays":30}: cannot be read: unknown field "retentionDays"`, "Fix: write it as {mode:"}},
+			[]string{`log-archive:objectLock = {"mode":"GOVERNANCE","retentionDays":30}: cannot be read: has a field this program does not know, "retentionDays"`, "Fix: write it as {mode:"}},
 		{"lifecycle IA too early", with(destinationConfig(), "log-archive:lifecycle", `{"noncurrentTransitionDays":7,"noncurrentTransitionStorageClass":"STANDARD_IA"}`),
 			[]string{"log-archive:lifecycle", "after 30 days at the earliest"}},
 		{"lifecycle expires before transition", with(destinationConfig(), "log-archive:lifecycle", `{"noncurrentTransitionDays":90,"noncurrentTransitionStorageClass":"GLACIER","noncurrentExpirationDays":60}`),

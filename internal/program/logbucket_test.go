@@ -238,7 +238,7 @@ func TestLogBucket_BadConfigIsRejectedBeforeAnyResource(t *testing.T) {
 		{"bad bucket name", with(sourceConfig(), "log-archive:logBuckets", `[{"name": "Acme_Logs", "services": ["vpc-flow-logs"]}]`),
 			[]string{`log-archive:logBuckets[0].name = "Acme_Logs": may hold only lowercase letters`}},
 		{"misspelt field", with(sourceConfig(), "log-archive:logBuckets", lb(`"services": ["guardduty"], "detectorId": "`+detector+`"`)),
-			[]string{"log-archive:logBuckets", `unknown field "detectorId"`}},
+			[]string{"log-archive:logBuckets", `has a field this program does not know, "detectorId"`}},
 		{"neither bucket key", with(sourceConfig(), "log-archive:sourceBuckets", ""),
 			[]string{"log-archive:sourceBuckets is not set: neither this key nor log-archive:logBuckets lists a bucket"}},
 		{"log buckets in a destination stack", with(destinationConfig(), "log-archive:logBuckets", lb(allThree)),

@@ -94,6 +94,11 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 	args := s.Args
 	var errs stackconfig.Errors
+	if dst, src, differ := components.DifferentPartitions(args.Archive.Region, args.Region); differ {
+		return stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeyRegion, Value: fmt.Sprintf("%q", args.Region),
+			Problem: fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
+			Fix:     "replicate this account into an archive in partition " + src + ": a destination stack of its own there"}}
+	}
 	for i, b := range args.Buckets {
 		key := fmt.Sprintf("%s[%d]", stackconfig.KeySourceBuckets, i)
 		if b.Name == args.Archive.BucketName {

@@ -88,8 +88,8 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 			r.fail(KeyKeyAdministratorArns, v, "is not a list of strings", `write a YAML list of IAM ARNs, e.g. ["arn:aws:iam::111111111111:role/SecurityAdmin"]`)
 		}
 		for i, a := range args.KeyAdministratorArns {
-			r.check(fmt.Sprintf("%s[%d]", KeyKeyAdministratorArns, i), a, components.ValidatePrincipalArn(a),
-				"name an existing IAM role or user, e.g. arn:aws:iam::111111111111:role/SecurityAdmin (KMS rejects principals that do not exist, R3.3)")
+			r.check(fmt.Sprintf("%s[%d]", KeyKeyAdministratorArns, i), a, components.ValidatePrincipalArn(a, args.Region),
+				"name one existing IAM role or user of the archive's partition exactly, e.g. arn:aws:iam::111111111111:role/SecurityAdmin (KMS rejects principals that do not exist or hold wildcards, R3.3)")
 		}
 	}
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -130,6 +131,8 @@ func (r *reader) object(key string, out any, shape string) bool {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
 		r.fail(key, v, "cannot be read: "+jsonProblem(err), "write it as "+shape)
+		// One mistake, one message: what decoded before the error is not checked further.
+		reflect.ValueOf(out).Elem().SetZero()
 		return false
 	}
 	return true
@@ -177,13 +180,50 @@ func trimQuotedValue(msg, v string) string {
 	return strings.TrimPrefix(msg, quote(v)+" ")
 }
 
+// jsonProblem says what is wrong with a value in the stack file's own terms (a list, a mapping, text, a
+// whole number), never in Go's: the user wrote YAML.
 func jsonProblem(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		if typeErr.Field != "" {
-			return fmt.Sprintf("field %q should be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
+		got := map[string]string{"string": "text", "number": "a number", "array": "a list", "object": "a mapping",
+			"bool": "true or false", "null": "nothing"}[typeErr.Value]
+		if got == "" {
+			got = typeErr.Value
 		}
-		return fmt.Sprintf("should be a %s, not a %s", typeErr.Type, typeErr.Value)
+		if typeErr.Field != "" {
+			return fmt.Sprintf("field %q should be %s, not %s", typeErr.Field, yamlKind(typeErr.Type), got)
+		}
+		return fmt.Sprintf("should be %s, not %s", yamlKind(typeErr.Type), got)
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return "is not a value of the expected shape"
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		return "has a field this program does not know, " + field
+	}
+	return msg
+}
+
+// yamlKind names a Go type as the YAML a user writes for it.
+func yamlKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		items := map[reflect.Kind]string{reflect.Struct: "mappings", reflect.Map: "mappings", reflect.String: "strings",
+			reflect.Int: "whole numbers", reflect.Bool: "booleans"}[t.Elem().Kind()]
+		if items == "" {
+			items = "values"
+		}
+		return "a list of " + items
+	case reflect.Struct, reflect.Map:
+		return "a mapping of fields"
+	case reflect.String:
+		return "text"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a value of another kind"
 }

@@ -126,6 +126,10 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 		if len(b.Prefix) > components.MaxPrefixLength {
 			r.fail(key+".prefix", fmt.Sprintf("(%d characters)", len(b.Prefix)), "is longer than the 1,024 characters S3 allows",
 				"shorten the prefix, or remove it to replicate the whole bucket")
+		} else {
+			r.check(key+".prefix", b.Prefix, components.ValidateReplicationPrefix(b.Name, b.Prefix),
+				"write the literal start of the object keys as they appear in the bucket, e.g. AWSLogs/ or AWSLogs/"+
+					orPlaceholder(args.AccountID, "<account>")+"/, or remove prefix to replicate the whole bucket")
 		}
 		args.Buckets = append(args.Buckets, components.SourceBucket{
 			Name: b.Name, KMSKeyArns: b.KMSKeyArns, Prefix: b.Prefix, ObjectLock: b.ObjectLock,
@@ -215,4 +219,11 @@ func (r *reader) logServiceIdentifiers(key string, b components.LogBucket) {
 			r.fail(field, quote(t), "is listed twice", "remove the duplicate")
 		}
 	}
+}
+
+func orPlaceholder(v, placeholder string) string {
+	if v == "" {
+		return placeholder
+	}
+	return v
 }
