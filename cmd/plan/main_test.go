@@ -3,15 +3,35 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/testfixture"
 )
 
-const root = "../.."
+// root is a project with the fixture stack files (testfixture): these tests assert the example's stack
+// names, which the repository's own stack files, the user's, need not keep.
+var root string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "plan-cmd-fixture-")
+	if err == nil {
+		err = testfixture.Copy(dir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	root = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 func TestRun_TextPlan(t *testing.T) {
 	var out, errOut bytes.Buffer
