@@ -94,6 +94,23 @@ func nearRegions(region string) string {
 	return strings.Join(near, ", ")
 }
 
+// enabledByDefault are the commercial Regions every account can use without opting in: those AWS
+// introduced before 20 March 2019. Every later Region must be enabled by the account, which changes the
+// principals some services use there (G1). The list cannot grow, so new Regions are opt-in by default.
+// (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html)
+var enabledByDefault = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
+	"ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+}
+
+// IsOptInRegion says whether a commercial Region must be enabled manually (G1). China and GovCloud Regions
+// are not opt-in in this sense.
+func IsOptInRegion(region string) bool {
+	p, ok := awsregions.Lookup(region)
+	return ok && p.ID == "aws" && !slices.Contains(enabledByDefault, region)
+}
+
 // PartitionOf returns the ARN partition of a Region (aws, aws-cn, aws-us-gov).
 func PartitionOf(region string) (string, error) {
 	if err := ValidateRegion(region); err != nil {

@@ -84,6 +84,9 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 	switch {
 	case b.Serves(GuardDuty):
 		check("GuardDutyDetectorID", ValidateGuardDutyDetectorID(b.GuardDutyDetectorID))
+		if detector := b.serviceRegion(bucketRegion); IsOptInRegion(bucketRegion) && !IsOptInRegion(detector) {
+			check("ServiceRegion", fmt.Errorf("GuardDuty cannot export findings from %s, a Region enabled by default, to a bucket in %s, an opt-in Region (G1)", detector, bucketRegion))
+		}
 	case b.GuardDutyDetectorID != "":
 		check("GuardDutyDetectorID", errors.New("is set but guardduty is not among the services"))
 	}

@@ -24,7 +24,7 @@ const (
 	SidPrefixCloudTrailWritesAccount = "CloudTrailWritesLogsOf"
 )
 
-// Service principals of the log services.
+// Service principals of the log services. GuardDuty's is Regional in opt-in Regions: see guardDutyPrincipal.
 const (
 	GuardDutyPrincipal   = "guardduty.amazonaws.com"
 	CloudTrailPrincipal  = "cloudtrail.amazonaws.com"
@@ -55,7 +55,7 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 		stmts = append(stmts, Statement{
 			Sid:       SidGuardDutyEncrypts,
 			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
 			Action:    Strings{"kms:GenerateDataKey"},
 			Resource:  Strings{"*"},
 			Condition: Conditions{"StringEquals": {
@@ -113,13 +113,13 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 		}}
 		stmts = append(stmts, Statement{
 			Sid: SidGuardDutyBucketLocation, Effect: "Allow",
-			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
 			Action:    Strings{"s3:GetBucketLocation"},
 			Resource:  Strings{a.bucket(b.Name)},
 			Condition: cond,
 		}, Statement{
 			Sid: SidGuardDutyWrites, Effect: "Allow",
-			Principal: &Principal{Service: Strings{GuardDutyPrincipal}},
+			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
 			Action:    Strings{"s3:PutObject"},
 			Resource:  Strings{a.objects(b.Name)},
 			Condition: cond,
@@ -245,4 +245,13 @@ func denyInsecureTransport(a arns, bucket string) Statement {
 		Resource:  Strings{a.bucket(bucket), a.objects(bucket)},
 		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
 	}
+}
+
+// guardDutyPrincipal is the principal GuardDuty exports findings as from the detector's Region: the global
+// one, or guardduty.<region>.amazonaws.com in a Region that must be enabled manually (G1).
+func guardDutyPrincipal(detectorRegion string) string {
+	if IsOptInRegion(detectorRegion) {
+		return "guardduty." + detectorRegion + ".amazonaws.com"
+	}
+	return GuardDutyPrincipal
 }

@@ -139,12 +139,13 @@ func (args *SourceReplicatorArgs) LogBucketArgs(b LogBucket) *SourceLogBucketArg
 }
 
 // replicatedBuckets is every bucket the role reads: the existing ones, then the log buckets with their
-// keys. logKeyArns[i] is the key of args.LogBuckets[i]; nil stands in a UUID key ARN for each, whose
-// length is exact because every key ID has 36 characters.
+// keys. logKeyArns[i] is the key of args.LogBuckets[i]; nil stands in a distinct UUID key ARN for each,
+// whose length is exact because every key ID has 36 characters (equal stand-ins would collapse into one
+// and undercount the policy AWS measures).
 func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []SourceBucket {
 	out := append([]SourceBucket{}, args.Buckets...)
 	for i, b := range args.LogBuckets {
-		key := arnsFor(args.Region).key(args.Region, args.AccountID, "00000000-0000-0000-0000-000000000000")
+		key := arnsFor(args.Region).key(args.Region, args.AccountID, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
 		if logKeyArns != nil {
 			key = logKeyArns[i]
 		}

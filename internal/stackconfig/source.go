@@ -181,6 +181,10 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		if b.ServiceRegion != "" {
 			r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
 				"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+args.Region)
+			if lb.Serves(components.GuardDuty) && components.IsOptInRegion(args.Region) && !components.IsOptInRegion(b.ServiceRegion) {
+				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in "+args.Region+", an opt-in Region (G1)",
+					"create this log bucket in a stack in "+b.ServiceRegion+" (or another Region enabled by default), or leave guardduty out of this bucket's services")
+			}
 			if p1, p2, differ := components.DifferentPartitions(b.ServiceRegion, args.Region); differ {
 				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
 					"services cannot write across partitions: create the log bucket in a stack of that partition")
