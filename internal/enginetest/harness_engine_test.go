@@ -20,10 +20,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
 	"log-archive/internal/program"
+	"log-archive/internal/testfixture"
 )
 
 const (
@@ -110,8 +113,20 @@ type Env struct {
 	envVars map[string]string
 }
 
-// NewEnv sets up an Env under t.TempDir().
+// NewEnv sets up an Env under t.TempDir() with the fixture stack files (testdata/stacks): scenarios that
+// need particular values (accounts, bucket names) never depend on the user's own stack files.
 func NewEnv(t *testing.T) *Env {
+	t.Helper()
+	return newEnv(t, testfixture.Project(t))
+}
+
+// NewEnvFromRepository sets up an Env with the repository's own stack files, whatever the user made of them.
+func NewEnvFromRepository(t *testing.T) *Env {
+	t.Helper()
+	return newEnv(t, testfixture.Root())
+}
+
+func newEnv(t *testing.T, project string) *Env {
 	t.Helper()
 	root := t.TempDir()
 	e := &Env{t: t, WorkDir: filepath.Join(root, "project"), AWSDir: filepath.Join(root, "aws")}
@@ -124,11 +139,9 @@ func NewEnv(t *testing.T) *Env {
 	copyFile(t, fakeAWSBinary, filepath.Join(home, "plugins", "resource-aws-v"+awsPluginVersion, "pulumi-resource-aws"), 0o755)
 
 	// Creating a stack writes encryptionsalt into its stack file: run on copies, never the repository's.
-	repo, err := filepath.Abs(filepath.Join("..", "..")) // go test runs in internal/enginetest
+	files, err := filepath.Glob(filepath.Join(project, "Pulumi.*yaml"))
 	require.NoError(t, err)
-	files, err := filepath.Glob(filepath.Join(repo, "Pulumi.*yaml"))
-	require.NoError(t, err)
-	require.Contains(t, files, filepath.Join(repo, "Pulumi.yaml"))
+	require.Contains(t, files, filepath.Join(project, "Pulumi.yaml"))
 	for _, f := range files {
 		copyFile(t, f, filepath.Join(e.WorkDir, filepath.Base(f)), 0o644)
 	}
@@ -149,10 +162,49 @@ func NewEnv(t *testing.T) *Env {
 // program.Run, the function main.go runs, served from this test process (no Go language plugin needed).
 func (e *Env) Stack(ctx context.Context, name string) auto.Stack {
 	e.t.Helper()
-	s, err := auto.UpsertStackInlineSource(ctx, name, project, program.Run,
+	return e.StackWith(ctx, name, program.Run)
+}
+
+// StackWith is Stack with another program, e.g. one that records what program.Run is given.
+func (e *Env) StackWith(ctx context.Context, name string, prog func(*pulumi.Context) error) auto.Stack {
+	e.t.Helper()
+	s, err := auto.UpsertStackInlineSource(ctx, name, project, prog,
 		auto.WorkDir(e.WorkDir), auto.Pulumi(pulumiCommand(e.t)), auto.EnvVars(e.envVars))
 	require.NoError(e.t, err, "creating stack %s", name)
 	return s
+}
+
+// RemoveStack runs `pulumi stack rm --force`: the state goes, whatever exists in AWS stays. The CLI also
+// deletes Pulumi.<stack>.yaml; the stack file is the user's and lives in git, so it is put back, as
+// `git checkout` would.
+func (e *Env) RemoveStack(ctx context.Context, s auto.Stack) {
+	e.t.Helper()
+	file := filepath.Join(e.WorkDir, "Pulumi."+s.Name()+".yaml")
+	kept, err := os.ReadFile(file)
+	require.NoError(e.t, err)
+	require.NoError(e.t, s.Workspace().RemoveStack(ctx, s.Name(), optremove.Force()), "pulumi stack rm %s", s.Name())
+	require.NoError(e.t, os.WriteFile(file, kept, 0o644))
+}
+
+// Edit rewrites a file of the project copy (a stack file, as a user edits it) and fails the test when the
+// edit changes nothing, so a scenario never runs on a file it did not mean to change.
+func (e *Env) Edit(file string, edit func(string) string) {
+	e.t.Helper()
+	path := filepath.Join(e.WorkDir, file)
+	data, err := os.ReadFile(path)
+	require.NoError(e.t, err)
+	changed := edit(string(data))
+	require.NotEqual(e.t, string(data), changed, "the edit of %s changed nothing", file)
+	require.NoError(e.t, os.WriteFile(path, []byte(changed), 0o644))
+}
+
+// TryPreview and TryUp return the CLI's error instead of failing the test.
+func (e *Env) TryPreview(ctx context.Context, s auto.Stack) (auto.PreviewResult, error) {
+	return s.Preview(ctx, optpreview.ProgressStreams(e.logWriter(s.Name()+" preview")))
+}
+
+func (e *Env) TryUp(ctx context.Context, s auto.Stack) (auto.UpResult, error) {
+	return s.Up(ctx, optup.ProgressStreams(e.logWriter(s.Name()+" up")))
 }
 
 // The operations below stream the CLI's output into the test log (shown with -v or on failure); on error,

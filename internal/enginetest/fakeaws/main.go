@@ -347,6 +347,10 @@ func (p *fakeAWS) newID(typ string, inputs resource.PropertyMap) string {
 		return newUUID()
 	case typ == "aws:iam/rolePolicy:RolePolicy":
 		return str("role") + ":" + str("name")
+	case str("bucket") != "" && str("expectedBucketOwner") != "":
+		// pulumi-aws (the Terraform provider) IDs a bucket sub-resource that sets the expected owner
+		// "bucket,owner", and imports it by that ID.
+		return str("bucket") + "," + str("expectedBucketOwner")
 	case str("bucket") != "": // the bucket and its sub-resources
 		return str("bucket")
 	case str("name") != "":
