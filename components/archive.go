@@ -29,10 +29,6 @@ type DestinationArchiveArgs struct {
 	ReplicationRoleName string
 	ReplicationRolePath string
 
-	// AcceptCloudTrail lets the source accounts' own trails deliver straight into the archive, each under
-	// AWSLogs/<account>/ and encrypted with the archive key (C1). Off by default.
-	AcceptCloudTrail bool
-
 	KeyAlias             string   // alias/... for the archive key
 	KeyAdministratorArns []string // optional IAM principals that manage (never delete) the key
 
@@ -57,6 +53,18 @@ type NoncurrentVersionLifecycle struct {
 
 // ObjectLockModes are the retention modes S3 accepts.
 var ObjectLockModes = []string{"GOVERNANCE", "COMPLIANCE"}
+
+// Validate checks the mode and the days S3 accepts.
+func (ol *ObjectLockRetention) Validate() error {
+	var errs fieldErrors
+	if !slices.Contains(ObjectLockModes, ol.Mode) {
+		errs.add("Mode", fmt.Errorf("%q is not GOVERNANCE or COMPLIANCE", ol.Mode))
+	}
+	if ol.Days < 1 || ol.Days > 36500 {
+		errs.add("Days", fmt.Errorf("%d is not between 1 and 36500", ol.Days))
+	}
+	return errors.Join(errs...)
+}
 
 // LifecycleStorageClasses are the classes a noncurrent-version transition accepts.
 var LifecycleStorageClasses = []string{"STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"}
@@ -102,12 +110,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
 	}
 	if ol := args.ObjectLock; ol != nil {
-		if !slices.Contains(ObjectLockModes, ol.Mode) {
-			check("ObjectLock.Mode", fmt.Errorf("%q is not GOVERNANCE or COMPLIANCE", ol.Mode))
-		}
-		if ol.Days < 1 || ol.Days > 36500 {
-			check("ObjectLock.Days", fmt.Errorf("%d is not between 1 and 36500", ol.Days))
-		}
+		check("ObjectLock", ol.Validate())
 	}
 	if lc := args.Lifecycle; lc != nil {
 		check("Lifecycle", lc.Validate())
@@ -213,14 +216,9 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 		return nil, fmt.Errorf("creating archive key alias: %w", err)
 	}
 
-	// Object Lock is enabled by its configuration resource below, not by the bucket's objectLockEnabled,
-	// so that adding it to a live archive is an update, not a replacement that protect would refuse.
-	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		Bucket: pulumi.String(args.BucketName),
-		Tags:   tags,
-	}, keep...)
+	bucket, err := newBucket(ctx, name, args.BucketName, args.ObjectLock != nil, tags, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("creating archive bucket: %w", err)
+		return nil, err
 	}
 
 	// R2.6: the archive owns every replica and ACLs are off.
@@ -236,21 +234,11 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, keep...); err != nil {
 		return nil, err
 	}
-	// H3: once enabled, Object Lock cannot be turned off; S3 requires versioning first. Dropping the option
-	// from the stack file would delete this resource, which protect refuses: the retention stays.
+	// H3: once enabled, Object Lock cannot be turned off. Dropping the option from the stack file would
+	// delete this resource, which protect refuses: the retention stays.
 	if ol := args.ObjectLock; ol != nil {
-		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
-			Bucket:              bucket.ID(),
-			ExpectedBucketOwner: owner,
-			ObjectLockEnabled:   pulumi.String("Enabled"),
-			Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
-				DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
-					Mode: pulumi.String(ol.Mode),
-					Days: pulumi.Int(ol.Days),
-				},
-			},
-		}, append(keep, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-			return nil, fmt.Errorf("creating archive object lock: %w", err)
+		if err := newObjectLockRetention(ctx, name, bucket, owner, ol, versioning, keep...); err != nil {
+			return nil, err
 		}
 	}
 	// Always present, so that dropping log-archive:lifecycle updates this protected resource in place (its

@@ -31,6 +31,44 @@ func newCustomerManagedKey(ctx *pulumi.Context, name string, description pulumi.
 	return key, nil
 }
 
+// newBucket creates a bucket, with Object Lock enabled from the start when the stack asks for it: a bucket
+// created that way has versioning on at once, so its Object Lock configuration cannot fail on versioning
+// that has not propagated yet (InvalidBucketState on a first deploy). objectLockEnabled is ignored after
+// creation: the provider would replace the bucket to change it, and Object Lock is added to a live bucket
+// by its configuration resource instead (newObjectLockRetention), an in-place update.
+func newBucket(ctx *pulumi.Context, name, bucketName string, objectLock bool, tags pulumi.StringMap, opts ...pulumi.ResourceOption) (*s3.BucketV2, error) {
+	args := &s3.BucketV2Args{Bucket: pulumi.String(bucketName), Tags: tags}
+	if objectLock {
+		args.ObjectLockEnabled = pulumi.Bool(true)
+	}
+	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", args, append(opts, pulumi.IgnoreChanges([]string{"objectLockEnabled"}))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s-bucket: %w", name, err)
+	}
+	return bucket, nil
+}
+
+// newObjectLockRetention enables Object Lock (on a bucket created without it, too) and sets its default
+// retention (H3). S3 requires versioning first.
+func newObjectLockRetention(ctx *pulumi.Context, name string, bucket *s3.BucketV2, owner pulumi.StringInput, ol *ObjectLockRetention,
+	versioning pulumi.Resource, opts ...pulumi.ResourceOption) error {
+	_, err := s3.NewBucketObjectLockConfigurationV2(ctx, name+"-object-lock", &s3.BucketObjectLockConfigurationV2Args{
+		Bucket:              bucket.ID(),
+		ExpectedBucketOwner: owner,
+		ObjectLockEnabled:   pulumi.String("Enabled"),
+		Rule: &s3.BucketObjectLockConfigurationV2RuleArgs{
+			DefaultRetention: &s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+				Mode: pulumi.String(ol.Mode),
+				Days: pulumi.Int(ol.Days),
+			},
+		},
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{versioning}))...)
+	if err != nil {
+		return fmt.Errorf("creating %s-object-lock: %w", name, err)
+	}
+	return nil
+}
+
 // newPrivateBucketControls turns ACLs off with the bucket owner owning every object (R2.6, R1.11) and blocks
 // all public access. It returns both, which a bucket policy must wait for: S3 answers OperationAborted
 // when the policy and these change at the same time.

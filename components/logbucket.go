@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -40,6 +39,11 @@ type LogBucket struct {
 	// earlier stack that was destroyed (they were retained) instead of creating them: re-onboarding an
 	// account, or rebuilding a lost stack, would otherwise fail on BucketAlreadyOwnedByYou.
 	AdoptKeyArn string
+	// ObjectLock, when set, gives the bucket Object Lock with this default retention, so the services'
+	// logs are locked where they are written and their replicas carry the lock into the archive (H3: an
+	// archive's own default retention may not apply to replicas). The source account then cannot delete
+	// them either, and pays to keep them for the retention period. Needs an archive with Object Lock (R4.14).
+	ObjectLock *ObjectLockRetention
 }
 
 // Serves says whether the bucket is made ready for a service.
@@ -101,6 +105,9 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 		if slices.Index(b.TrailNames, t) != i {
 			check(fmt.Sprintf("TrailNames[%d]", i), fmt.Errorf("%q is listed twice", t))
 		}
+	}
+	if b.ObjectLock != nil {
+		check("ObjectLock", b.ObjectLock.Validate())
 	}
 	if b.ServiceRegion != "" {
 		check("ServiceRegion", ValidateRegion(b.ServiceRegion))
@@ -231,12 +238,9 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	if err != nil {
 		return nil, fmt.Errorf("creating log bucket key alias: %w", err)
 	}
-	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
-		Bucket: pulumi.String(b.Name),
-		Tags:   tags,
-	}, adopt(b.Name)...)
+	bucket, err := newBucket(ctx, name, b.Name, b.ObjectLock != nil, tags, adopt(b.Name)...)
 	if err != nil {
-		return nil, fmt.Errorf("creating log bucket: %w", err)
+		return nil, err
 	}
 	// R1.11: the account owns every object the services write, so the replication role can read each one.
 	controls, err := newPrivateBucketControls(ctx, name, bucket, adopt(b.Name)...)
@@ -250,6 +254,11 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	}
 	if err := newDefaultKMSEncryption(ctx, name, bucket, owner, key, adopt(byOwner)...); err != nil {
 		return nil, err
+	}
+	if b.ObjectLock != nil { // H3
+		if err := newObjectLockRetention(ctx, name, bucket, owner, b.ObjectLock, versioning, adopt(byOwner)...); err != nil {
+			return nil, err
+		}
 	}
 	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, in the program.
 	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, adopt(b.Name)...); err != nil {

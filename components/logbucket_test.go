@@ -91,7 +91,7 @@ var (
 		VPCFlowLogs: {{
 			Sid: "VPCFlowLogsCheckBucketAcl", Effect: "Allow",
 			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
-			Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
+			Action:    Strings{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"}, // V1: AWS's exact statement
 			Condition: Conditions{
 				"StringEquals": {"aws:SourceAccount": {"222222222222"}},
 				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
@@ -265,77 +265,6 @@ func TestSourceReplicatorArgs_LogBucketNamesAreUnique(t *testing.T) {
 	only.Buckets = nil
 	only.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
 	assert.NoError(t, only.Validate(), "log buckets alone are a valid source")
-}
-
-func TestArchivePolicies_C1_CloudTrailOption(t *testing.T) {
-	off := archiveArgs("333333333333", "222222222222")
-	on := archiveArgs("333333333333", "222222222222")
-	on.AcceptCloudTrail = true
-	for _, sid := range []string{SidCloudTrailAclCheck, SidCloudTrailEncrypts, SidCloudTrailDescribesKey} {
-		assert.NotContains(t, append(sids(ArchiveBucketPolicy(off)), sids(ArchiveKeyPolicy(off))...), sid, "off by default")
-	}
-	trails := Strings{"arn:aws:cloudtrail:*:222222222222:trail/*", "arn:aws:cloudtrail:*:333333333333:trail/*"}
-	accounts := Strings{"222222222222", "333333333333"}
-
-	bucket := roundTrip(t, ArchiveBucketPolicy(on))
-	assert.Equal(t, []string{SidArchiveReplication, "CloudTrailChecksBucketAcl", "CloudTrailWritesLogsOf222222222222",
-		"CloudTrailWritesLogsOf333333333333", SidDenyInsecureTransport}, sids(PolicyDocument{Statement: bucket}))
-	assert.Equal(t, Statement{
-		Sid: "CloudTrailChecksBucketAcl", Effect: "Allow",
-		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-		Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-log-archive"},
-		Condition: Conditions{"StringEquals": {"aws:SourceAccount": accounts}, "ArnLike": {"aws:SourceArn": trails}},
-	}, bucket[1])
-	for i, acct := range []string{"222222222222", "333333333333"} {
-		assert.Equal(t, Statement{
-			Sid: "CloudTrailWritesLogsOf" + acct, Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{"arn:aws:s3:::acme-log-archive/AWSLogs/" + acct + "/*"},
-			Condition: Conditions{
-				"StringEquals": {"aws:SourceAccount": {acct}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
-				"ArnLike":      {"aws:SourceArn": {trails[i]}},
-			},
-		}, bucket[2+i], "each account writes only its own prefix, from its own trails")
-	}
-
-	key := roundTrip(t, ArchiveKeyPolicy(on))
-	require.Len(t, key, 4)
-	assert.Equal(t, Statement{
-		Sid: "CloudTrailEncryptsLogs", Effect: "Allow",
-		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-		Action:    Strings{"kms:GenerateDataKey*"}, Resource: Strings{"*"},
-		Condition: Conditions{
-			"StringEquals": {"aws:SourceAccount": accounts},
-			"ArnLike":      {"aws:SourceArn": trails},
-			"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
-		},
-	}, key[2])
-	assert.Equal(t, Statement{
-		Sid: "CloudTrailDescribesKey", Effect: "Allow",
-		Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-		Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
-		Condition: Conditions{"StringEquals": {"aws:SourceAccount": accounts}, "ArnLike": {"aws:SourceArn": trails}},
-	}, key[3])
-
-	none := archiveArgs()
-	none.AcceptCloudTrail = true
-	assert.Equal(t, []string{SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(none)), "no sources, no grant")
-}
-
-// The option costs one statement per account in the bucket policy, so fewer accounts fit; the size
-// check counts it and names the number.
-func TestArchivePolicies_C1_CloudTrailOptionCountsInTheSizeBudget(t *testing.T) {
-	probe := archiveArgs()
-	probe.AcceptCloudTrail = true
-	fit := maxSourceAccountsThatFit(probe)
-	assert.Equal(t, 41, fit, "documented in the README")
-	probe.SourceAccountIDs = accounts(fit)
-	require.NoError(t, probe.Validate())
-	probe.SourceAccountIDs = accounts(fit + 1)
-	err := probe.Validate()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
 }
 
 func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {

@@ -1,7 +1,8 @@
 package components
 
 // The key and bucket policies that let AWS log services write into KMS-encrypted buckets: a source
-// account's own log bucket (SourceLogBucket) and, as an option, the archive itself for CloudTrail (C1).
+// account's own log bucket (SourceLogBucket). Services never write into the archive itself: they write
+// into their account's log bucket, which replicates (see stackconfig's refusal of acceptCloudTrail).
 // Every service statement carries the confused-deputy conditions its fact names, so a service acting for
 // another account or resource is refused.
 
@@ -18,10 +19,6 @@ const (
 	SidVPCFlowLogsUseKey       = "VPCFlowLogsUseKey"
 	SidVPCFlowLogsAclCheck     = "VPCFlowLogsCheckBucketAcl"
 	SidVPCFlowLogsWrite        = "VPCFlowLogsWriteLogs"
-
-	// SidPrefixCloudTrailWritesAccount starts the archive's per-account CloudTrail statements; the account
-	// ID completes it: CloudTrailWritesLogsOf222222222222.
-	SidPrefixCloudTrailWritesAccount = "CloudTrailWritesLogsOf"
 )
 
 // Service principals of the log services. GuardDuty's is Regional in opt-in Regions: see guardDutyPrincipal.
@@ -149,9 +146,11 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 		write := flowLogsConditions(a, region, account)
 		write["StringEquals"]["s3:x-amz-acl"] = Strings{bucketOwnerFullControl}
 		stmts = append(stmts, Statement{
+			// V1: AWS's own AWSLogDeliveryAclCheck grants ListBucket too. With exactly AWS's statements in the
+			// policy, a flow log created by a principal that may rewrite the policy finds nothing to add.
 			Sid: SidVPCFlowLogsAclCheck, Effect: "Allow",
 			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
-			Action:    Strings{"s3:GetBucketAcl"},
+			Action:    Strings{"s3:GetBucketAcl", "s3:ListBucket"},
 			Resource:  Strings{a.bucket(b.Name)},
 			Condition: flowLogsConditions(a, region, account),
 		}, Statement{
@@ -172,67 +171,6 @@ func flowLogsConditions(a arns, region, account string) Conditions {
 		"StringEquals": {"aws:SourceAccount": {account}},
 		"ArnLike":      {"aws:SourceArn": {a.logDelivery(region, account)}},
 	}
-}
-
-// archiveCloudTrailBucketStatements let the source accounts' own trails deliver straight into the archive
-// (C1, multi-account trails). Each account may write only under AWSLogs/<its account>/, and only from its
-// own trails: one statement per account, because a shared statement would let account A's trail write
-// into account B's prefix.
-func archiveCloudTrailBucketStatements(a arns, bucket string, accounts []string) []Statement {
-	sources, trails := trailsOfAccounts(a, accounts)
-	stmts := []Statement{{
-		Sid: SidCloudTrailAclCheck, Effect: "Allow",
-		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-		Action:    Strings{"s3:GetBucketAcl"},
-		Resource:  Strings{a.bucket(bucket)},
-		Condition: Conditions{"StringEquals": {"aws:SourceAccount": sources}, "ArnLike": {"aws:SourceArn": trails}},
-	}}
-	for i, acct := range sources {
-		stmts = append(stmts, Statement{
-			Sid: SidPrefixCloudTrailWritesAccount + acct, Effect: "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.awsLogs(bucket, acct)},
-			Condition: Conditions{
-				"StringEquals": {"aws:SourceAccount": {acct}, "s3:x-amz-acl": {bucketOwnerFullControl}},
-				"ArnLike":      {"aws:SourceArn": {trails[i]}},
-			},
-		})
-	}
-	return stmts
-}
-
-// archiveCloudTrailKeyStatements let those trails encrypt with the archive key: GenerateDataKey* only with
-// a CloudTrail encryption context naming one of the source accounts' trails, and DescribeKey (C1).
-func archiveCloudTrailKeyStatements(a arns, accounts []string) []Statement {
-	sources, trails := trailsOfAccounts(a, accounts)
-	return []Statement{{
-		Sid: SidCloudTrailEncrypts, Effect: "Allow",
-		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-		Action:    Strings{"kms:GenerateDataKey*"},
-		Resource:  Strings{"*"},
-		Condition: Conditions{
-			"StringEquals": {"aws:SourceAccount": sources},
-			"ArnLike":      {"aws:SourceArn": trails},
-			"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": trails},
-		},
-	}, {
-		Sid: SidCloudTrailDescribesKey, Effect: "Allow",
-		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-		Action:    Strings{"kms:DescribeKey"},
-		Resource:  Strings{"*"},
-		Condition: Conditions{"StringEquals": {"aws:SourceAccount": sources}, "ArnLike": {"aws:SourceArn": trails}},
-	}}
-}
-
-// trailsOfAccounts sorts the accounts and pairs each with the pattern of its trails (C1).
-func trailsOfAccounts(a arns, accounts []string) (sources, trails Strings) {
-	sources = sorted(accounts)
-	trails = make(Strings, len(sources))
-	for i, acct := range sources {
-		trails[i] = a.trailsOf(acct)
-	}
-	return sources, trails
 }
 
 // denyInsecureTransport is H1 for one bucket: s3:* over plain HTTP is denied to everyone.

@@ -19,6 +19,9 @@ const (
 	SidReplicateIntoArchive    = "ReplicateIntoArchive"
 	SidDecryptSourceObjects    = "DecryptSourceObjects"
 	SidEncryptReplicas         = "EncryptReplicasWithArchiveKey"
+	SidTrustBatchOperations    = "S3BatchOperationsAssumesBackfillRole"
+	SidInitiateReplication     = "InitiateReplicationOfSourceObjects"
+	SidGenerateManifest        = "GenerateBatchReplicationManifest"
 )
 
 // ArchiveObjectActions is what the archive grants the source roles on bucket/* (R2.1). Owner override is
@@ -41,8 +44,7 @@ var KeyAdministratorActions = []string{
 	"kms:UpdateAlias", "kms:UpdateKeyDescription",
 }
 
-// ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1, optionally lets their
-// trails deliver under AWSLogs/<account>/ (C1), and denies plain HTTP (H1).
+// ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1 and denies plain HTTP (H1).
 // Sources are named as account principals with the role pinned by aws:PrincipalArn, so the policy is valid
 // before the roles exist, survives their re-creation and grows ~32 bytes per account (R2.4, R2.10).
 func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
@@ -59,9 +61,6 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 				"aws:PrincipalArn": {a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)},
 			}},
 		})
-	}
-	if args.AcceptCloudTrail && len(args.SourceAccountIDs) > 0 {
-		stmts = append(stmts, archiveCloudTrailBucketStatements(a, args.BucketName, args.SourceAccountIDs)...)
 	}
 	// H1. The Deny names s3:* for everyone, but only over plain HTTP, so it never denies s3:Replicate* to
 	// the sources, who always use TLS (R2.5).
@@ -105,9 +104,6 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 				},
 			},
 		})
-		if args.AcceptCloudTrail {
-			stmts = append(stmts, archiveCloudTrailKeyStatements(a, args.SourceAccountIDs)...)
-		}
 	}
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
 }
@@ -123,6 +119,37 @@ func ReplicationTrustPolicy() PolicyDocument {
 	}}}
 }
 
+// BackfillTrustPolicy lets only S3 Batch Operations assume the backfill role (H6). Live replication keeps
+// its own role, trusted by s3.amazonaws.com alone (R1.1): a batch job only initiates replication, which
+// S3 then performs with the rule's replication role, so the archive never needs to know this role.
+func BackfillTrustPolicy() PolicyDocument {
+	return PolicyDocument{Version: policyVersion, Statement: []Statement{{
+		Sid:       SidTrustBatchOperations,
+		Effect:    "Allow",
+		Principal: &Principal{Service: Strings{"batchoperations.s3.amazonaws.com"}},
+		Action:    Strings{"sts:AssumeRole"},
+	}}}
+}
+
+// BackfillRolePolicy is what an S3 Batch Replication job with an S3-generated manifest needs on the
+// replicated buckets (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate
+// replication of their objects, and read the replication configuration and write the inventory
+// configuration that generate the manifest. Jobs run without a stored manifest or a completion report,
+// so no manifest or report bucket is granted. It names a subset of what the replication role policy names,
+// so it fits IAM's limit whenever that one does.
+func BackfillRolePolicy(args *SourceReplicatorArgs) PolicyDocument {
+	a := arnsFor(args.Region)
+	var bucketArns, objectArns Strings
+	for _, b := range args.replicatedBuckets(nil) {
+		bucketArns = append(bucketArns, a.bucket(b.Name))
+		objectArns = append(objectArns, a.objects(b.Name))
+	}
+	return PolicyDocument{Version: policyVersion, Statement: []Statement{
+		{Sid: SidInitiateReplication, Effect: "Allow", Action: Strings{"s3:InitiateReplication"}, Resource: objectArns},
+		{Sid: SidGenerateManifest, Effect: "Allow", Action: Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, Resource: bucketArns},
+	}}
+}
+
 // ReplicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
 // the archive, and nothing more. logKeyArns[i] is the key of args.LogBuckets[i] once AWS has assigned it;
 // nil renders same-length stand-ins, for size checks.
@@ -133,7 +160,7 @@ func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) Poli
 	for _, b := range args.replicatedBuckets(logKeyArns) {
 		bucketArns = append(bucketArns, a.bucket(b.Name))
 		objectArns = append(objectArns, a.objects(b.Name))
-		if b.ObjectLock {
+		if b.ObjectLock || args.Archive.ObjectLockEnabled {
 			lockedObjectArns = append(lockedObjectArns, a.objects(b.Name))
 		}
 		sourceKeys = append(sourceKeys, b.KMSKeyArns...)
@@ -152,7 +179,9 @@ func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) Poli
 			Resource: objectArns,
 		},
 	}
-	if len(lockedObjectArns) > 0 { // R1.7, only for the buckets that have Object Lock
+	// R1.7: whenever the archive or the source bucket has Object Lock. Read-only, and what lets a source's
+	// retention travel with its replicas (H3).
+	if len(lockedObjectArns) > 0 {
 		stmts = append(stmts, Statement{
 			Sid: SidReadSourceObjectLock, Effect: "Allow",
 			Action:   Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"},

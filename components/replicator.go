@@ -60,6 +60,8 @@ type SourceReplicator struct {
 
 	RoleArn  pulumi.StringOutput `pulumi:"roleArn"`
 	RoleName pulumi.StringOutput `pulumi:"roleName"`
+	// BackfillRoleArn is the role S3 Batch Replication jobs run as (H6): `go run ./cmd/backfill`.
+	BackfillRoleArn pulumi.StringOutput `pulumi:"backfillRoleArn"`
 
 	// LogBuckets are the log buckets created for args.LogBuckets, in order.
 	LogBuckets []*SourceLogBucket
@@ -92,6 +94,9 @@ func (args *SourceReplicatorArgs) Validate() error {
 		seen[b.Name] = true
 		if b.Name == args.Archive.BucketName {
 			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
+		}
+		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
+			check(field+".ObjectLock", errors.New("a log bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
 		}
 	}
 	for i, b := range args.Buckets {
@@ -149,7 +154,7 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 		if logKeyArns != nil {
 			key = logKeyArns[i]
 		}
-		out = append(out, SourceBucket{Name: b.Name, KMSKeyArns: []string{key}})
+		out = append(out, SourceBucket{Name: b.Name, KMSKeyArns: []string{key}, ObjectLock: b.ObjectLock != nil})
 	}
 	return out
 }
@@ -275,12 +280,55 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		}
 	}
 
+	backfill, err := newBackfillRole(ctx, name, args, parent)
+	if err != nil {
+		return nil, err
+	}
+
 	c.RoleArn = roleArn
 	c.RoleName = roleName
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"roleArn": c.RoleArn, "roleName": c.RoleName}); err != nil {
+	c.BackfillRoleArn = backfill.Arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"roleArn": c.RoleArn, "roleName": c.RoleName, "backfillRoleArn": c.BackfillRoleArn,
+	}); err != nil {
 		return nil, fmt.Errorf("registering SourceReplicator outputs: %w", err)
 	}
 	return c, nil
+}
+
+// BackfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,
+// and a path that followed the archive's pinned one would replace it whenever that changes.
+const BackfillRolePath = "/log-archive/"
+
+// newBackfillRole is the role S3 Batch Replication jobs run as, for objects written before replication
+// existed (R4.12) and FAILED ones, which S3 never retries (R5.9). Its name is Pulumi's (autonamed): the
+// archive does not pin it, and a second stack in the account must not collide with it.
+func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	trustJSON, err := BackfillTrustPolicy().JSON()
+	if err != nil {
+		return nil, err
+	}
+	policyJSON, err := BackfillRolePolicy(args).JSON()
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-backfill-role", &iam.RoleArgs{
+		Path:             pulumi.String(BackfillRolePath),
+		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
+		AssumeRolePolicy: pulumi.String(trustJSON),
+		Tags:             pulumi.ToStringMap(args.Tags),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating backfill role: %w", err)
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"-backfill-role-policy", &iam.RolePolicyArgs{
+		Name:   pulumi.String("initiate-batch-replication"),
+		Role:   role.Name,
+		Policy: pulumi.String(policyJSON),
+	}, opts...); err != nil {
+		return nil, fmt.Errorf("creating backfill role policy: %w", err)
+	}
+	return role, nil
 }
 
 // replicationRule is one V2 rule into the archive (R4.4-R4.9, R2.7).

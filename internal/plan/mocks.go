@@ -139,10 +139,14 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap) (string, map
 		}
 	case "aws:iam/role:Role":
 		role, path := str("name"), str("path")
+		if role == "" { // Pulumi autonames it: the resource name and 7 random hex digits
+			role = name + "-" + m.hash(name)[:7]
+		}
 		if path == "" {
 			path = "/"
 		}
 		return role, map[string]any{
+			"name":     role,
 			"arn":      fmt.Sprintf("arn:%s:iam::%s:role%s%s", m.partition, m.account, path, role),
 			"uniqueId": "AROA" + strings.ToUpper(m.hash(name)[:17]),
 		}

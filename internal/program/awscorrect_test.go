@@ -73,3 +73,105 @@ func TestSource_RolePolicySizeCheckCountsEveryLogBucketsKey(t *testing.T) {
 	require.Positive(t, lastFit, "some log buckets fit")
 	require.Less(t, lastFit, 60, "the check stops a stack before its role policy passes the limit")
 }
+
+// lockedArchive is the archive with Object Lock, as a source stack reads it.
+func lockedArchive(t *testing.T) map[string]map[string]any {
+	return archiveOutputs(t, with(destinationConfig(), "log-archive:objectLock", `{"mode":"COMPLIANCE","days":365}`))
+}
+
+// R1.7, H3: when the archive has Object Lock the role reads retention and legal hold on every source
+// object, existing buckets and log buckets alike, so a source's lock can travel with its replicas; without
+// it, and with no locked source, the statement is absent.
+func TestSource_RoleReadsObjectLockSettingsWheneverTheArchiveHasObjectLock_R1_7(t *testing.T) {
+	cfg := with(logSourceConfig())
+	p, err := runStack(t, "workload-a", cfg, lockedArchive(t))
+	require.NoError(t, err)
+	s := statementOf(t, policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy"), components.SidReadSourceObjectLock)
+	assert.Equal(t, components.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
+	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, s.Resource)
+
+	unlocked := runSource(t, cfg)
+	_, present := policyInput(t, mustStep(t, unlocked, tRolePolicy, "source-role-policy"), "policy").StatementBySid(components.SidReadSourceObjectLock)
+	assert.False(t, present, "no Object Lock anywhere: no lock reads")
+}
+
+// H3: a log bucket can carry Object Lock with default retention, so logs are locked where they are
+// written and their replicas keep the lock; it is created with Object Lock on, and needs a locked archive.
+func TestLogBucket_ObjectLockOption_H3_R4_14(t *testing.T) {
+	lb := `[{"name": "` + logBucket + `", "services": ["vpc-flow-logs"], "objectLock": {"mode": "GOVERNANCE", "days": 90}}]`
+	cfg := with(sourceConfig(), "log-archive:sourceBuckets", "", "log-archive:logBuckets", lb)
+	p, err := runStack(t, "workload-a", cfg, lockedArchive(t))
+	require.NoError(t, err)
+	prefix := "source-" + logBucket
+	bucket := mustStep(t, p, tBucket, prefix+"-bucket")
+	assert.Equal(t, true, bucket.NewState.Inputs["objectLockEnabled"])
+	assert.Equal(t, []string{"objectLockEnabled"}, bucket.NewState.IgnoreChanges)
+	lock := mustStep(t, p, tObjectLock, prefix+"-object-lock")
+	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
+	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": 90.0}}, lock.NewState.Inputs["rule"])
+	assert.Equal(t, "222222222222", lock.NewState.Inputs["expectedBucketOwner"])
+	assert.Contains(t, lock.NewState.Dependencies, mustStep(t, p, tVersioning, prefix+"-versioning").URN)
+	assert.True(t, lock.NewState.RetainOnDelete)
+
+	// Adopted with its bucket, by the ID pulumi-aws imports it by.
+	adopted, err := runStack(t, "workload-a", with(cfg, "log-archive:logBuckets", strings.Replace(lb, `"objectLock"`,
+		`"adoptKeyArn": "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab", "objectLock"`, 1)), lockedArchive(t))
+	require.NoError(t, err)
+	assert.Equal(t, logBucket+",222222222222", mustStep(t, adopted, tObjectLock, prefix+"-object-lock").NewState.ImportID)
+
+	// R4.14: not into an archive without Object Lock; and the retention is checked like the archive's.
+	for _, tc := range []struct {
+		name  string
+		cfg   map[string]string
+		refs  map[string]map[string]any
+		wants []string
+	}{
+		{"archive without Object Lock", cfg, archiveOutputs(t, destinationConfig()),
+			[]string{"log-archive:logBuckets[0].objectLock = {mode: GOVERNANCE, days: 90}", "(R4.14)", "Fix: set log-archive:objectLock in the archive's stack file"}},
+		{"bad mode", with(cfg, "log-archive:logBuckets", strings.Replace(lb, "GOVERNANCE", "LEGAL_HOLD", 1)), lockedArchive(t),
+			[]string{`log-archive:logBuckets[0].objectLock.mode = "LEGAL_HOLD": is not an Object Lock mode`}},
+		{"no days", with(cfg, "log-archive:logBuckets", strings.Replace(lb, `, "days": 90`, "", 1)), lockedArchive(t),
+			[]string{"log-archive:logBuckets[0].objectLock.days = 0: is not a positive number of days"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := runStack(t, "workload-a", tc.cfg, tc.refs)
+			require.Error(t, err)
+			for _, w := range tc.wants {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Empty(t, p.Creates())
+		})
+	}
+}
+
+// H6: S3 Batch Replication (objects older than the rule, R4.12, and FAILED ones, R5.9) runs as a role of
+// its own, trusted by batchoperations.s3.amazonaws.com only, that may initiate replication of the
+// replicated buckets' objects and generate their manifest, and nothing else. The live replication role's
+// trust stays s3.amazonaws.com alone (R1.1).
+func TestSource_BackfillRole_H6(t *testing.T) {
+	p := runSource(t, logSourceConfig())
+	role := mustStep(t, p, tRole, "source-backfill-role")
+	assert.NotContains(t, role.NewState.Inputs, "name", "autonamed: the archive does not pin it, and two stacks never collide")
+	assert.Equal(t, "/log-archive/", role.NewState.Inputs["path"])
+	trust := policyInput(t, role, "assumeRolePolicy")
+	require.Len(t, trust.Statement, 1)
+	assert.Equal(t, components.Strings{"batchoperations.s3.amazonaws.com"}, trust.Statement[0].Principal.Service)
+	assert.Equal(t, components.Strings{"sts:AssumeRole"}, trust.Statement[0].Action)
+	assert.Empty(t, trust.Statement[0].Condition)
+
+	policy := mustStep(t, p, tRolePolicy, "source-backfill-role-policy")
+	assert.Contains(t, policy.NewState.Dependencies, role.URN)
+	doc := policyInput(t, policy, "policy")
+	require.Len(t, doc.Statement, 2)
+	initiate := statementOf(t, doc, components.SidInitiateReplication)
+	assert.Equal(t, components.Strings{"s3:InitiateReplication"}, initiate.Action)
+	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, initiate.Resource)
+	manifest := statementOf(t, doc, components.SidGenerateManifest)
+	assert.Equal(t, components.Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, manifest.Action)
+	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::" + logBucket}, manifest.Resource)
+
+	live := policyInput(t, mustStep(t, p, tRole, "source-role"), "assumeRolePolicy")
+	assert.Equal(t, components.Strings{"s3.amazonaws.com"}, live.Statement[0].Principal.Service, "R1.1: the live role is S3's alone")
+	arn, _ := p.Outputs["backfillRoleArn"].(string)
+	assert.Regexp(t, `^arn:aws:iam::222222222222:role/log-archive/source-backfill-role-[0-9a-f]{7}$`, arn)
+}

@@ -30,15 +30,14 @@ const (
 	OutReplicationRolePath   = "replicationRolePath"
 	OutReplicationRolePinned = "replicationRoleArnPattern"
 	OutSourceAccountIDs      = "sourceAccountIds"
-	// OutAcceptsCloudTrail says whether source accounts' trails may deliver straight into the archive. It
-	// is for people (where to point a trail), not part of what a source stack requires.
-	OutAcceptsCloudTrail = "archiveAcceptsCloudTrail"
 )
 
 // The source stack's outputs.
 const (
 	OutReplicationRoleArn = "replicationRoleArn"
-	OutReplicatedBuckets  = "replicatedBuckets"
+	// OutBackfillRoleArn is the role S3 Batch Replication jobs run as (H6), for `go run ./cmd/backfill`.
+	OutBackfillRoleArn   = "backfillRoleArn"
+	OutReplicatedBuckets = "replicatedBuckets"
 	// OutLogBuckets maps each created log bucket to what its services are pointed at: bucketArn, keyArn
 	// and keyAlias.
 	OutLogBuckets = "logBuckets"
@@ -67,8 +66,7 @@ func publishContract(archive *components.DestinationArchive, args *components.De
 		OutReplicationRolePath: pulumi.String(args.ReplicationRolePath),
 		OutReplicationRolePinned: pulumi.String(components.ReplicationRoleArnPattern(
 			args.Region, args.ReplicationRolePath, args.ReplicationRoleName)),
-		OutSourceAccountIDs:  pulumi.ToStringArray(sources),
-		OutAcceptsCloudTrail: pulumi.Bool(args.AcceptCloudTrail),
+		OutSourceAccountIDs: pulumi.ToStringArray(sources),
 	}
 }
 

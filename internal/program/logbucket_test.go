@@ -280,51 +280,21 @@ func TestLogBucket_TooManyTrailsNamesTheKey(t *testing.T) {
 	assert.Empty(t, p.Creates())
 }
 
-func TestDestination_AcceptCloudTrail_C1(t *testing.T) {
-	off, err := runStack(t, "destination", destinationConfig(), nil)
-	require.NoError(t, err)
-	assert.NotContains(t, sidsOf(policyInput(t, mustStep(t, off, tBucketPolicy, "archive-policy"), "policy")), components.SidCloudTrailAclCheck)
-	assert.Equal(t, false, off.Outputs[program.OutAcceptsCloudTrail])
-
+// C1: trails cannot be created into the archive (its S3 Bucket Key needs kms:Decrypt, which no source
+// account has), so the old option is refused with what to do instead; false, its default, is accepted.
+func TestDestination_AcceptCloudTrailIsRefused_C1(t *testing.T) {
 	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:acceptCloudTrail", "true"), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Pulumi.destination.yaml: log-archive:acceptCloudTrail = true: is no longer supported")
+	assert.Contains(t, err.Error(), "Fix: remove it, and point each account's trail at a log bucket in that account (log-archive:logBuckets with cloudtrail in services)")
+	assert.Empty(t, p.Creates())
+
+	p, err = runStack(t, "destination", with(destinationConfig(), "log-archive:acceptCloudTrail", "false"), nil)
 	require.NoError(t, err)
-	assert.Equal(t, true, p.Outputs[program.OutAcceptsCloudTrail])
-	bucketPolicy := policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy")
-	assert.Equal(t, []string{components.SidArchiveReplication, "CloudTrailChecksBucketAcl", "CloudTrailWritesLogsOf222222222222",
-		"CloudTrailWritesLogsOf333333333333", components.SidDenyInsecureTransport}, sidsOf(bucketPolicy))
-	w := statementOf(t, bucketPolicy, "CloudTrailWritesLogsOf333333333333")
-	assert.Equal(t, components.Strings{"cloudtrail.amazonaws.com"}, w.Principal.Service)
-	assert.Equal(t, components.Strings{"s3:PutObject"}, w.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::acme-log-archive/AWSLogs/333333333333/*"}, w.Resource)
-	assert.Equal(t, components.Conditions{
-		"StringEquals": {"aws:SourceAccount": {"333333333333"}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
-		"ArnLike":      {"aws:SourceArn": {"arn:aws:cloudtrail:*:333333333333:trail/*"}},
-	}, w.Condition)
-
-	keyPolicy := policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy")
-	enc := statementOf(t, keyPolicy, components.SidCloudTrailEncrypts)
-	assert.Equal(t, components.Strings{"kms:GenerateDataKey*"}, enc.Action)
-	assert.Equal(t, components.Strings{"arn:aws:cloudtrail:*:222222222222:trail/*", "arn:aws:cloudtrail:*:333333333333:trail/*"},
-		enc.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"], "the encryption context lists every accepted account")
-	assert.Equal(t, components.Strings{"222222222222", "333333333333"}, enc.Condition["StringEquals"]["aws:SourceAccount"])
-	assert.Equal(t, components.Strings{"kms:DescribeKey"}, statementOf(t, keyPolicy, components.SidCloudTrailDescribesKey).Action)
-}
-
-func TestDestination_AcceptCloudTrail_BadValueAndSizeBudget(t *testing.T) {
-	_, err := runStack(t, "destination", with(destinationConfig(), "log-archive:acceptCloudTrail", "yes"), nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `Pulumi.destination.yaml: log-archive:acceptCloudTrail = "yes": not true or false`)
-
-	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:acceptCloudTrail", "true",
-		"log-archive:sourceAccountIds", accountList(42)), nil)
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "at most 41 source accounts fit in one archive")
-	assert.Contains(t, err.Error(), "or set log-archive:acceptCloudTrail to false")
-	assert.Empty(t, p.Steps)
-
-	_, err = runStack(t, "destination", with(destinationConfig(), "log-archive:acceptCloudTrail", "true",
-		"log-archive:sourceAccountIds", accountList(41)), nil)
-	assert.NoError(t, err)
+	require.Len(t, p.Policies(), 2, "the archive's key and bucket policies")
+	for _, pol := range p.Policies() {
+		assert.NotContains(t, pol.Document, "cloudtrail.amazonaws.com", "%s admits no trail", pol.Resource)
+	}
 }
 
 // The fixture source stack (the example as shipped) plans its log bucket for all three services.

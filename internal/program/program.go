@@ -83,6 +83,7 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	}
 	return pulumi.Map{
 		OutReplicationRoleArn: replicator.RoleArn,
+		OutBackfillRoleArn:    replicator.BackfillRoleArn,
 		OutReplicatedBuckets:  pulumi.ToStringArray(buckets),
 		OutLogBuckets:         logBuckets,
 		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
@@ -116,6 +117,12 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].name", stackconfig.KeyLogBuckets, i),
 				Value: fmt.Sprintf("%q", b.Name), Problem: "is the archive bucket itself",
 				Fix: "choose another globally unique name for this account's log bucket"})
+		}
+		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].objectLock", stackconfig.KeyLogBuckets, i),
+				Value:   fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
+				Problem: "a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
+				Fix:     "set log-archive:objectLock in the archive's stack file and deploy it first, or remove objectLock from this log bucket"})
 		}
 		if err := args.LogBucketArgs(b).CheckPolicySizes(); err != nil {
 			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].trailNames", stackconfig.KeyLogBuckets, i),

@@ -49,7 +49,7 @@ func TestSource_ResourcesOptionsAndOrdering(t *testing.T) {
 			assert.Contains(t, repl.NewState.Dependencies, rolePolicy.URN, "permissions before the first object replicates (R5.9)")
 		})
 	}
-	assert.Len(t, p.Creates(), 1+2+2*2)
+	assert.Len(t, p.Creates(), 1+2+2+2*2, "component, role and policy, backfill role and policy, per bucket versioning and replication")
 	require.Len(t, p.Steps, len(p.Creates())+1)
 	assert.Equal(t, "read", p.Steps[0].Op)
 	assert.Equal(t, destinationRef, p.Steps[0].NewState.Inputs["name"])

@@ -95,15 +95,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 
 	var ol objectLockConfig
 	if r.object(KeyObjectLock, &ol, "{mode: GOVERNANCE or COMPLIANCE, days: N}") {
-		args.ObjectLock = &components.ObjectLockRetention{Mode: ol.Mode, Days: ol.Days}
-		if !slices.Contains(components.ObjectLockModes, ol.Mode) {
-			r.fail(KeyObjectLock+".mode", quote(ol.Mode), "is not an Object Lock mode",
-				"use GOVERNANCE (users with s3:BypassGovernanceRetention can shorten it) or COMPLIANCE (nobody can, not even root) (H3)")
-		}
-		if ol.Days < 1 || ol.Days > 36500 {
-			r.fail(KeyObjectLock+".days", fmt.Sprint(ol.Days), "is not a positive number of days",
-				"set the default retention in days, from 1 to 36500, e.g. 365")
-		}
+		args.ObjectLock = r.objectLock(KeyObjectLock, ol)
 	}
 
 	var lc lifecycleConfig
@@ -118,7 +110,13 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 				" with the transition, and an expiration later than the transition")
 	}
 
-	args.AcceptCloudTrail = r.boolean(KeyAcceptCloudTrail, false)
+	// C1: creating a trail into a bucket with an S3 Bucket Key needs kms:Decrypt, which the archive key
+	// grants no source account, so trails straight into the archive were expected to fail. The option is
+	// gone; the key stays declared so the refusal can say what to do instead.
+	if r.boolean(KeyAcceptCloudTrail, false) {
+		r.fail(KeyAcceptCloudTrail, "true", "is no longer supported: trails cannot be created into the archive, whose S3 Bucket Key needs kms:Decrypt the archive grants no source account (C1)",
+			"remove it, and point each account's trail at a log bucket in that account (log-archive:logBuckets with cloudtrail in services), which replicates into the archive. Trails that deliver into the archive today stop when this stack is updated: move them first")
+	}
 	args.Tags = r.tags()
 
 	if err := r.err(); err != nil {
@@ -127,13 +125,23 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	// Every value is valid; what is left is whether the policies fit their AWS limits.
 	if err := components.CheckArchivePolicySizes(args); err != nil {
 		fix := "list fewer source accounts in this archive and put the rest in a second destination stack"
-		if args.AcceptCloudTrail {
-			fix += ", or set " + KeyAcceptCloudTrail + " to false and let the trails write into their accounts' log buckets (log-archive:logBuckets)"
-		}
 		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(), fix)
 		return nil, r.err()
 	}
 	return args, nil
+}
+
+// objectLock checks an Object Lock retention read from key (H3).
+func (r *reader) objectLock(key string, ol objectLockConfig) *components.ObjectLockRetention {
+	if !slices.Contains(components.ObjectLockModes, ol.Mode) {
+		r.fail(key+".mode", quote(ol.Mode), "is not an Object Lock mode",
+			"use GOVERNANCE (users with s3:BypassGovernanceRetention can shorten it) or COMPLIANCE (nobody can, not even root) (H3)")
+	}
+	if ol.Days < 1 || ol.Days > 36500 {
+		r.fail(key+".days", fmt.Sprint(ol.Days), "is not a positive number of days",
+			"set the default retention in days, from 1 to 36500, e.g. 365")
+	}
+	return &components.ObjectLockRetention{Mode: ol.Mode, Days: ol.Days}
 }
 
 func (r *reader) tags() map[string]string {

@@ -21,12 +21,13 @@ type sourceBucketConfig struct {
 
 // logBucketConfig is the shape of one log-archive:logBuckets item.
 type logBucketConfig struct {
-	Name                string   `json:"name"`
-	Services            []string `json:"services"`
-	GuardDutyDetectorID string   `json:"guardDutyDetectorId"`
-	TrailNames          []string `json:"trailNames"`
-	ServiceRegion       string   `json:"serviceRegion"`
-	AdoptKeyArn         string   `json:"adoptKeyArn"`
+	Name                string            `json:"name"`
+	Services            []string          `json:"services"`
+	GuardDutyDetectorID string            `json:"guardDutyDetectorId"`
+	TrailNames          []string          `json:"trailNames"`
+	ServiceRegion       string            `json:"serviceRegion"`
+	AdoptKeyArn         string            `json:"adoptKeyArn"`
+	ObjectLock          *objectLockConfig `json:"objectLock"`
 }
 
 // SourceSettings is a source stack's configuration: where the archive's contract lives, and the
@@ -65,7 +66,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	}
 
 	bucketShape := "a list of {name: bucket, kmsKeyArns: [arn:aws:kms:...:key/...], prefix: optional, objectLock: false}"
-	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional, adoptKeyArn: optional}"
+	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional, adoptKeyArn: optional, objectLock: optional {mode, days}}"
 	var buckets []sourceBucketConfig
 	var logBuckets []logBucketConfig
 	r.object(KeySourceBuckets, &buckets, bucketShape)
@@ -146,6 +147,9 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		key := fmt.Sprintf("%s[%d]", KeyLogBuckets, i)
 		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
 			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn}
+		if b.ObjectLock != nil {
+			lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
+		}
 		if b.AdoptKeyArn != "" && args.AccountID != "" && args.Region != "" {
 			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, args.Region),
 				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
