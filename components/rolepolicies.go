@@ -110,4 +110,3 @@ func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) Poli
 	)
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
 }
-
