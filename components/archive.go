@@ -3,8 +3,10 @@ package components
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -24,6 +26,9 @@ type DestinationArchiveArgs struct {
 
 	// SourceAccountIDs may replicate into the archive. Empty is valid: an archive with no sources yet.
 	SourceAccountIDs []string
+	// SourceOrganization, beside or instead of the list, admits every account of an AWS Organization, or of
+	// some of its OUs (R2.12). nil: listed accounts only.
+	SourceOrganization *SourceOrganization
 
 	// The replication role every source account creates; the archive pins it by path and name (R2.4).
 	ReplicationRoleName string
@@ -35,6 +40,53 @@ type DestinationArchiveArgs struct {
 	ObjectLock *ObjectLockRetention        // nil: no Object Lock
 	Lifecycle  *NoncurrentVersionLifecycle // nil: keep every version forever
 	Tags       map[string]string
+}
+
+// SourceOrganization is an AWS Organization whose member accounts may replicate into the archive.
+type SourceOrganization struct {
+	ID    string   // o-...
+	Paths []string // OU paths, o-.../r-.../ou-.../ (with the trailing slash); empty: the whole organization
+}
+
+var (
+	orgIDPattern   = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+	orgPathPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*$`)
+)
+
+// Validate checks the organization ID and that each path is an OU path of that organization, as
+// aws:PrincipalOrgPaths holds it (R2.12).
+func (o *SourceOrganization) Validate() error {
+	var errs fieldErrors
+	errs.add("ID", ValidateOrganizationID(o.ID))
+	for i, p := range o.Paths {
+		field := fmt.Sprintf("Paths[%d]", i)
+		if err := ValidateOrganizationPath(o.ID, p); err != nil {
+			errs.add(field, err)
+		} else if slices.Index(o.Paths, p) != i {
+			errs.add(field, fmt.Errorf("%q is listed twice", p))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateOrganizationID accepts an AWS Organizations ID (R2.12).
+func ValidateOrganizationID(id string) error {
+	if !orgIDPattern.MatchString(id) {
+		return fmt.Errorf("%q is not an AWS Organizations ID (o- and 10 to 32 lowercase letters or digits)", id)
+	}
+	return nil
+}
+
+// ValidateOrganizationPath accepts a path of organization orgID as aws:PrincipalOrgPaths holds it: the
+// organization, its root and OUs, each followed by /, without wildcards (R2.12).
+func ValidateOrganizationPath(orgID, path string) error {
+	switch {
+	case !orgPathPattern.MatchString(path):
+		return fmt.Errorf("%q is not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /, no wildcards)", path)
+	case !strings.HasPrefix(path, orgID+"/"):
+		return fmt.Errorf("%q is a path in another organization than %s", path, orgID)
+	}
+	return nil
 }
 
 // ObjectLockRetention is the bucket's default retention (H3).
@@ -106,6 +158,9 @@ func (args *DestinationArchiveArgs) Validate() error {
 		}
 		seen[id] = true
 	}
+	if org := args.SourceOrganization; org != nil {
+		check("SourceOrganization", org.Validate())
+	}
 	for i, p := range args.KeyAdministratorArns {
 		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
 	}
@@ -165,7 +220,7 @@ func (lc *NoncurrentVersionLifecycle) Validate() error {
 // maxSourceAccountsThatFit is how many source accounts both archive policies hold, for error messages.
 func maxSourceAccountsThatFit(args *DestinationArchiveArgs) int {
 	probe := *args
-	return sort.Search(5000, func(n int) bool {
+	return sort.Search(10000, func(n int) bool {
 		probe.SourceAccountIDs = make([]string, n+1)
 		for i := range probe.SourceAccountIDs {
 			probe.SourceAccountIDs[i] = fmt.Sprintf("%012d", i)

@@ -8,10 +8,12 @@ import "sort"
 // Statement IDs, shared with tests and the review tooling.
 const (
 	SidArchiveReplication      = "AllowReplicationFromSourceAccounts"
+	SidArchiveReplicationOrg   = "AllowReplicationFromSourceOrganization"
 	SidDenyInsecureTransport   = "DenyInsecureTransport"
 	SidArchiveAccountAdmin     = "ArchiveAccountAdministersKey"
 	SidKeyAdministrators       = "KeyAdministratorsManageKey"
 	SidSourceRolesUseKey       = "SourceReplicationRolesEncryptReplicas"
+	SidSourceOrgRolesUseKey    = "SourceOrganizationReplicationRolesEncryptReplicas"
 	SidTrustS3                 = "S3AssumesReplicationRole"
 	SidReadSourceConfiguration = "ReadSourceReplicationConfiguration"
 	SidReadSourceVersions      = "ReadSourceObjectVersions"
@@ -44,23 +46,37 @@ var KeyAdministratorActions = []string{
 	"kms:UpdateAlias", "kms:UpdateKeyDescription",
 }
 
-// ArchiveBucketPolicy grants the source accounts' replication role exactly R2.1 and denies plain HTTP (H1).
-// Sources are named as account principals with the role pinned by aws:PrincipalArn, so the policy is valid
-// before the roles exist, survives their re-creation and grows ~32 bytes per account (R2.4, R2.10).
+// How the archive names its sources (R2.4, R2.10-R2.12). Never by role ARN principal: a role that does
+// not exist yet is refused, and a re-created role silently loses the grant. Every grant is to
+// Principal "*", narrowed by conditions, always including the role pin (ArnLike aws:PrincipalArn on the
+// role's path and name):
+//   - listed accounts: aws:PrincipalAccount (bucket) / kms:CallerAccount (key) equal to the fixed list, about
+//     15 bytes an account, against 33 for account-root principals; and a listed account that does not exist
+//     yet no longer fails the whole update, since condition values are not resolved (R2.11);
+//   - an organization: aws:PrincipalOrgID, optionally narrowed to OU paths with aws:PrincipalOrgPaths
+//     (R2.12); member accounts join without a policy change.
+// A grant to "*" is public under Block Public Access unless its conditions pin fixed values of keys S3
+// recognises (R2.10), and with RestrictPublicBuckets a public policy loses all cross-account access,
+// replication included. aws:PrincipalAccount and aws:PrincipalOrgID are such keys with fixed values; the
+// role pin and the OU paths hold wildcards and never stand alone.
+
+// ArchiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
 func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 	a := arnsFor(args.Region)
+	pin := a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
+	grant := func(sid string, who Conditions) Statement {
+		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
+		return Statement{
+			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
+			Action: ArchiveObjectActions, Resource: Strings{a.objects(args.BucketName)}, Condition: who,
+		}
+	}
 	var stmts []Statement
 	if len(args.SourceAccountIDs) > 0 {
-		stmts = append(stmts, Statement{
-			Sid:       SidArchiveReplication,
-			Effect:    "Allow",
-			Principal: &Principal{AWS: accountRoots(a, args.SourceAccountIDs)},
-			Action:    ArchiveObjectActions,
-			Resource:  Strings{a.objects(args.BucketName)},
-			Condition: Conditions{"ArnLike": {
-				"aws:PrincipalArn": {a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)},
-			}},
-		})
+		stmts = append(stmts, grant(SidArchiveReplication, Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(args.SourceAccountIDs)}}))
+	}
+	if org := args.SourceOrganization; org != nil {
+		stmts = append(stmts, grant(SidArchiveReplicationOrg, org.conditions()))
 	}
 	// H1. The Deny names s3:* for everyone, but only over plain HTTP, so it never denies s3:Replicate* to
 	// the sources, who always use TLS (R2.5).
@@ -70,7 +86,7 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 
 // ArchiveKeyPolicy keeps the archive account in control of the key (R3.6), optionally names key
 // administrators, and lets the source roles use the key only through S3 in the archive Region and only for
-// the archive bucket (R3.2, R3.4, R1.16).
+// the archive bucket (R3.2, R3.4, R1.16), named as in the bucket policy.
 func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 	a := arnsFor(args.Region)
 	stmts := []Statement{{
@@ -89,37 +105,46 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 			Resource:  Strings{"*"},
 		})
 	}
-	if len(args.SourceAccountIDs) > 0 {
-		stmts = append(stmts, Statement{
-			Sid:       SidSourceRolesUseKey,
-			Effect:    "Allow",
-			Principal: &Principal{AWS: accountRoots(a, args.SourceAccountIDs)},
-			Action:    ReplicaKeyActions,
-			Resource:  Strings{"*"},
-			Condition: Conditions{
-				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(args.Region)}},
-				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, args.BucketName)},
-				"ArnLike": {
-					"aws:PrincipalArn": {a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)},
-				},
-			},
-		})
+	pin := a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
+	grant := func(sid string, who Conditions) Statement {
+		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
+		who["StringLike"] = map[string]Strings{"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, args.BucketName)}
+		if who["StringEquals"] == nil {
+			who["StringEquals"] = map[string]Strings{}
+		}
+		who["StringEquals"]["kms:ViaService"] = Strings{s3ServiceEndpoint(args.Region)}
+		return Statement{
+			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
+			Action: ReplicaKeyActions, Resource: Strings{"*"}, Condition: who,
+		}
+	}
+	if len(args.SourceAccountIDs) > 0 { // R3.4: kms:CallerAccount is the account of the role S3 acts for
+		stmts = append(stmts, grant(SidSourceRolesUseKey, Conditions{"StringEquals": {"kms:CallerAccount": sorted(args.SourceAccountIDs)}}))
+	}
+	if org := args.SourceOrganization; org != nil {
+		stmts = append(stmts, grant(SidSourceOrgRolesUseKey, org.conditions()))
 	}
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
+}
+
+// conditions scope a grant to the organization, and to its OU paths when any are listed (R2.12). Each path
+// admits its OU and every OU below it.
+func (o *SourceOrganization) conditions() Conditions {
+	c := Conditions{"StringEquals": {"aws:PrincipalOrgID": {o.ID}}}
+	if len(o.Paths) > 0 {
+		paths := make(Strings, len(o.Paths))
+		for i, p := range sorted(o.Paths) {
+			paths[i] = p + "*"
+		}
+		c["ForAnyValue:StringLike"] = map[string]Strings{"aws:PrincipalOrgPaths": paths}
+	}
+	return c
 }
 
 // bucketContexts lists both encryption-context forms: the bucket ARN (with an S3 Bucket Key on either side)
 // and the object ARNs (without). Listing both keeps replication working whichever applies (R1.16).
 func bucketContexts(a arns, bucket string) Strings {
 	return Strings{a.bucket(bucket), a.objects(bucket)}
-}
-
-func accountRoots(a arns, accounts []string) Strings {
-	out := make(Strings, 0, len(accounts))
-	for _, acct := range sorted(accounts) {
-		out = append(out, a.accountRoot(acct))
-	}
-	return out
 }
 
 func sorted(in []string) Strings {

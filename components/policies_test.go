@@ -64,11 +64,105 @@ func TestArchiveBucketPolicy_R2_1_GrantsSourcesExactlyReplicationOnObjects(t *te
 
 	s := statement(t, d, SidArchiveReplication)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, s.Principal.AWS, "R2.4: account principals, sorted")
-	assert.False(t, s.Principal.Everyone, "R2.10: never Principal \"*\" on an Allow")
+	assert.Equal(t, &Principal{Everyone: true}, s.Principal, "R2.4, R2.11: no account principal that must exist")
 	assert.Equal(t, Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, s.Action)
 	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive/*"}, s.Resource)
-	assert.Equal(t, Conditions{"ArnLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}}, s.Condition)
+	assert.Equal(t, Conditions{
+		// R2.10: a fixed list of a key S3 recognises keeps the grant to "*" non-public under Block Public Access.
+		"StringEquals": {"aws:PrincipalAccount": {"222222222222", "333333333333"}},
+		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
+	}, s.Condition)
+}
+
+// R2.10: every Allow to "*" in either archive policy is pinned by a fixed value of aws:PrincipalAccount,
+// kms:CallerAccount or aws:PrincipalOrgID (no wildcard, no variable), whatever the mode; wildcard-bearing
+// conditions (the role pin, the OU paths) never stand alone.
+func TestArchivePolicies_R2_10_EveryGrantToEveryoneIsPinnedByFixedValues(t *testing.T) {
+	for name, args := range map[string]*DestinationArchiveArgs{
+		"accounts":           archiveArgs("222222222222", "333333333333"),
+		"organization":       withOrg(archiveArgs(), "o-a1b2c3d4e5"),
+		"OU paths":           withOrg(archiveArgs(), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"),
+		"accounts beside OU": withOrg(archiveArgs("222222222222"), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, d := range []PolicyDocument{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+				for _, s := range d.Statement {
+					if s.Effect != "Allow" || !s.Principal.Everyone {
+						continue
+					}
+					var fixed int
+					for _, key := range []string{"aws:PrincipalAccount", "kms:CallerAccount", "aws:PrincipalOrgID"} {
+						for _, v := range s.Condition["StringEquals"][key] {
+							assert.NotContains(t, v, "*", "%s: %s is fixed", s.Sid, key)
+							assert.NotContains(t, v, "$", "%s: %s holds no variable", s.Sid, key)
+							fixed++
+						}
+					}
+					assert.Positive(t, fixed, "%s grants to * without a fixed principal condition", s.Sid)
+					assert.NotEmpty(t, s.Condition["ArnLike"]["aws:PrincipalArn"], "%s pins the role", s.Sid)
+				}
+			}
+		})
+	}
+}
+
+func withOrg(args *DestinationArchiveArgs, id string, paths ...string) *DestinationArchiveArgs {
+	args.SourceOrganization = &SourceOrganization{ID: id, Paths: paths}
+	return args
+}
+
+// R2.12: an organization, or some of its OUs, replicates in without listing accounts; each OU path admits
+// that OU and those below it.
+func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
+	args := withOrg(archiveArgs("222222222222"), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/")
+	bucket := ArchiveBucketPolicy(args)
+	assert.Equal(t, []string{SidArchiveReplication, SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(bucket))
+	org := statement(t, bucket, SidArchiveReplicationOrg)
+	assert.Equal(t, &Principal{Everyone: true}, org.Principal)
+	assert.Equal(t, Strings(ArchiveObjectActions), org.Action)
+	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive/*"}, org.Resource)
+	assert.Equal(t, Conditions{
+		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}},
+		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": {"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}},
+		"ArnLike":                {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
+	}, org.Condition)
+
+	key := statement(t, ArchiveKeyPolicy(args), SidSourceOrgRolesUseKey)
+	assert.Equal(t, Strings(ReplicaKeyActions), key.Action)
+	assert.Equal(t, Conditions{
+		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": {"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}},
+		"StringLike":             {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
+		"ArnLike":                {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
+	}, key.Condition)
+
+	whole := withOrg(archiveArgs(), "o-a1b2c3d4e5")
+	assert.Equal(t, []string{SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(whole)), "organization only")
+	assert.NotContains(t, statement(t, ArchiveBucketPolicy(whole), SidArchiveReplicationOrg).Condition, "ForAnyValue:StringLike")
+}
+
+func TestSourceOrganization_Validate(t *testing.T) {
+	for _, tc := range []struct {
+		org  SourceOrganization
+		want string
+	}{
+		{SourceOrganization{ID: "o-a1b2c3d4e5"}, ""},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"}}, ""},
+		{SourceOrganization{ID: "a1b2c3d4e5"}, "is not an AWS Organizations ID"},
+		{SourceOrganization{ID: "o-ABC"}, "is not an AWS Organizations ID"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111"}}, "ending in /"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-*/"}}, "no wildcards"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"ou-ab12-11111111"}}, "is not an organization path"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-zzzzzzzzzz/r-ab12/"}}, "another organization than o-a1b2c3d4e5"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/"}}, "listed twice"},
+	} {
+		err := tc.org.Validate()
+		if tc.want == "" {
+			assert.NoError(t, err, "%+v", tc.org)
+		} else {
+			assert.ErrorContains(t, err, tc.want, "%+v", tc.org)
+		}
+	}
 }
 
 func TestArchiveBucketPolicy_H1_DeniesPlainHTTPOnBucketAndObjects(t *testing.T) {
@@ -103,13 +197,13 @@ func TestArchiveKeyPolicy_R3_6_ArchiveRootKeepsControl(t *testing.T) {
 }
 
 func TestArchiveKeyPolicy_R3_2_R3_4_R1_16_SourcesEncryptOnlyViaS3ForTheArchiveBucket(t *testing.T) {
-	s := statement(t, ArchiveKeyPolicy(archiveArgs("222222222222", "333333333333")), SidSourceRolesUseKey)
+	s := statement(t, ArchiveKeyPolicy(archiveArgs("333333333333", "222222222222")), SidSourceRolesUseKey)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, s.Principal.AWS)
+	assert.Equal(t, &Principal{Everyone: true}, s.Principal, "R3.3: no account principal that must exist at PutKeyPolicy")
 	assert.Equal(t, Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, s.Action)
 	assert.Equal(t, Strings{"*"}, s.Resource)
 	assert.Equal(t, Conditions{
-		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}, "kms:CallerAccount": {"222222222222", "333333333333"}},
 		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
 	}, s.Condition)
@@ -134,7 +228,7 @@ func TestArchivePolicies_ChinaPartitionUsesItsARNsAndEndpoint(t *testing.T) {
 	args := archiveArgs("222222222222")
 	args.Region = "cn-north-1"
 	s := statement(t, ArchiveKeyPolicy(args), SidSourceRolesUseKey)
-	assert.Equal(t, Strings{"arn:aws-cn:iam::222222222222:root"}, s.Principal.AWS)
+	assert.Equal(t, Strings{"arn:aws-cn:iam::*:role/log-archive/log-archive-replication"}, s.Condition["ArnLike"]["aws:PrincipalArn"])
 	assert.Equal(t, Strings{"s3.cn-north-1.amazonaws.com.cn"}, s.Condition["StringEquals"]["kms:ViaService"])
 	assert.Equal(t, Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, ArchiveBucketPolicy(args), SidArchiveReplication).Resource)
 }
@@ -215,22 +309,25 @@ func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
 	assert.Equal(t, `"*"`, string(star))
 }
 
-func TestArchivePolicies_500SourcesFitTheirLimits(t *testing.T) {
-	args := archiveArgs(accounts(500)...)
+func TestArchivePolicies_1200SourcesFitTheirLimits(t *testing.T) {
+	args := archiveArgs(accounts(1200)...)
 	require.NoError(t, args.Validate())
 	assert.LessOrEqual(t, ArchiveBucketPolicy(args).Size(), BucketPolicyLimit, "R2.9")
 	assert.LessOrEqual(t, ArchiveKeyPolicy(args).Size(), KeyPolicyLimit, "R3.5")
-	// 33 bytes per added account: `"arn:aws:iam::<12 digits>:root",` (the design estimates about 32).
-	perAccount := ArchiveBucketPolicy(archiveArgs(accounts(501)...)).Size() - ArchiveBucketPolicy(args).Size()
-	assert.Equal(t, 33, perAccount)
+	// 15 bytes per added account in each policy: `"<12 digits>",`, against 33 for an account-root principal.
+	for _, policy := range []func(*DestinationArchiveArgs) PolicyDocument{ArchiveBucketPolicy, ArchiveKeyPolicy} {
+		assert.Equal(t, 15, policy(archiveArgs(accounts(1201)...)).Size()-policy(args).Size())
+	}
+	// An organization costs a fixed amount, whatever the number of member accounts.
+	assert.Less(t, ArchiveBucketPolicy(withOrg(archiveArgs(), "o-a1b2c3d4e5")).Size(), 1000)
 }
 
 func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
-	args := archiveArgs(accounts(700)...)
+	args := archiveArgs(accounts(1400)...)
 	err := args.Validate()
 	require.Error(t, err)
 	fit := maxSourceAccountsThatFit(args)
-	assert.Contains(t, err.Error(), "the archive bucket policy for 700 source accounts")
+	assert.Contains(t, err.Error(), "the archive bucket policy for 1400 source accounts")
 	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes")
 	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
 	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), BucketPolicyLimit)

@@ -26,6 +26,10 @@ type ArchiveContract struct {
 	RolePath          string
 	ObjectLockEnabled bool
 	SourceAccountIDs  []string
+	// OrganizationID, when set, is the organization whose accounts the archive admits too (R2.12), within
+	// OrganizationPaths when any are listed. A source stack cannot check its own membership offline.
+	OrganizationID    string
+	OrganizationPaths []string
 }
 
 // SourceBucket is an existing bucket in the source account whose objects replicate into the archive.
@@ -176,7 +180,7 @@ func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
 	}
 	if sourceAccount == c.AccountID {
 		add("AccountID", fmt.Errorf("the source account %s is the archive account itself", sourceAccount))
-	} else if !slices.Contains(c.SourceAccountIDs, sourceAccount) {
+	} else if !slices.Contains(c.SourceAccountIDs, sourceAccount) && c.OrganizationID == "" {
 		add("SourceAccountIDs", fmt.Errorf("the archive does not accept account %s (it accepts %v)", sourceAccount, c.SourceAccountIDs))
 	}
 	return errors.Join(errs...)

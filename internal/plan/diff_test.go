@@ -53,8 +53,9 @@ func TestDiff_AddedSourceAccount(t *testing.T) {
 	assert.Contains(t, md, "#### `destination`: 2 to update, outputs change")
 	assert.Contains(t, md, "| ~ | `archive-policy` | `aws:s3/bucketPolicy:BucketPolicy` | policy |")
 	assert.Contains(t, md, "| ~ | `archive-key` | `aws:kms/key:Key` | policy |")
-	assert.Contains(t, md, "archive-policy: S3 bucket policy, 688 → 721 of 20480 bytes")
-	assert.Contains(t, md, "\n+          \"arn:aws:iam::444444444444:root\"\n")
+	assert.Contains(t, md, "archive-policy: S3 bucket policy, 688 → 703 of 20480 bytes")
+	assert.Contains(t, md, "@@ statement \"AllowReplicationFromSourceAccounts\" @@")
+	assert.Contains(t, md, "\n+            \"444444444444\"\n")
 	assert.Contains(t, md, "\n+    \"444444444444\"\n", "the contract output changes too")
 	assert.Contains(t, md, "#### `source`: no changes")
 }

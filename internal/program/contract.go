@@ -30,6 +30,10 @@ const (
 	OutReplicationRolePath   = "replicationRolePath"
 	OutReplicationRolePinned = "replicationRoleArnPattern"
 	OutSourceAccountIDs      = "sourceAccountIds"
+	// OutSourceOrganizationID and OutSourceOrganizationPaths say which organization (and OUs) the archive
+	// admits beside the listed accounts ("" and [] when none, R2.12). Sources read them when present.
+	OutSourceOrganizationID    = "sourceOrganizationId"
+	OutSourceOrganizationPaths = "sourceOrganizationPaths"
 )
 
 // The source stack's outputs.
@@ -53,6 +57,11 @@ var ContractOutputs = []string{
 func publishContract(archive *components.DestinationArchive, args *components.DestinationArchiveArgs) pulumi.Map {
 	sources := append([]string{}, args.SourceAccountIDs...)
 	sort.Strings(sources)
+	orgID, orgPaths := "", []string{}
+	if org := args.SourceOrganization; org != nil {
+		orgID, orgPaths = org.ID, append(orgPaths, org.Paths...)
+		sort.Strings(orgPaths)
+	}
 	return pulumi.Map{
 		OutContractVersion:     pulumi.Int(ContractVersion),
 		OutArchiveAccountID:    pulumi.String(args.AccountID),
@@ -66,7 +75,9 @@ func publishContract(archive *components.DestinationArchive, args *components.De
 		OutReplicationRolePath: pulumi.String(args.ReplicationRolePath),
 		OutReplicationRolePinned: pulumi.String(components.ReplicationRoleArnPattern(
 			args.Region, args.ReplicationRolePath, args.ReplicationRoleName)),
-		OutSourceAccountIDs: pulumi.ToStringArray(sources),
+		OutSourceAccountIDs:        pulumi.ToStringArray(sources),
+		OutSourceOrganizationID:    pulumi.String(orgID),
+		OutSourceOrganizationPaths: pulumi.ToStringArray(orgPaths),
 	}
 }
 
@@ -145,6 +156,17 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		id, _ := item.(string)
 		c.SourceAccountIDs = append(c.SourceAccountIDs, id)
 	}
+	// The organization outputs are newer than contract version 1: an archive without them admits none.
+	if d, err := ref.GetOutputDetails(OutSourceOrganizationID); err == nil && d.Value != nil {
+		c.OrganizationID, _ = d.Value.(string)
+	}
+	if d, err := ref.GetOutputDetails(OutSourceOrganizationPaths); err == nil && d.Value != nil {
+		paths, _ := d.Value.([]any)
+		for _, p := range paths {
+			s, _ := p.(string)
+			c.OrganizationPaths = append(c.OrganizationPaths, s)
+		}
+	}
 	if len(problems) > 0 {
 		return c, fail("the archive's outputs are malformed: "+strings.Join(problems, "; "), upFirst)
 	}
@@ -180,7 +202,24 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		return c, stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeySourceAccountID, Value: fmt.Sprintf("%q", account),
 			Problem: "is the archive account itself", Fix: "a source stack runs in a source account; set log-archive:sourceAccountId to that account"}}
 	}
-	if !slices.Contains(c.SourceAccountIDs, account) {
+	if c.OrganizationID != "" {
+		if err := components.ValidateOrganizationID(c.OrganizationID); err != nil {
+			return c, fail(fmt.Sprintf("output %s is malformed: %v", OutSourceOrganizationID, err), upFirst)
+		}
+	}
+	switch {
+	case slices.Contains(c.SourceAccountIDs, account):
+	case c.OrganizationID != "":
+		// R2.12: membership is decided by AWS at each request; checking it here would need
+		// organizations:DescribeOrganization in this account, and an answer the offline plan cannot give.
+		scope := "organization " + c.OrganizationID
+		if len(c.OrganizationPaths) > 0 {
+			scope += " (OUs " + strings.Join(c.OrganizationPaths, ", ") + ")"
+		}
+		ctx.Log.Warn(fmt.Sprintf("the archive admits %s, not account %s by name; if this account is outside it, every object fails to replicate (DstPutObjectNotPermitted, R5.4). "+
+			"Check with `aws organizations describe-organization` and `aws organizations list-parents` in this account, or list %s in %s of %s",
+			scope, account, account, stackconfig.KeySourceAccountIDs, destFile), nil)
+	default:
 		return c, fail(
 			fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", account, listOrNone(c.SourceAccountIDs)),
 			fmt.Sprintf("add %q to log-archive:sourceAccountIds in %s, run `pulumi up --stack %s`, then run this stack again",

@@ -96,11 +96,11 @@ func TestDestination_KeyPolicyNamesConfiguredSourcesAndRegion(t *testing.T) {
 	assert.Equal(t, components.Strings{"kms:*"}, root.Action)
 
 	src := statementOf(t, d, components.SidSourceRolesUseKey)
-	assert.Equal(t, components.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, src.Principal.AWS)
+	assert.True(t, src.Principal.Everyone, "R3.3: no account principal that must exist")
 	assert.Equal(t, components.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, src.Action)
 	assert.Equal(t, components.Strings{"*"}, src.Resource)
 	assert.Equal(t, components.Conditions{
-		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
+		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}, "kms:CallerAccount": {"222222222222", "333333333333"}},
 		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/archive-writer"}},
 	}, src.Condition)
@@ -147,16 +147,21 @@ func TestDestination_BucketPolicyAsSentAndOrderedAfterPublicAccessBlock(t *testi
 	require.Len(t, d.Statement, 2)
 	repl := statementOf(t, d, components.SidArchiveReplication)
 	assert.Equal(t, "Allow", repl.Effect)
-	assert.Equal(t, components.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}, repl.Principal.AWS)
+	assert.True(t, repl.Principal.Everyone)
 	assert.Equal(t, components.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, repl.Action)
 	assert.Equal(t, components.Strings{"arn:aws:s3:::acme-log-archive/*"}, repl.Resource)
-	assert.Equal(t, components.Conditions{"ArnLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}}, repl.Condition)
+	assert.Equal(t, components.Conditions{
+		"StringEquals": {"aws:PrincipalAccount": {"222222222222", "333333333333"}},
+		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
+	}, repl.Condition)
 
 	deny := statementOf(t, d, components.SidDenyInsecureTransport)
 	assert.Equal(t, "Deny", deny.Effect)
 	assert.Equal(t, components.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
 	for _, s := range d.Statement {
-		assert.False(t, s.Effect == "Allow" && s.Principal.Everyone, "R2.10: no Allow to Principal *")
+		if s.Effect == "Allow" && s.Principal.Everyone { // R2.10: pinned by a fixed account list
+			assert.NotEmpty(t, s.Condition["StringEquals"]["aws:PrincipalAccount"], s.Sid)
+		}
 	}
 }
 
@@ -252,18 +257,19 @@ func TestDestination_EmptySourceListIsAValidArchive(t *testing.T) {
 	assert.Equal(t, components.SidDenyInsecureTransport, d.Statement[0].Sid)
 }
 
-func TestDestination_500SourcesFitAndTheLimitIsEnforced(t *testing.T) {
-	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(500)), nil)
+func TestDestination_1200SourcesFitAndTheLimitIsEnforced(t *testing.T) {
+	p, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(1200)), nil)
 	require.NoError(t, err)
 	for _, pol := range p.Policies() {
 		assert.LessOrEqual(t, pol.Bytes(), pol.Limit, "%s %s", pol.Resource, pol.Label)
 	}
-	assert.Len(t, policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy").Statement[0].Principal.AWS, 500)
+	grant := statementOf(t, policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy"), components.SidArchiveReplication)
+	assert.Len(t, grant.Condition["StringEquals"]["aws:PrincipalAccount"], 1200)
 
-	p, err = runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(650)), nil)
+	p, err = runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", accountList(1400)), nil)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Pulumi.destination.yaml: log-archive:sourceAccountIds = (650 accounts)")
-	assert.Contains(t, err.Error(), "the archive bucket policy for 650 source accounts is")
+	assert.Contains(t, err.Error(), "Pulumi.destination.yaml: log-archive:sourceAccountIds = (1400 accounts)")
+	assert.Contains(t, err.Error(), "the archive bucket policy for 1400 source accounts is")
 	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes")
 	assert.Empty(t, p.Creates(), "nothing registered")
 }

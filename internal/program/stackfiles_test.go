@@ -166,15 +166,18 @@ func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack
 	pattern := dest.Outputs[program.OutReplicationRolePinned].(string)
 	assert.Regexp(t, arnLike(pattern), roleArn)
 	assert.True(t, strings.HasPrefix(roleArn, "arn:aws:iam::"+srcAccount+":role/"))
-	srcRoot := "arn:aws:iam::" + srcAccount + ":root"
-
+	// The archive admits the source's account, by the fixed list or by its organization (R2.10, R2.12).
 	bucketPolicy := policyInput(t, mustStep(t, dest, tBucketPolicy, "archive-policy"), "policy")
-	grant := statementOf(t, bucketPolicy, components.SidArchiveReplication)
-	assert.Contains(t, grant.Principal.AWS, srcRoot)
-	assert.Regexp(t, arnLike(grant.Condition["ArnLike"]["aws:PrincipalArn"][0]), roleArn)
 	keyPolicy := policyInput(t, mustStep(t, dest, tKey, "archive-key"), "policy")
-	keyGrant := statementOf(t, keyPolicy, components.SidSourceRolesUseKey)
-	assert.Contains(t, keyGrant.Principal.AWS, srcRoot)
+	grant, byAccount := bucketPolicy.StatementBySid(components.SidArchiveReplication)
+	keyGrant, _ := keyPolicy.StatementBySid(components.SidSourceRolesUseKey)
+	if !byAccount || !slices.Contains(grant.Condition["StringEquals"]["aws:PrincipalAccount"], srcAccount) {
+		grant = statementOf(t, bucketPolicy, components.SidArchiveReplicationOrg)
+		keyGrant = statementOf(t, keyPolicy, components.SidSourceOrgRolesUseKey)
+	} else {
+		assert.Contains(t, keyGrant.Condition["StringEquals"]["kms:CallerAccount"], srcAccount)
+	}
+	assert.Regexp(t, arnLike(grant.Condition["ArnLike"]["aws:PrincipalArn"][0]), roleArn)
 	assert.Regexp(t, arnLike(keyGrant.Condition["ArnLike"]["aws:PrincipalArn"][0]), roleArn)
 
 	// What the role may do on the archive matches what the archive grants (R1.17: both sides).
@@ -183,7 +186,7 @@ func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack
 	assert.Equal(t, grant.Resource, statementOf(t, rolePolicy, components.SidReplicateIntoArchive).Resource)
 	encrypt := statementOf(t, rolePolicy, components.SidEncryptReplicas)
 	assert.Equal(t, keyGrant.Action, encrypt.Action)
-	assert.Equal(t, keyGrant.Condition["StringEquals"], encrypt.Condition["StringEquals"])
+	assert.Equal(t, keyGrant.Condition["StringEquals"]["kms:ViaService"], encrypt.Condition["StringEquals"]["kms:ViaService"])
 	assert.Equal(t, keyGrant.Condition["StringLike"], encrypt.Condition["StringLike"])
 
 	// The replica key is the very key that encrypts the archive bucket (R4.9), and the rule targets the

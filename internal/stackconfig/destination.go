@@ -19,6 +19,12 @@ type objectLockConfig struct {
 	Days int    `json:"days"`
 }
 
+// organizationConfig is the shape of log-archive:sourceOrganization.
+type organizationConfig struct {
+	ID    string   `json:"id"`
+	Paths []string `json:"paths"`
+}
+
 // lifecycleConfig is the shape of log-archive:lifecycle.
 type lifecycleConfig struct {
 	NoncurrentTransitionDays         int    `json:"noncurrentTransitionDays"`
@@ -69,6 +75,26 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 			r.fail(key, quote(id), fmt.Sprintf("is listed twice (also at [%d])", j), "remove the duplicate")
 		}
 		seen[id] = i
+	}
+
+	var org organizationConfig
+	if r.object(KeySourceOrganization, &org, "{id: o-a1b2c3d4e5, paths: [o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/]}") {
+		args.SourceOrganization = &components.SourceOrganization{ID: org.ID, Paths: org.Paths}
+		if org.ID == "" {
+			r.fail(KeySourceOrganization+".id", "", "this field is required",
+				"set id to your organization's ID, o- and 10 or more characters (`aws organizations describe-organization --query Organization.Id`)")
+		} else {
+			r.check(KeySourceOrganization+".id", org.ID, components.ValidateOrganizationID(org.ID),
+				"copy the ID from `aws organizations describe-organization --query Organization.Id`")
+		}
+		for i, p := range org.Paths {
+			r.check(fmt.Sprintf("%s.paths[%d]", KeySourceOrganization, i), p, components.ValidateOrganizationPath(org.ID, p),
+				"write the OU's full path from the organization root, ending in /: <org id>/<root id>/<ou id>/ ... e.g. "+
+					"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (the console shows the IDs; each path admits its OU and the OUs below it)")
+			if slices.Index(org.Paths, p) != i {
+				r.fail(fmt.Sprintf("%s.paths[%d]", KeySourceOrganization, i), quote(p), "is listed twice", "remove the duplicate")
+			}
+		}
 	}
 
 	if v := r.raw(KeyReplicationRoleName); v != "" {

@@ -25,6 +25,7 @@ const (
 	KeyArchiveAccountID     = Namespace + ":archiveAccountId"
 	KeyArchiveBucketName    = Namespace + ":archiveBucketName"
 	KeySourceAccountIDs     = Namespace + ":sourceAccountIds"
+	KeySourceOrganization   = Namespace + ":sourceOrganization"
 	KeyReplicationRoleName  = Namespace + ":replicationRoleName"
 	KeyReplicationRolePath  = Namespace + ":replicationRolePath"
 	KeyKeyAlias             = Namespace + ":keyAlias"
@@ -82,6 +83,7 @@ var Declarations = map[string]Declaration{
 	KeyArchiveAccountID:     {Kind: KindDestination, Type: "string", Default: ""},
 	KeyArchiveBucketName:    {Kind: KindDestination, Type: "string", Default: ""},
 	KeySourceAccountIDs:     {Kind: KindDestination, Type: "array", Items: "string", Default: []any{}},
+	KeySourceOrganization:   {Kind: KindDestination, Type: "object", Default: map[string]any{}},
 	KeyReplicationRoleName:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRoleName},
 	KeyReplicationRolePath:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRolePath},
 	KeyKeyAlias:             {Kind: KindDestination, Type: "string", Default: DefaultKeyAlias},
