@@ -1,0 +1,203 @@
+// Command backfill starts S3 Batch Replication for a source bucket, so that objects written before its
+// replication rule existed (R4.12) and objects whose replication FAILED (R5.9) reach the archive, and
+// follows the job to its end. `backfill --help` lists the role and permissions it needs (H6).
+//
+//	go run ./cmd/backfill --bucket trail-logs --role-arn arn:aws:iam::222222222222:role/log-archive-batch \
+//	    --report-bucket acme-batch-reports --profile workload-a
+//
+// Exit status: 0 when the job completed with no failed task, 1 when it failed, had failed tasks, could
+// not start, or was still running at --timeout, 2 for a usage error.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"log-archive/components"
+	"log-archive/internal/backfill"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, loadConfig))
+}
+
+func loadConfig(ctx context.Context, profile, region string) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	if region != "" {
+		opts = append(opts, config.WithRegion(region))
+	}
+	return config.LoadDefaultConfig(ctx, opts...)
+}
+
+const usageText = `Usage:
+  backfill --bucket BUCKET --role-arn ARN [--report-bucket BUCKET] [flags]
+
+Starts an S3 Batch Replication job in the source account for one source bucket: S3 generates the
+manifest from the bucket (objects eligible for replication whose replication status is NONE or FAILED,
+--statuses), and replicates each with the bucket's replication rule, so into the archive, under the
+archive key. Objects written before the rule existed never replicate otherwise (R4.12), and S3 never
+retries a FAILED object (R5.9). backfill then reads the job (DescribeJob) until it is Complete or Failed,
+printing its status and task counts, and where the completion report is.
+
+Run it with the source account's credentials, in the source bucket's Region, after the source stack
+is deployed (the job uses the bucket's replication configuration). Fix what made objects fail first
+(verify and verify --explain help): failed tasks carry the same failureReason values (R5.4).
+
+The role (--role-arn), which Batch Operations assumes (H6). Its trust policy:
+  {"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
+Its permissions, for source bucket B and report bucket R with prefix P:
+  s3:InitiateReplication                              on arn:aws:s3:::B/*
+  s3:GetReplicationConfiguration, s3:PutInventoryConfiguration  on arn:aws:s3:::B
+  s3:PutObject                                        on arn:aws:s3:::R/P/* (only with --report-bucket)
+  kms:GenerateDataKey                                 on R's key, if R's default encryption is SSE-KMS
+It needs nothing on the objects' keys or in the archive: S3 copies each object as the replication rule's
+role, exactly as live replication does. The live replication role (log-archive-replication) is trusted
+by s3.amazonaws.com only; use a separate role for backfill.
+
+The caller's permissions (the credentials backfill runs with):
+  s3:CreateJob                                        on *
+  s3:DescribeJob                                      on arn:aws:s3:<region>:<account>:job/*
+  iam:PassRole                                        on the --role-arn role
+  (sts:GetCallerIdentity, which needs no permission, finds the account when --account-id is not given)
+
+The completion report (with --report-bucket) lists every object with its result, and each failed task's
+failureReason: s3://R/P/job-<job id>/. Without --report-bucket there is no report; the job's task counts
+still say how many failed.
+
+Flags:
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func(context.Context, string, string) (aws.Config, error)) int {
+	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageText)
+		fs.PrintDefaults()
+	}
+	bucket := fs.String("bucket", "", "the source `BUCKET` to backfill (one of the source stack's replicatedBuckets)")
+	roleArn := fs.String("role-arn", "", "the Batch Operations role `ARN` (see above)")
+	accountID := fs.String("account-id", "", "the source `ACCOUNT` (default: the credentials' account)")
+	profile := fs.String("profile", "", "AWS `PROFILE` of the source account (default: the default credential chain)")
+	region := fs.String("region", "", "the source bucket's `REGION` (default: the profile's region)")
+	reportBucket := fs.String("report-bucket", "", "write the completion report into `BUCKET` (in the source account)")
+	reportPrefix := fs.String("report-prefix", "log-archive-backfill", "the report's key `PREFIX`")
+	statuses := fs.String("statuses", strings.Join(backfill.DefaultStatuses, ","), "replication `STATUSES` to replicate, comma-separated: NONE (never tried), FAILED, COMPLETED (again)")
+	priority := fs.Int("priority", 10, "the job's `PRIORITY` among the account's Batch Operations jobs")
+	timeout := fs.Duration("timeout", 6*time.Hour, "how long to follow the job (it goes on in AWS after that)")
+	poll := fs.Duration("poll", 30*time.Second, "time between two DescribeJob calls")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	usage := func(msg string) int {
+		fmt.Fprintf(stderr, "backfill: %s (see backfill --help)\n", msg)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return usage("unexpected argument " + fs.Arg(0))
+	}
+	if *bucket == "" || *roleArn == "" {
+		return usage("--bucket and --role-arn are required")
+	}
+	if err := components.ValidateBucketName(*bucket); err != nil {
+		return usage("--bucket: " + err.Error())
+	}
+	if !strings.HasPrefix(*roleArn, "arn:") || !strings.Contains(*roleArn, ":role/") {
+		return usage("--role-arn must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+	}
+	var statusList []string
+	for _, s := range strings.Split(*statuses, ",") {
+		s = strings.ToUpper(strings.TrimSpace(s))
+		if !slices.Contains([]string{"NONE", "FAILED", "COMPLETED"}, s) {
+			return usage(fmt.Sprintf("--statuses: %q is not NONE, FAILED or COMPLETED", s))
+		}
+		statusList = append(statusList, s)
+	}
+	if *timeout <= 0 || *poll <= 0 || *priority < 0 {
+		return usage("--timeout and --poll must be positive, --priority not negative")
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "backfill: %v\n", err)
+		return 1
+	}
+	cfg, err := load(ctx, *profile, *region)
+	if err != nil {
+		return fail(fmt.Errorf("loading the AWS configuration: %w", err))
+	}
+	if cfg.Region == "" {
+		return usage("no Region: pass --region or set one in the profile")
+	}
+	account := *accountID
+	if account == "" {
+		id, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return fail(fmt.Errorf("the credentials do not work (sts:GetCallerIdentity): %v. Fix: refresh them (e.g. `aws sso login`) or name another --profile", err))
+		}
+		account = aws.ToString(id.Account)
+	}
+	if err := components.ValidateAccountID(account); err != nil {
+		return usage("--account-id: " + err.Error())
+	}
+	partition, err := components.PartitionOf(cfg.Region)
+	if err != nil {
+		return usage(err.Error())
+	}
+	res, err := backfill.Run(ctx, backfill.Options{Client: s3control.NewFromConfig(cfg), Timeout: *timeout, Poll: *poll, Progress: stderr},
+		backfill.Request{AccountID: account, Bucket: *bucket, Partition: partition, RoleArn: *roleArn, Statuses: statusList,
+			ReportBucket: *reportBucket, ReportPrefix: *reportPrefix, Priority: int32(*priority)})
+	if err != nil {
+		return fail(err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return fail(err)
+		}
+	} else {
+		writeText(stdout, res, account, cfg.Region)
+	}
+	if !res.OK {
+		return 1
+	}
+	return 0
+}
+
+func writeText(w io.Writer, r *backfill.Result, account, region string) {
+	fmt.Fprintf(w, "job %s: %s; %d tasks: %d succeeded, %d failed\n", r.JobID, r.Status, r.Total, r.Succeeded, r.Failed)
+	for _, f := range r.FailureReasons {
+		fmt.Fprintf(w, "  job failure: %s\n", f)
+	}
+	if r.Report != "" {
+		fmt.Fprintf(w, "completion report: %s\n", r.Report)
+	}
+	switch {
+	case r.TimedOut:
+		fmt.Fprintf(w, "still %s at --timeout; the job goes on. Follow it with:\n  aws s3control describe-job --account-id %s --region %s --job-id %s\n",
+			r.Status, account, region, r.JobID)
+	case r.Failed > 0:
+		fmt.Fprintln(w, "some objects did not replicate: the report's failureReason column says why; `verify --explain REASON` explains each")
+	}
+}
