@@ -1,0 +1,416 @@
+// Package deployer generates, from a stack's offline plan, the least-privilege IAM policy a deploying
+// principal needs for `pulumi preview`, `pulumi up` (create, refresh, update) and `pulumi destroy` of
+// exactly the resources that stack manages. The actions per resource type are in Table; the ARNs come from
+// the plan's inputs and the stack's account, Region and partition.
+package deployer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"log-archive/components"
+	"log-archive/internal/plan"
+	"log-archive/internal/stackconfig"
+)
+
+// ManagedPolicyLimit is the size limit of an IAM customer managed policy, in characters without whitespace.
+const ManagedPolicyLimit = 6144
+
+// Statement is one IAM policy statement.
+type Statement struct {
+	Sid       string    `json:"Sid"`
+	Effect    string    `json:"Effect"`
+	Action    []string  `json:"Action"`
+	Resource  []string  `json:"Resource"`
+	Condition Condition `json:"Condition,omitempty"`
+}
+
+// Document is an IAM policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Policy is one managed policy to create: its name, its size as IAM counts it and its document.
+type Policy struct {
+	Name     string   `json:"name"`
+	Size     int      `json:"size"`
+	Document Document `json:"document"`
+}
+
+// Withheld is a resource Pulumi never deletes (protect or retainOnDelete in the plan), and the delete
+// actions the policy therefore leaves out for it.
+type Withheld struct {
+	URN     string   `json:"urn"`
+	Type    string   `json:"type"`
+	Reason  string   `json:"reason"`
+	Actions []string `json:"actions"`
+}
+
+// Result is the generated policy of one stack.
+type Result struct {
+	Stack     string     `json:"stack"`
+	Account   string     `json:"account"`
+	Region    string     `json:"region"`
+	Partition string     `json:"partition"`
+	Limit     int        `json:"limit"`
+	Policies  []Policy   `json:"policies"`
+	Withheld  []Withheld `json:"deletesNotGranted"`
+	Notes     []string   `json:"notes"`
+}
+
+// EnvOf is where the stack deploys, from its configuration: aws:region, its partition, and the account the
+// stack kind names (log-archive:archiveAccountId or log-archive:sourceAccountId).
+func EnvOf(stack plan.Stack) (Env, error) {
+	region := stack.Config[stackconfig.KeyRegion]
+	partition, err := components.PartitionOf(region)
+	if err != nil {
+		return Env{}, fmt.Errorf("%s = %q: %w", stackconfig.KeyRegion, region, err)
+	}
+	key := stackconfig.KeySourceAccountID
+	if stack.Config[stackconfig.KeyStackKind] == string(stackconfig.KindDestination) {
+		key = stackconfig.KeyArchiveAccountID
+	}
+	account := stack.Config[key]
+	if account == "" {
+		return Env{}, fmt.Errorf("%s is not set: the policy's ARNs need the stack's account", key)
+	}
+	return Env{Partition: partition, Region: region, Account: account, Roles: map[string]string{}}, nil
+}
+
+// Generate builds the deployer policy for the plan p of stack.
+func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
+	e, err := EnvOf(stack)
+	if err != nil {
+		return nil, err
+	}
+	steps := managed(p)
+	if err := checkTypes(steps); err != nil {
+		return nil, err
+	}
+	for _, s := range steps {
+		if s.NewState.Type == "aws:iam/role:Role" {
+			name := str(s, "name")
+			if name == "" {
+				name = s.Name() + "-*"
+			}
+			e.Roles[name] = e.roleARN(s)
+		}
+	}
+
+	b := newBuilder()
+	b.add(Provider, Provider.Grants[0], e, plan.Step{}, true)
+	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: ManagedPolicyLimit}
+	for _, s := range steps {
+		rule := Table[s.NewState.Type]
+		deletable := !s.NewState.Protect && !s.NewState.RetainOnDelete
+		var withheld []string
+		for _, g := range rule.Grants {
+			if !b.add(rule, g, e, s, deletable) || deletable {
+				continue
+			}
+			withheld = append(withheld, deleteOnly(g, s.NewState.Inputs)...)
+		}
+		if len(withheld) > 0 {
+			res.Withheld = append(res.Withheld, Withheld{URN: s.URN, Type: s.NewState.Type, Reason: reason(s), Actions: sortedSet(withheld)})
+		}
+	}
+	statements := b.statements()
+	res.Policies, err = pack(stack.Name, statements)
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = widened(res, e, steps)
+	if res.Withheld == nil {
+		res.Withheld = []Withheld{}
+	}
+	if res.Notes == nil {
+		res.Notes = []string{}
+	}
+	return res, nil
+}
+
+// managed is every custom resource the plan creates: components are Pulumi's own, and a StackReference
+// reads the state backend, not AWS.
+func managed(p *plan.Plan) []plan.Step {
+	var out []plan.Step
+	for _, s := range p.Creates() {
+		if s.NewState.Custom {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkTypes fails for every resource type the plan registers that Table lacks.
+func checkTypes(steps []plan.Step) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, s := range steps {
+		t := s.NewState.Type
+		if _, ok := Table[t]; ok || seen[t] {
+			continue
+		}
+		seen[t] = true
+		errs = append(errs, fmt.Errorf("resource type %s (%s) has no entry in internal/deployer/table.go: add the API actions the provider calls to create, read, update and delete it", t, s.Name()))
+	}
+	return errors.Join(errs...)
+}
+
+func reason(s plan.Step) string {
+	var r []string
+	if s.NewState.Protect {
+		r = append(r, "protect")
+	}
+	if s.NewState.RetainOnDelete {
+		r = append(r, "retainOnDelete")
+	}
+	return strings.Join(r, ", ")
+}
+
+// grantActions is what a grant needs for create, read and update of a resource with these inputs.
+func grantActions(g Grant, in map[string]any) []string {
+	a := slices.Concat(g.Create, g.Read, g.Update)
+	if g.Extra != nil {
+		a = append(a, g.Extra(in)...)
+	}
+	return a
+}
+
+// deleteOnly is the part of a grant's delete that create, read and update do not need anyway: what is
+// withheld from a resource Pulumi never deletes.
+func deleteOnly(g Grant, in map[string]any) []string {
+	keep := grantActions(g, in)
+	var out []string
+	for _, a := range g.Delete {
+		if !slices.Contains(keep, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// builder gathers grants into statements: one per rule grant, the resources of every resource of that type
+// together, split only where the resources need different actions or conditions.
+type builder struct {
+	groups map[string]*group
+	order  []string
+}
+
+type group struct {
+	sid       string
+	actions   []string
+	resources []string
+	condition Condition
+}
+
+func newBuilder() *builder { return &builder{groups: map[string]*group{}} }
+
+// add records grant g of rule for step s; it reports whether the grant applies to s at all.
+func (b *builder) add(rule Rule, g Grant, e Env, s plan.Step, deletable bool) bool {
+	resources := []string{"*"}
+	if g.Resources != nil {
+		resources = g.Resources(e, s)
+	}
+	if len(resources) == 0 {
+		return false
+	}
+	actions := grantActions(g, s.NewState.Inputs)
+	if deletable {
+		actions = append(actions, g.Delete...)
+	}
+	actions = sortedSet(actions)
+	if len(actions) == 0 {
+		return false
+	}
+	var cond Condition
+	if g.Condition != nil {
+		cond = g.Condition(e, s)
+	}
+	sid := rule.Sid + g.Sid
+	ck, _ := json.Marshal(cond)
+	key := sid + "\x00" + strings.Join(actions, ",") + "\x00" + string(ck)
+	gr, ok := b.groups[key]
+	if !ok {
+		gr = &group{sid: sid, actions: actions, condition: cond}
+		b.groups[key] = gr
+		b.order = append(b.order, key)
+	}
+	gr.resources = sortedSet(append(gr.resources, resources...))
+	return true
+}
+
+// statements are the groups as statements, sorted by Sid; a Sid that several groups share (resources of
+// one type that need different actions, e.g. a deletable and a retained one) is numbered.
+func (b *builder) statements() []Statement {
+	keys := slices.Clone(b.order)
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	count := map[string]int{}
+	for _, k := range keys {
+		count[b.groups[k].sid]++
+	}
+	n := map[string]int{}
+	var out []Statement
+	for _, k := range keys {
+		g := b.groups[k]
+		sid := g.sid
+		if count[sid] > 1 {
+			n[sid]++
+			sid = fmt.Sprintf("%s%d", sid, n[sid])
+		}
+		out = append(out, Statement{Sid: sid, Effect: "Allow", Action: g.actions, Resource: g.resources, Condition: g.condition})
+	}
+	return out
+}
+
+// Size is the length of v as JSON without whitespace, which is how IAM counts a policy's size.
+func Size(v any) int {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return 0
+	}
+	return len(bytes.TrimSpace(buf.Bytes()))
+}
+
+// pack puts the statements into as few managed policies as fit the size limit, in order. A statement that
+// alone is over the limit is split into numbered statements over parts of its resources.
+func pack(stack string, statements []Statement) ([]Policy, error) {
+	var split []Statement
+	for _, st := range statements {
+		parts, err := splitStatement(st)
+		if err != nil {
+			return nil, err
+		}
+		split = append(split, parts...)
+	}
+	var docs []Document
+	cur := Document{Version: "2012-10-17"}
+	for _, st := range split {
+		next := cur
+		next.Statement = append(slices.Clone(cur.Statement), st)
+		if Size(next) > ManagedPolicyLimit && len(cur.Statement) > 0 {
+			docs = append(docs, cur)
+			next = Document{Version: "2012-10-17", Statement: []Statement{st}}
+		}
+		cur = next
+	}
+	docs = append(docs, cur)
+	policies := make([]Policy, len(docs))
+	for i, d := range docs {
+		name := "log-archive-deployer-" + stack
+		if len(docs) > 1 {
+			name = fmt.Sprintf("%s-%d", name, i+1)
+		}
+		policies[i] = Policy{Name: name, Size: Size(d), Document: d}
+	}
+	return policies, nil
+}
+
+func splitStatement(st Statement) ([]Statement, error) {
+	if Size(Document{Version: "2012-10-17", Statement: []Statement{st}}) <= ManagedPolicyLimit {
+		return []Statement{st}, nil
+	}
+	if len(st.Resource) < 2 {
+		return nil, fmt.Errorf("statement %s alone is over the %d-character managed policy limit", st.Sid, ManagedPolicyLimit)
+	}
+	half := len(st.Resource) / 2
+	a, b := st, st
+	a.Sid, a.Resource = st.Sid+"Part1", st.Resource[:half]
+	b.Sid, b.Resource = st.Sid+"Part2", st.Resource[half:]
+	pa, err := splitStatement(a)
+	if err != nil {
+		return nil, err
+	}
+	pb, err := splitStatement(b)
+	if err != nil {
+		return nil, err
+	}
+	return append(pa, pb...), nil
+}
+
+// widened notes every withheld delete action that the policy grants anyway through a wildcard it needs for
+// another, deletable resource (KMS keys are key/*: AWS picks their IDs).
+func widened(res *Result, e Env, steps []plan.Step) []string {
+	var notes []string
+	for _, s := range steps {
+		if !s.NewState.Protect && !s.NewState.RetainOnDelete {
+			continue
+		}
+		rule := Table[s.NewState.Type]
+		for _, g := range rule.Grants {
+			if g.Resources == nil {
+				continue
+			}
+			for _, a := range deleteOnly(g, s.NewState.Inputs) {
+				for _, r := range g.Resources(e, s) {
+					if res.Allows(a, r) {
+						notes = append(notes, fmt.Sprintf("%s is granted on %s for a deletable resource, which also covers %s (%s)", a, r, s.Name(), reason(s)))
+					}
+				}
+			}
+		}
+	}
+	return sortedSet(notes)
+}
+
+// Allows reports whether a statement of the policies allows action on resource, matching IAM's wildcards
+// in both and ignoring conditions. A resource given as a pattern (key/*) is matched as text, so it is
+// allowed only by a statement at least as wide.
+func (r *Result) Allows(action, resource string) bool {
+	for _, p := range r.Policies {
+		for _, st := range p.Document.Statement {
+			if st.Effect != "Allow" {
+				continue
+			}
+			if slices.ContainsFunc(st.Action, func(a string) bool { return globMatch(a, action, true) }) &&
+				slices.ContainsFunc(st.Resource, func(pat string) bool { return globMatch(pat, resource, false) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Statements is every statement of every policy.
+func (r *Result) Statements() []Statement {
+	var out []Statement
+	for _, p := range r.Policies {
+		out = append(out, p.Document.Statement...)
+	}
+	return out
+}
+
+func globMatch(pattern, s string, fold bool) bool {
+	var re strings.Builder
+	re.WriteString("^")
+	if fold {
+		re.WriteString("(?i)")
+	}
+	for _, c := range pattern {
+		switch c {
+		case '*':
+			re.WriteString(".*")
+		case '?':
+			re.WriteString(".")
+		default:
+			re.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	re.WriteString("$")
+	ok, _ := regexp.MatchString(re.String(), s)
+	return ok
+}
+
+func sortedSet(values []string) []string {
+	out := slices.Clone(values)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
