@@ -7,6 +7,7 @@
 //	go run ./cmd/plan diff --against main         # review text (Markdown) of the working tree against main
 //	go run ./cmd/plan diff --base b.json --head h.json   # the same from two `--all --json` files (CI)
 //	go run ./cmd/plan matrix --kind source        # GitHub Actions matrix from .github/stacks.yaml
+//	go run ./cmd/plan deployer-policy --stack source   # least-privilege IAM policy for the deploying role
 //
 // Exit status: 0 on success (and for --help), 1 when a stack does not plan or a file cannot be read, 2 for
 // a usage error.
@@ -36,6 +37,7 @@ const usageText = `Usage:
   plan --all [--json] [--dir DIR]          the same for every Pulumi.<stack>.yaml
   plan diff ...                            review text (Markdown) for a pull request; see plan diff --help
   plan matrix [--kind KIND] [--dir DIR]    GitHub Actions matrix from .github/stacks.yaml; see plan matrix --help
+  plan deployer-policy --stack NAME        the IAM policy a deploying role needs; see plan deployer-policy --help
 
 Flags:
 `
@@ -47,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runDiff(args[1:], stdout, stderr)
 		case "matrix":
 			return runMatrix(args[1:], stdout, stderr)
+		case "deployer-policy":
+			return runDeployerPolicy(args[1:], stdout, stderr)
 		case "help":
 			return run([]string{"--help"}, stdout, stderr)
 		}
