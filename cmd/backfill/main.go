@@ -70,8 +70,10 @@ Its permissions, for source bucket B and report bucket R with prefix P:
   s3:PutObject                                        on arn:aws:s3:::R/P/* (only with --report-bucket)
   kms:GenerateDataKey                                 on R's key, if R's default encryption is SSE-KMS
 It needs nothing on the objects' keys or in the archive: S3 copies each object as the replication rule's
-role, exactly as live replication does. The live replication role (log-archive-replication) is trusted
-by s3.amazonaws.com only; use a separate role for backfill.
+role, exactly as live replication does. The source stack creates such a role and exports it as
+backfillRoleArn (` + "`pulumi stack output backfillRoleArn --stack NAME`" + `); it has no report permission, so
+with --report-bucket grant it s3:PutObject on the report prefix. The live replication role is trusted by
+s3.amazonaws.com only (R1.1) and cannot run the job.
 
 The caller's permissions (the credentials backfill runs with):
   s3:CreateJob                                        on *
