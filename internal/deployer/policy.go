@@ -81,7 +81,8 @@ func EnvOf(stack plan.Stack) (Env, error) {
 	if account == "" {
 		return Env{}, fmt.Errorf("%s is not set: the policy's ARNs need the stack's account", key)
 	}
-	return Env{Partition: partition, Region: region, Account: account, Roles: map[string]string{}}, nil
+	return Env{Partition: partition, Region: region, Account: account, Regions: []string{region},
+		Roles: map[string]string{}, ByURN: map[string]plan.Step{}}, nil
 }
 
 // Generate builds the deployer policy for the plan p of stack.
@@ -93,6 +94,12 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 	steps := managed(p)
 	if err := checkTypes(steps); err != nil {
 		return nil, err
+	}
+	for _, s := range p.Creates() {
+		e.ByURN[s.URN] = s
+		if r := str(s, "region"); s.NewState.Type == "pulumi:providers:aws" && r != "" && !slices.Contains(e.Regions, r) {
+			e.Regions = append(e.Regions, r)
+		}
 	}
 	for _, s := range steps {
 		if s.NewState.Type == "aws:iam/role:Role" {
@@ -127,6 +134,10 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 		return nil, err
 	}
 	res.Notes = widened(res, e, steps)
+	if len(e.Regions) > 1 {
+		res.Notes = append(res.Notes, fmt.Sprintf("the plan registers AWS providers for Regions %s, and does not record which resources use which: regional ARNs (KMS, SNS, CloudWatch) name every one of them",
+			strings.Join(e.Regions, ", ")))
+	}
 	if res.Withheld == nil {
 		res.Withheld = []Withheld{}
 	}
@@ -136,12 +147,12 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 	return res, nil
 }
 
-// managed is every custom resource the plan creates: components are Pulumi's own, and a StackReference
-// reads the state backend, not AWS.
+// managed is every custom resource the plan creates: components are Pulumi's own, a StackReference reads
+// the state backend, not AWS, and an explicit provider calls only sts:GetCallerIdentity (Provider).
 func managed(p *plan.Plan) []plan.Step {
 	var out []plan.Step
 	for _, s := range p.Creates() {
-		if s.NewState.Custom {
+		if s.NewState.Custom && !strings.HasPrefix(s.NewState.Type, "pulumi:providers:") {
 			out = append(out, s)
 		}
 	}

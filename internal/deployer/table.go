@@ -43,6 +43,11 @@ type Condition map[string]map[string]any
 // Env is where the stack deploys: ARNs are built from it.
 type Env struct {
 	Partition, Region, Account string
+	// Regions is Region and the Region of every other AWS provider the plan registers: the plan does not
+	// record which provider a resource uses, so regional ARNs cover them all.
+	Regions []string
+	// ByURN is every resource of the plan, for a resource that names another only by dependency.
+	ByURN map[string]plan.Step
 	// Roles maps role names to role ARNs for the roles the plan creates, so a RolePolicy (which names its
 	// role) is scoped to the role's ARN with its path.
 	Roles map[string]string
@@ -158,7 +163,7 @@ var Table = map[string]Rule{
 
 	// internal/service/s3/bucket_notification.go: PutBucketNotificationConfiguration
 	// (s3:PutBucketNotification; delete puts an empty configuration), GetBucketNotificationConfiguration
-	// (s3:GetBucketNotification). Not registered by the program yet.
+	// (s3:GetBucketNotification).
 	"aws:s3/bucketNotification:BucketNotification": s3Config("S3BucketNotification",
 		"internal/service/s3/bucket_notification.go",
 		"s3:PutBucketNotification", "s3:GetBucketNotification", "s3:PutBucketNotification"),
@@ -212,7 +217,7 @@ var Table = map[string]Rule{
 		Update: []string{"kms:UpdateAlias"},
 		Delete: []string{"kms:DeleteAlias"},
 		Resources: func(e Env, s plan.Step) []string {
-			return append(nonEmpty(e.arn("kms", e.Region, e.Account, str(s, "name"))), keyARNs(e, s)...)
+			return append(e.regional("kms", str(s, "name")), keyARNs(e, s)...)
 		},
 	}, {
 		Sid:    "List",
@@ -269,38 +274,47 @@ var Table = map[string]Rule{
 	}}},
 
 	// internal/service/sns/topic.go: CreateTopic (tags need sns:TagResource), SetTopicAttributes,
-	// GetTopicAttributes and ListTagsForResource (read), TagResource/UntagResource, DeleteTopic. Not
-	// registered by the program yet.
+	// GetTopicAttributes and ListTagsForResource (read), TagResource/UntagResource, DeleteTopic.
 	"aws:sns/topic:Topic": {Sid: "SnsTopic", Source: "internal/service/sns/topic.go", Grants: []Grant{{
 		Create: []string{"sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"},
 		Read:   []string{"sns:GetTopicAttributes", "sns:ListTagsForResource"},
 		Update: []string{"sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource"},
 		Delete: []string{"sns:DeleteTopic"},
 		Resources: func(e Env, s plan.Step) []string {
-			return []string{e.arn("sns", e.Region, e.Account, named(s, "name"))}
+			return e.regional("sns", named(s, "name"))
 		},
 	}}},
 
 	// internal/service/sns/topic_policy.go: SetTopicAttributes (Policy; delete writes the default policy
-	// back), GetTopicAttributes. Not registered by the program yet.
+	// back), GetTopicAttributes.
 	"aws:sns/topicPolicy:TopicPolicy": {Sid: "SnsTopicPolicy", Source: "internal/service/sns/topic_policy.go", Grants: []Grant{{
-		Create:    []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
-		Read:      []string{"sns:GetTopicAttributes"},
-		Update:    []string{"sns:SetTopicAttributes"},
-		Delete:    []string{"sns:SetTopicAttributes"},
-		Resources: func(_ Env, s plan.Step) []string { return nonEmpty(str(s, "arn")) },
+		Create: []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
+		Read:   []string{"sns:GetTopicAttributes"},
+		Update: []string{"sns:SetTopicAttributes"},
+		Delete: []string{"sns:SetTopicAttributes"},
+		Resources: func(e Env, s plan.Step) []string {
+			if arn := str(s, "arn"); arn != "" {
+				return []string{arn}
+			}
+			var out []string // the topic's ARN is computed: the topic it depends on
+			for _, d := range s.NewState.Dependencies {
+				if t, ok := e.ByURN[d]; ok && t.NewState.Type == "aws:sns/topic:Topic" {
+					out = append(out, e.regional("sns", named(t, "name"))...)
+				}
+			}
+			return out
+		},
 	}}},
 
 	// internal/service/cloudwatch/metric_alarm.go: PutMetricAlarm (with tags: cloudwatch:TagResource),
-	// DescribeAlarms and ListTagsForResource (read), TagResource/UntagResource, DeleteAlarms. Not registered
-	// by the program yet.
+	// DescribeAlarms and ListTagsForResource (read), TagResource/UntagResource, DeleteAlarms.
 	"aws:cloudwatch/metricAlarm:MetricAlarm": {Sid: "CloudWatchMetricAlarm", Source: "internal/service/cloudwatch/metric_alarm.go", Grants: []Grant{{
 		Create: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
 		Read:   []string{"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
 		Update: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"},
 		Delete: []string{"cloudwatch:DeleteAlarms"},
 		Resources: func(e Env, s plan.Step) []string {
-			return []string{e.arn("cloudwatch", e.Region, e.Account, "alarm:"+named(s, "name"))}
+			return e.regional("cloudwatch", "alarm:"+named(s, "name"))
 		},
 	}}},
 }
@@ -355,7 +369,20 @@ func objectsARN(e Env, s plan.Step) []string {
 // keyARNs is every KMS key of the stack's account and Region: a key's ID is chosen by AWS when it is
 // created, so the plan cannot name it.
 func keyARNs(e Env, _ plan.Step) []string {
-	return []string{e.arn("kms", e.Region, e.Account, "key/*")}
+	return e.regional("kms", "key/*")
+}
+
+// regional is resource's ARN in each of the plan's Regions.
+func (e Env) regional(service, resource string) []string {
+	regions := e.Regions
+	if len(regions) == 0 {
+		regions = []string{e.Region}
+	}
+	var out []string
+	for _, r := range regions {
+		out = append(out, nonEmpty(e.arn(service, r, e.Account, resource))...)
+	}
+	return out
 }
 
 // roleARN is the role's ARN from its path and name; an auto-named role is any name Pulumi may choose.
