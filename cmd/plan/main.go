@@ -38,6 +38,7 @@ const usageText = `Usage:
   plan diff ...                            review text (Markdown) for a pull request; see plan diff --help
   plan matrix [--kind KIND] [--dir DIR]    GitHub Actions matrix from .github/stacks.yaml; see plan matrix --help
   plan deployer-policy --stack NAME        the IAM policy a deploying role needs; see plan deployer-policy --help
+  plan limits --stack NAME                 how many listed source accounts a destination stack holds
 
 Flags:
 `
@@ -51,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runMatrix(args[1:], stdout, stderr)
 		case "deployer-policy":
 			return runDeployerPolicy(args[1:], stdout, stderr)
+		case "limits":
+			return runLimits(args[1:], stdout, stderr)
 		case "help":
 			return run([]string{"--help"}, stdout, stderr)
 		}

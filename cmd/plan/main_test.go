@@ -140,3 +140,26 @@ func TestRun_DiffHeadError(t *testing.T) {
 	assert.Contains(t, out.String(), "````\nmain.go:1: want ```x```\n````\n")
 	assert.Contains(t, out.String(), "written by the base's `plan diff`")
 }
+
+func TestRun_Limits(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"limits", "--dir", root, "--stack", "destination", "--json"}, &out, &errOut), errOut.String())
+	var got struct {
+		Stack      string `json:"stack"`
+		Listed     int    `json:"listedAccounts"`
+		Max        int    `json:"maxListedAccounts"`
+		PerAccount int    `json:"bytesPerAccount"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &got))
+	assert.Equal(t, "destination", got.Stack)
+	assert.Equal(t, 2, got.Listed)
+	assert.Greater(t, got.Max, 1200, "the fixed-list scheme holds at least 1,200 accounts")
+	assert.Equal(t, 15, got.PerAccount)
+
+	out.Reset()
+	errOut.Reset()
+	assert.Equal(t, 0, run([]string{"limits", "--help"}, &out, &errOut))
+	assert.Contains(t, out.String()+errOut.String(), "plan limits --stack NAME")
+	assert.Equal(t, 1, run([]string{"limits", "--dir", root, "--stack", "source"}, &out, &errOut), "not a destination stack")
+	assert.Equal(t, 2, run([]string{"limits", "--dir", root, "--stack", "nope"}, &out, &errOut))
+}
