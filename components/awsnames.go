@@ -398,7 +398,8 @@ func (a arns) awsLogs(bucket, account string) string {
 }
 
 // roleInAnyAccount is the aws:PrincipalArn pattern that pins the replication role by path and name; the
-// account is left open because the policy's Principal already lists the accepted accounts (R2.4, R3.3).
+// account is left open because another condition of the same statement fixes the accepted accounts or
+// organization (aws:PrincipalAccount, kms:CallerAccount, aws:PrincipalOrgID: R2.4, R2.10, R2.13).
 func (a arns) roleInAnyAccount(path, name string) string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
 }

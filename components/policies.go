@@ -2,7 +2,7 @@ package components
 
 import "sort"
 
-// The policy documents of both stacks. Each statement cites the aws-facts.md IDs it implements; a grant
+// The policy documents of both stacks. Each statement cites the docs/aws-requirements.md IDs it implements; a grant
 // that no fact explains does not belong here.
 
 // Statement IDs, shared with tests and the review tooling.

@@ -7,7 +7,7 @@ import (
 )
 
 // Cause is what a replication failure reason most likely means in this project's setup, and the
-// aws-facts IDs that explain it.
+// docs/aws-requirements.md IDs that explain it.
 type Cause struct {
 	Meaning string
 	Fix     string

@@ -66,7 +66,7 @@ func TestReadOutputsFile(t *testing.T) {
 	assert.ErrorContains(t, err, "not the JSON of `pulumi stack output --json`")
 }
 
-// Every failure reason aws-facts R5.4 names, and the rest of AWS's list, is explained, each with a fix.
+// Every failure reason docs/aws-requirements.md R5.4 names, and the rest of AWS's list, is explained, each with a fix.
 func TestEveryR5_4ReasonIsExplained(t *testing.T) {
 	for _, reason := range []string{"SrcGetObjectNotPermitted", "SrcGetAclNotPermitted", "DstPutObjectNotPermitted",
 		"AssumeRoleNotPermitted", "DstBucketUnversioned", "DstKmsKeyNotFound"} {

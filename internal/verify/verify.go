@@ -61,7 +61,7 @@ type Check struct {
 	Got    string   `json:"got,omitempty"`
 	Want   string   `json:"want,omitempty"`
 	Cause  string   `json:"cause,omitempty"` // the likely cause of a failure, or why a check was skipped
-	Facts  []string `json:"facts,omitempty"` // aws-facts IDs that explain it
+	Facts  []string `json:"facts,omitempty"` // docs/aws-requirements.md IDs that explain it
 }
 
 // BucketResult is what verify found for one source bucket.
