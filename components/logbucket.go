@@ -32,8 +32,11 @@ type LogBucket struct {
 	Services            []LogService
 	GuardDutyDetectorID string   // required with GuardDuty (G1)
 	TrailNames          []string // required with CloudTrail: the trails that deliver here (C1)
+	// Region is where the bucket and its key are (GuardDuty needs both in one Region, G1); "" is the
+	// stack's Region.
+	Region string
 	// ServiceRegion is where the detector and the flow logs run and the trails' home Region; "" is the
-	// bucket's Region. The bucket and its key are always in the stack's Region (G1).
+	// bucket's Region.
 	ServiceRegion string
 	// AdoptKeyArn, when set, adopts the bucket, its key (this ARN) and everything around them from an
 	// earlier stack that was destroyed (they were retained) instead of creating them: re-onboarding an

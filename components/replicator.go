@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -38,15 +39,21 @@ type SourceBucket struct {
 	KMSKeyArns []string // every key that encrypts its objects (R1.13)
 	Prefix     string   // "" replicates the whole bucket
 	ObjectLock bool     // the bucket has Object Lock (R1.7, R4.14)
+	// Region is where the bucket is; "" is the stack's Region. Its keys are in the same Region (SSE-KMS
+	// uses a key of the bucket's Region), and its versioning and replication configuration are set there.
+	Region string
 }
 
 // SourceReplicatorArgs describes one source account. Plain values, validated before registration, as for
 // DestinationArchiveArgs.
 type SourceReplicatorArgs struct {
 	AccountID string
-	Region    string
-	Archive   ArchiveContract
-	Buckets   []SourceBucket // existing buckets
+	Region    string // the stack's Region (aws:region); buckets may be in others of the same partition
+	// Profile is the stack's aws:profile, "" when unset: the providers this component creates for other
+	// Regions use it too, since an explicit provider does not read the stack's aws: configuration.
+	Profile string
+	Archive ArchiveContract
+	Buckets []SourceBucket // existing buckets
 	// LogBuckets are created here (a SourceLogBucket each) and replicated whole; the role decrypts with
 	// their keys without anyone typing an ARN.
 	LogBuckets []LogBucket
@@ -91,7 +98,10 @@ func (args *SourceReplicatorArgs) Validate() error {
 	seen := map[string]bool{}
 	for i, b := range args.LogBuckets {
 		field := fmt.Sprintf("LogBuckets[%d]", i)
-		check(field, b.Validate(args.Region))
+		if b.Region != "" {
+			check(field+".Region", args.validateBucketRegion(b.Region))
+		}
+		check(field, b.Validate(args.regionOf(b.Region)))
 		if seen[b.Name] {
 			check(field+".Name", fmt.Errorf("%q is listed twice", b.Name))
 		}
@@ -116,8 +126,11 @@ func (args *SourceReplicatorArgs) Validate() error {
 		if len(b.KMSKeyArns) == 0 {
 			check(field+".KMSKeyArns", errors.New("no KMS key given; name every key that encrypts the bucket's objects (R1.13)"))
 		}
+		if b.Region != "" {
+			check(field+".Region", args.validateBucketRegion(b.Region))
+		}
 		for j, k := range b.KMSKeyArns {
-			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), ValidateKMSKeyArn(k, args.AccountID, args.Region))
+			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), ValidateKMSKeyArn(k, args.AccountID, args.regionOf(b.Region)))
 		}
 		check(field+".Prefix", ValidateReplicationPrefix(b.Name, b.Prefix))
 		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
@@ -131,20 +144,95 @@ func (args *SourceReplicatorArgs) Validate() error {
 		check(fmt.Sprintf("LogBuckets[%d]", i), args.LogBucketArgs(b).CheckPolicySizes())
 	}
 	check("Buckets", CheckReplicationRolePolicySize(args))
+	check("Buckets", CheckBackfillRolePolicySize(args))
 	return errors.Join(errs...)
 }
 
-// CheckReplicationRolePolicySize reports a role policy over the IAM limit for a role's inline policies.
-// Log bucket keys do not exist yet; stand-in ARNs of the same length measure them exactly.
-func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
-	return checkPolicySize(fmt.Sprintf("the replication role policy for %d buckets", len(args.Buckets)+len(args.LogBuckets)),
-		ReplicationRolePolicy(args, nil), RoleInlinePolicyLimit,
-		"split the buckets across source stacks, or let fewer keys encrypt them")
+// validateBucketRegion accepts a bucket Region that exists and is in the stack's partition: the stack's
+// credentials, and replication, stay within one partition.
+func (args *SourceReplicatorArgs) validateBucketRegion(region string) error {
+	if err := ValidateRegion(region); err != nil {
+		return err
+	}
+	if p, stack, differ := DifferentPartitions(region, args.Region); differ {
+		return fmt.Errorf("%s is in partition %s and the stack's Region %s in %s; one source stack serves one partition", region, p, args.Region, stack)
+	}
+	return nil
 }
 
-// LogBucketArgs are the arguments of the SourceLogBucket created for b: this account, Region and tags.
+// RolePolicySizeError is a role whose permissions do not fit IAM's quotas for the stack's buckets, with
+// how many of them do fit.
+type RolePolicySizeError struct {
+	Role     string // "replication" or "backfill"
+	Buckets  int    // buckets in the stack
+	Fit      int    // the largest n such that the first n buckets fit (sourceBuckets first, then logBuckets)
+	Document string // the first document over its limit
+	Size     int
+	Limit    int
+}
+
+func (e *RolePolicySizeError) Error() string {
+	return fmt.Sprintf("the %s role's permissions for %d buckets do not fit IAM's quotas: its %s would be %d characters, over IAM's %d "+
+		"(a role holds %d characters of inline policies, or %d customer managed policies of %d characters each, every bucket's grants in "+
+		"the managed policy its name hashes to); with these bucket names and keys the first %d of the %d buckets fit",
+		e.Role, e.Buckets, e.Document, e.Size, e.Limit, RoleInlinePolicyLimit, MaxAttachedPolicies, ManagedPolicyLimit, e.Fit, e.Buckets)
+}
+
+// CheckReplicationRolePolicySize reports replication role permissions that IAM would refuse, with the
+// exact number of buckets that fit. Log bucket keys do not exist yet; stand-in ARNs of the same length
+// measure them exactly.
+func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
+	return checkRoleFits(args, "replication", func(a *SourceReplicatorArgs) RolePermissions { return ReplicationRolePermissions(a, nil) })
+}
+
+// CheckBackfillRolePolicySize is CheckReplicationRolePolicySize for the backfill role, which names every
+// bucket twice, too.
+func CheckBackfillRolePolicySize(args *SourceReplicatorArgs) error {
+	return checkRoleFits(args, "backfill", BackfillRolePermissions)
+}
+
+func checkRoleFits(args *SourceReplicatorArgs, role string, permissions func(*SourceReplicatorArgs) RolePermissions) error {
+	perms := permissions(args)
+	if perms.Fits() {
+		return nil
+	}
+	e := &RolePolicySizeError{Role: role, Buckets: len(args.Buckets) + len(args.LogBuckets)}
+	for _, d := range perms.Documents() {
+		if n := d.Document.Size(); n > d.Limit {
+			e.Document, e.Size, e.Limit = d.Name, n, d.Limit
+			break
+		}
+	}
+	// Adding a bucket never shrinks a document, so "the first n fit" holds for every n up to the answer
+	// and for none beyond: a binary search finds it.
+	lo, hi := 0, e.Buckets-1 // the first lo fit; the first hi+1 do not
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if permissions(args.firstBuckets(mid)).Fits() {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	e.Fit = lo
+	return e
+}
+
+// firstBuckets is args with only its first n buckets: sourceBuckets first, then logBuckets.
+func (args *SourceReplicatorArgs) firstBuckets(n int) *SourceReplicatorArgs {
+	c := *args
+	if n <= len(args.Buckets) {
+		c.Buckets, c.LogBuckets = args.Buckets[:n], nil
+	} else {
+		c.LogBuckets = args.LogBuckets[:n-len(args.Buckets)]
+	}
+	return &c
+}
+
+// LogBucketArgs are the arguments of the SourceLogBucket created for b: this account, the bucket's Region
+// and the tags.
 func (args *SourceReplicatorArgs) LogBucketArgs(b LogBucket) *SourceLogBucketArgs {
-	return &SourceLogBucketArgs{AccountID: args.AccountID, Region: args.Region, Bucket: b, Tags: args.Tags}
+	return &SourceLogBucketArgs{AccountID: args.AccountID, Region: args.regionOf(b.Region), Bucket: b, Tags: args.Tags}
 }
 
 // replicatedBuckets is every bucket the role reads: the existing ones, then the log buckets with their
@@ -154,11 +242,12 @@ func (args *SourceReplicatorArgs) LogBucketArgs(b LogBucket) *SourceLogBucketArg
 func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []SourceBucket {
 	out := append([]SourceBucket{}, args.Buckets...)
 	for i, b := range args.LogBuckets {
-		key := arnsFor(args.Region).key(args.Region, args.AccountID, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
+		region := args.regionOf(b.Region) // the key is in the bucket's Region, and so is its stand-in
+		key := arnsFor(region).key(region, args.AccountID, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
 		if logKeyArns != nil {
 			key = logKeyArns[i]
 		}
-		out = append(out, SourceBucket{Name: b.Name, KMSKeyArns: []string{key}, ObjectLock: b.ObjectLock != nil})
+		out = append(out, SourceBucket{Name: b.Name, KMSKeyArns: []string{key}, ObjectLock: b.ObjectLock != nil, Region: b.Region})
 	}
 	return out
 }
@@ -228,26 +317,50 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	}).(pulumi.StringOutput)
 	roleName := pulumi.All(roleArn, role.Name).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
 
-	// The log buckets come first: the role policy names their keys, whose ARNs AWS assigns.
+	// One provider per Region other than the stack's: that Region's log buckets (key, bucket and all),
+	// and the versioning and replication configuration of its buckets, are created through it. IAM is
+	// global, so the roles and their policies use the stack's own provider, as does everything in the
+	// stack's Region, which keeps the URNs and provider it always had.
+	providers := map[string]*aws.Provider{}
+	for _, region := range args.Regions()[1:] {
+		pargs := &aws.ProviderArgs{
+			Region:            pulumi.String(region),
+			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.AccountID)},
+		}
+		if args.Profile != "" {
+			pargs.Profile = pulumi.String(args.Profile)
+		}
+		p, err := aws.NewProvider(ctx, name+"-aws-"+region, pargs, parent)
+		if err != nil {
+			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
+		}
+		providers[region] = p
+	}
+	// in is where a bucket's resources go: under the component, through its Region's provider.
+	in := func(region string, opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
+		opts = append([]pulumi.ResourceOption{parent}, opts...)
+		if p, ok := providers[args.regionOf(region)]; ok {
+			opts = append(opts, pulumi.Provider(p))
+		}
+		return opts
+	}
+
+	// The log buckets come first: the role policy names their keys, whose ARNs AWS assigns. A component
+	// given a provider hands it to its children.
 	logKeys := pulumi.StringArray{}
 	for _, b := range args.LogBuckets {
-		lb, err := NewSourceLogBucket(ctx, name+"-"+b.Name, args.LogBucketArgs(b), parent)
+		lb, err := NewSourceLogBucket(ctx, name+"-"+b.Name, args.LogBucketArgs(b), in(b.Region)...)
 		if err != nil {
 			return nil, err
 		}
 		c.LogBuckets = append(c.LogBuckets, lb)
 		logKeys = append(logKeys, lb.KeyArn)
 	}
-	policyJSON := logKeys.ToStringArrayOutput().ApplyT(func(keys []string) (string, error) {
-		return ReplicationRolePolicy(args, keys).JSON()
-	}).(pulumi.StringOutput)
-	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-role-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String("replicate-into-log-archive"),
-		Role:   roleName,
-		Policy: policyJSON,
-	}, parent)
+	rolePolicies, err := newRolePermissions(ctx, name+"-role-policy", "replicate-into-log-archive", roleName,
+		func(keys []string) RolePermissions { return ReplicationRolePermissions(args, keys) }, logKeys.ToStringArrayOutput(),
+		args.Tags, parent)
 	if err != nil {
-		return nil, fmt.Errorf("creating replication role policy: %w", err)
+		return nil, fmt.Errorf("creating replication role policies: %w", err)
 	}
 
 	for _, b := range args.Buckets {
@@ -257,17 +370,17 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 			Bucket:                  pulumi.String(b.Name),
 			ExpectedBucketOwner:     pulumi.String(args.AccountID),
 			VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-		}, parent, pulumi.RetainOnDelete(true))
+		}, in(b.Region, pulumi.RetainOnDelete(true))...)
 		if err != nil {
 			return nil, fmt.Errorf("enabling versioning on %s: %w", b.Name, err)
 		}
 		// Replication starts the moment the configuration exists and S3 never retries a FAILED object
-		// (R5.9), so it waits for versioning and for the role's permissions.
+		// (R5.9), so it waits for versioning and for every one of the role's policies.
 		if _, err := s3.NewBucketReplicationConfig(ctx, name+"-"+b.Name+"-replication", &s3.BucketReplicationConfigArgs{
 			Bucket: pulumi.String(b.Name),
 			Role:   roleArn,
 			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{versioning, rolePolicy})); err != nil {
+		}, in(b.Region, pulumi.DependsOn(append([]pulumi.Resource{versioning}, rolePolicies...)))...); err != nil {
 			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
 		}
 	}
@@ -279,7 +392,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 			Bucket: lb.BucketName,
 			Role:   roleArn,
 			Rules:  s3.BucketReplicationConfigRuleArray{replicationRule(args, b, 1)},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{lb.versioning, rolePolicy})); err != nil {
+		}, in(args.LogBuckets[i].Region, pulumi.DependsOn(append([]pulumi.Resource{lb.versioning}, rolePolicies...)))...); err != nil {
 			return nil, fmt.Errorf("configuring replication of %s: %w", b.Name, err)
 		}
 	}
@@ -312,10 +425,6 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 	if err != nil {
 		return nil, err
 	}
-	policyJSON, err := BackfillRolePolicy(args).JSON()
-	if err != nil {
-		return nil, err
-	}
 	role, err := iam.NewRole(ctx, name+"-backfill-role", &iam.RoleArgs{
 		Path:             pulumi.String(BackfillRolePath),
 		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
@@ -325,14 +434,82 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 	if err != nil {
 		return nil, fmt.Errorf("creating backfill role: %w", err)
 	}
-	if _, err := iam.NewRolePolicy(ctx, name+"-backfill-role-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String("initiate-batch-replication"),
-		Role:   role.Name,
-		Policy: pulumi.String(policyJSON),
-	}, opts...); err != nil {
-		return nil, fmt.Errorf("creating backfill role policy: %w", err)
+	if _, err := newRolePermissions(ctx, name+"-backfill-role-policy", "initiate-batch-replication", role.Name,
+		func([]string) RolePermissions { return BackfillRolePermissions(args) }, pulumi.StringArray{}.ToStringArrayOutput(),
+		args.Tags, opts...); err != nil {
+		return nil, fmt.Errorf("creating backfill role policies: %w", err)
 	}
 	return role, nil
+}
+
+// newRolePermissions gives a role the permissions layout(keys) lays out (RolePermissions): the inline
+// policy inlineName, named name in Pulumi as it always was, and a customer managed policy and its
+// attachment per shard, named name-<shard>. Which documents exist is decided with layout(nil), whose
+// stand-in key ARNs have the exact length of the real ones, so it is known before AWS assigns the keys;
+// each document is rendered with the real ones. It returns every resource that grants the role
+// something, which whatever uses the role waits for.
+//
+// Moving an existing role from its inline policy to managed policies never leaves it without a grant: the
+// engine creates the policies and attachments before it deletes or shrinks the inline policy (the inline
+// policy waits for the attachments, and a resource the program no longer registers is deleted last).
+func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulumi.StringInput,
+	layout func(keys []string) RolePermissions, keys pulumi.StringArrayOutput, tags map[string]string, opts ...pulumi.ResourceOption,
+) ([]pulumi.Resource, error) {
+	render := func(pick func(RolePermissions) (PolicyDocument, error)) pulumi.StringOutput {
+		return keys.ApplyT(func(keys []string) (string, error) {
+			d, err := pick(layout(keys))
+			if err != nil {
+				return "", err
+			}
+			return d.JSON()
+		}).(pulumi.StringOutput)
+	}
+	planned := layout(nil)
+	var grants []pulumi.Resource
+	for _, m := range planned.Managed {
+		shard := m.Shard
+		policy, err := iam.NewPolicy(ctx, fmt.Sprintf("%s-%d", name, shard), &iam.PolicyArgs{
+			Path:        pulumi.String(BackfillRolePath),
+			Description: pulumi.Sprintf("log-archive: %s, part %d of at most %d", inlineName, shard, MaxAttachedPolicies),
+			Policy: render(func(p RolePermissions) (PolicyDocument, error) {
+				for _, got := range p.Managed {
+					if got.Shard == shard {
+						return got.Document, nil
+					}
+				}
+				return PolicyDocument{}, fmt.Errorf("managed policy %d of %s is missing once the keys are known", shard, inlineName)
+			}),
+			Tags: pulumi.ToStringMap(tags),
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		attachment, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-%d-attachment", name, shard), &iam.RolePolicyAttachmentArgs{
+			Role:      role,
+			PolicyArn: policy.Arn,
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		grants = append(grants, attachment)
+	}
+	if planned.Inline != nil {
+		inline, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
+			Name: pulumi.String(inlineName),
+			Role: role,
+			Policy: render(func(p RolePermissions) (PolicyDocument, error) {
+				if p.Inline == nil {
+					return PolicyDocument{}, fmt.Errorf("the inline policy %s is missing once the keys are known", inlineName)
+				}
+				return *p.Inline, nil
+			}),
+		}, append(opts, pulumi.DependsOn(grants))...)
+		if err != nil {
+			return nil, err
+		}
+		grants = append(grants, inline)
+	}
+	return grants, nil
 }
 
 // replicationRule is one V2 rule into the archive (R4.4-R4.9, R2.7).

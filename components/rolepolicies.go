@@ -1,5 +1,12 @@
 package components
 
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+)
+
 // The source account's IAM policy documents: the replication role's trust and permissions, and the
 // backfill role's. Each statement cites the IDs of docs/aws-requirements.md it implements.
 
@@ -26,18 +33,140 @@ func BackfillTrustPolicy() PolicyDocument {
 	}}}
 }
 
+// IAM's quotas on a role's permission policies (IAM and AWS STS quotas,
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; AWS Knowledge Center
+// "iam-increase-policy-size"): a customer managed policy holds at most 6,144 characters and a role has at
+// most 10 managed policies attached by default (adjustable to 20); all inline policies of a role together
+// hold 10,240 characters (RoleInlinePolicyLimit, section 6). IAM does not count whitespace; the documents
+// here are minified, so their length is what IAM counts.
+const (
+	ManagedPolicyLimit  = 6144
+	MaxAttachedPolicies = 10
+)
+
+// ManagedShard is one customer managed policy attached to a role: its shard number (which never changes
+// for a bucket, see shardOf) and its document.
+type ManagedShard struct {
+	Shard    int
+	Document PolicyDocument
+}
+
+// RolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
+// 10,240-character inline budget it is one inline policy, as it always was, so an existing stack's role
+// does not change. Past that, each bucket's grants move into one of at most MaxAttachedPolicies customer
+// managed policies, chosen by the bucket's name alone: adding or removing a bucket changes only the
+// policy that holds it, and no bucket's grants ever move from one policy to another, which would leave it
+// without them between the two updates (S3 never retries a FAILED object, R5.9).
+type RolePermissions struct {
+	Inline  *PolicyDocument // nil: the role has no inline policy
+	Managed []ManagedShard  // by shard number; empty while the inline policy holds everything
+}
+
+// Documents lists every document with what it is, for size checks and reviews.
+func (p RolePermissions) Documents() []NamedDocument {
+	var out []NamedDocument
+	if p.Inline != nil {
+		out = append(out, NamedDocument{"inline policy", *p.Inline, RoleInlinePolicyLimit})
+	}
+	for _, m := range p.Managed {
+		out = append(out, NamedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, ManagedPolicyLimit})
+	}
+	return out
+}
+
+// NamedDocument is a policy document with a name for messages and the IAM limit it must fit.
+type NamedDocument struct {
+	Name     string
+	Document PolicyDocument
+	Limit    int
+}
+
+// Fits says whether every document is within its limit.
+func (p RolePermissions) Fits() bool {
+	for _, d := range p.Documents() {
+		if d.Document.Size() > d.Limit {
+			return false
+		}
+	}
+	return true
+}
+
+// shardOf is the managed policy a bucket's grants live in: a hash of its name (FNV-1a), so the choice
+// depends on nothing else in the stack and never changes while the bucket is replicated.
+func shardOf(bucket string) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(bucket))
+	return int(h.Sum32() % MaxAttachedPolicies)
+}
+
+// shardBuckets groups buckets by shardOf, keeping their order within each shard.
+func shardBuckets(buckets []SourceBucket) map[int][]SourceBucket {
+	out := map[int][]SourceBucket{}
+	for _, b := range buckets {
+		out[shardOf(b.Name)] = append(out[shardOf(b.Name)], b)
+	}
+	return out
+}
+
+// layOut puts a role's documents into IAM: whole, when the document with every bucket fits the inline
+// budget; otherwise the shared statements (if any) stay inline and each bucket's go into its shard. The
+// choice is made on sized, the buckets with stand-in keys, so that it is the same before and after AWS
+// assigns the keys of buckets (the documents hold those of buckets, which may name fewer distinct keys).
+func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) PolicyDocument) RolePermissions {
+	if document(sized, true).Size() <= RoleInlinePolicyLimit {
+		whole := document(buckets, true)
+		return RolePermissions{Inline: &whole}
+	}
+	var p RolePermissions
+	if shared := document(nil, true); len(shared.Statement) > 0 {
+		p.Inline = &shared
+	}
+	groups := shardBuckets(buckets)
+	for shard := range MaxAttachedPolicies {
+		if bs := groups[shard]; len(bs) > 0 {
+			p.Managed = append(p.Managed, ManagedShard{Shard: shard, Document: document(bs, false)})
+		}
+	}
+	return p
+}
+
+// ReplicationRolePermissions lays out ReplicationRolePolicy in IAM. In managed policies the archive's
+// statements (ReplicateIntoArchive, EncryptReplicasWithArchiveKey) stay in the inline policy and each
+// managed policy grants its buckets' reads and key use. logKeyArns as for ReplicationRolePolicy.
+func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) RolePermissions {
+	return layOut(args.replicatedBuckets(nil), args.replicatedBuckets(logKeyArns), func(buckets []SourceBucket, shared bool) PolicyDocument {
+		return replicationPolicy(args, buckets, shared)
+	})
+}
+
+// BackfillRolePermissions lays out BackfillRolePolicy in IAM; it has no shared statements, so in managed
+// policies the role has no inline policy at all.
+func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
+	buckets := args.replicatedBuckets(nil)
+	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) PolicyDocument {
+		return backfillPolicy(args, buckets)
+	})
+}
+
 // BackfillRolePolicy is what an S3 Batch Replication job with an S3-generated manifest needs on the
 // replicated buckets (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate
 // replication of their objects, and read the replication configuration and write the inventory
 // configuration that generate the manifest. Jobs run without a stored manifest or a completion report,
-// so no manifest or report bucket is granted. It names a subset of what the replication role policy names,
-// so it fits IAM's limit whenever that one does.
+// so no manifest or report bucket is granted. This is the whole document; BackfillRolePermissions says
+// how IAM holds it.
 func BackfillRolePolicy(args *SourceReplicatorArgs) PolicyDocument {
+	return backfillPolicy(args, args.replicatedBuckets(nil))
+}
+
+func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) PolicyDocument {
 	a := arnsFor(args.Region)
 	var bucketArns, objectArns Strings
-	for _, b := range args.replicatedBuckets(nil) {
+	for _, b := range buckets {
 		bucketArns = append(bucketArns, a.bucket(b.Name))
 		objectArns = append(objectArns, a.objects(b.Name))
+	}
+	if len(buckets) == 0 {
+		return PolicyDocument{Version: policyVersion}
 	}
 	return PolicyDocument{Version: policyVersion, Statement: []Statement{
 		{Sid: SidInitiateReplication, Effect: "Allow", Action: Strings{"s3:InitiateReplication"}, Resource: objectArns},
@@ -46,67 +175,145 @@ func BackfillRolePolicy(args *SourceReplicatorArgs) PolicyDocument {
 }
 
 // ReplicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
-// the archive, and nothing more. logKeyArns[i] is the key of args.LogBuckets[i] once AWS has assigned it;
-// nil renders same-length stand-ins, for size checks.
+// the archive, and nothing more, as one document. logKeyArns[i] is the key of args.LogBuckets[i] once AWS
+// has assigned it; nil renders same-length stand-ins, for size checks. ReplicationRolePermissions says how
+// IAM holds it.
 func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) PolicyDocument {
+	return replicationPolicy(args, args.replicatedBuckets(logKeyArns), true)
+}
+
+// replicationPolicy grants the reads and key use of buckets and, with archive, the writes into the archive.
+func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archive bool) PolicyDocument {
 	a := arnsFor(args.Region)
-	var bucketArns, objectArns, lockedObjectArns, sourceKeys []string
-	var sourceContexts Strings
-	for _, b := range args.replicatedBuckets(logKeyArns) {
+	var bucketArns, objectArns, lockedObjectArns []string
+	for _, b := range buckets {
 		bucketArns = append(bucketArns, a.bucket(b.Name))
 		objectArns = append(objectArns, a.objects(b.Name))
 		if b.ObjectLock || args.Archive.ObjectLockEnabled {
 			lockedObjectArns = append(lockedObjectArns, a.objects(b.Name))
 		}
-		sourceKeys = append(sourceKeys, b.KMSKeyArns...)
-		sourceContexts = append(sourceContexts, bucketContexts(a, b.Name)...)
 	}
-	archive := args.Archive
-	stmts := []Statement{
-		{ // R1.4
-			Sid: SidReadSourceConfiguration, Effect: "Allow",
-			Action:   Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
-			Resource: bucketArns,
-		},
-		{ // R1.5, R1.6: GetObjectVersionForReplication, not GetObjectVersion, or SSE-KMS objects stay behind.
-			Sid: SidReadSourceVersions, Effect: "Allow",
-			Action:   Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
-			Resource: objectArns,
-		},
+	var stmts []Statement
+	readVersions := Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}
+	lockReads := Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}
+	// In a managed policy, where every character counts against 6,144, buckets that all need the lock
+	// reads get them in the versions statement rather than in one that lists their objects again. The
+	// inline policy keeps the statement of its own, as it always had.
+	if !archive && len(buckets) > 0 && len(lockedObjectArns) == len(buckets) {
+		readVersions, lockedObjectArns = append(readVersions, lockReads...), nil
+	}
+	if len(buckets) > 0 {
+		stmts = append(stmts,
+			Statement{ // R1.4
+				Sid: SidReadSourceConfiguration, Effect: "Allow",
+				Action:   Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+				Resource: bucketArns,
+			},
+			Statement{ // R1.5, R1.6: GetObjectVersionForReplication, not GetObjectVersion, or SSE-KMS objects stay behind.
+				Sid: SidReadSourceVersions, Effect: "Allow",
+				Action:   readVersions,
+				Resource: objectArns,
+			})
 	}
 	// R1.7: whenever the archive or the source bucket has Object Lock. Read-only, and what lets a source's
 	// retention travel with its replicas (H3).
 	if len(lockedObjectArns) > 0 {
 		stmts = append(stmts, Statement{
 			Sid: SidReadSourceObjectLock, Effect: "Allow",
-			Action:   Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"},
+			Action:   lockReads,
 			Resource: lockedObjectArns,
 		})
 	}
-	stmts = append(stmts,
-		Statement{ // R1.8, R1.10
+	archiveContract := args.Archive
+	if archive {
+		stmts = append(stmts, Statement{ // R1.8, R1.10
 			Sid: SidReplicateIntoArchive, Effect: "Allow",
 			Action:   ArchiveObjectActions,
-			Resource: Strings{a.objects(archive.BucketName)},
-		},
-		Statement{ // R1.13, R1.16
-			Sid: SidDecryptSourceObjects, Effect: "Allow",
-			Action:   Strings{"kms:Decrypt"},
-			Resource: dedupe(sourceKeys),
-			Condition: Conditions{
-				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(args.Region)}},
-				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": sourceContexts},
-			},
-		},
-		Statement{ // R1.14, R1.15, R1.16
+			Resource: Strings{a.objects(archiveContract.BucketName)},
+		})
+	}
+	stmts = append(stmts, decryptStatements(args, buckets)...)
+	if archive {
+		stmts = append(stmts, Statement{ // R1.14, R1.15, R1.16: the archive's own Region, wherever the sources are
 			Sid: SidEncryptReplicas, Effect: "Allow",
 			Action:   ReplicaKeyActions,
-			Resource: Strings{archive.KeyArn},
+			Resource: Strings{archiveContract.KeyArn},
 			Condition: Conditions{
-				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(archive.Region)}},
-				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, archive.BucketName)},
+				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(archiveContract.Region)}},
+				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, archiveContract.BucketName)},
 			},
-		},
-	)
+		})
+	}
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
+}
+
+// decryptStatements grant kms:Decrypt on the source keys, one statement per Region: S3 in a bucket's
+// Region calls KMS there, so each key is usable only through S3 in its own Region, and only for its
+// buckets' encryption contexts (R1.13, R1.16). The stack's Region comes first and keeps the Sid it always
+// had; another Region's statement carries the Region in its Sid.
+func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []Statement {
+	a := arnsFor(args.Region)
+	keys := map[string][]string{}
+	contexts := map[string]Strings{}
+	for _, b := range buckets {
+		r := args.regionOf(b.Region)
+		keys[r] = append(keys[r], b.KMSKeyArns...)
+		contexts[r] = append(contexts[r], bucketContexts(a, b.Name)...)
+	}
+	var out []Statement
+	for _, r := range args.Regions() {
+		if len(keys[r]) == 0 {
+			continue
+		}
+		out = append(out, Statement{
+			Sid: DecryptSid(args.Region, r), Effect: "Allow",
+			Action:   Strings{"kms:Decrypt"},
+			Resource: dedupe(keys[r]),
+			Condition: Conditions{
+				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(r)}},
+				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": contexts[r]},
+			},
+		})
+	}
+	return out
+}
+
+// DecryptSid is the Sid of the Decrypt statement for a Region's source keys: DecryptSourceObjects for the
+// stack's Region, DecryptSourceObjectsEuCentral1 for eu-central-1 in a stack elsewhere (Sids take letters
+// and digits only).
+func DecryptSid(stackRegion, region string) string {
+	if region == stackRegion {
+		return SidDecryptSourceObjects
+	}
+	var b strings.Builder
+	b.WriteString(SidDecryptSourceObjects)
+	for _, part := range strings.Split(region, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// regionOf is a bucket's Region: its own, or the stack's when it names none.
+func (args *SourceReplicatorArgs) regionOf(region string) string {
+	if region == "" {
+		return args.Region
+	}
+	return region
+}
+
+// Regions are the Regions the stack's buckets are in: the stack's own first (it always has the role),
+// then the others in alphabetical order.
+func (args *SourceReplicatorArgs) Regions() []string {
+	var others []string
+	for _, b := range args.Buckets {
+		others = append(others, args.regionOf(b.Region))
+	}
+	for _, b := range args.LogBuckets {
+		others = append(others, args.regionOf(b.Region))
+	}
+	others = slices.DeleteFunc(others, func(r string) bool { return r == args.Region })
+	slices.Sort(others)
+	return append([]string{args.Region}, slices.Compact(others)...)
 }

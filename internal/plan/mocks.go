@@ -27,7 +27,12 @@ type mocks struct {
 
 	mu    sync.Mutex
 	steps []Step
+	// providerRegions maps an explicit aws provider's reference (URN::ID) to its Region: what it creates
+	// is in that Region, not the stack's.
+	providerRegions map[string]string
 }
+
+const awsProviderType = "pulumi:providers:aws"
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	// The program makes no invokes; one appearing here is a change worth failing on.
@@ -39,16 +44,28 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		return m.read(args)
 	}
 	rpc := args.RegisterRPC
-	id, computed := m.computed(args.TypeToken, args.Name, args.Inputs)
+	region := m.regionOf(args.Provider)
+	id, computed := m.computed(args.TypeToken, args.Name, args.Inputs, region)
 	state := args.Inputs.Copy()
 	for k, v := range resource.NewPropertyMapFromMap(computed) {
 		state[k] = v
 	}
 	deps := append([]string{}, rpc.GetDependencies()...)
 	sort.Strings(deps)
+	urn := m.urn(rpc.GetParent(), args.TypeToken, args.Name)
+	if args.TypeToken == awsProviderType {
+		if v, ok := args.Inputs["region"]; ok && v.IsString() {
+			m.mu.Lock()
+			if m.providerRegions == nil {
+				m.providerRegions = map[string]string{}
+			}
+			m.providerRegions[urn+"::"+id] = v.StringValue()
+			m.mu.Unlock()
+		}
+	}
 	m.record(Step{
 		Op:  "create",
-		URN: m.urn(rpc.GetParent(), args.TypeToken, args.Name),
+		URN: urn,
 		NewState: State{
 			Type:           args.TypeToken,
 			Custom:         args.Custom,
@@ -59,6 +76,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 			Dependencies:   deps,
 			IgnoreChanges:  rpc.GetIgnoreChanges(),
 			ImportID:       rpc.GetImportId(),
+			Provider:       rpc.GetProvider(),
 		},
 	})
 	if !args.Custom {
@@ -108,8 +126,18 @@ func (m *mocks) urn(parent, typ, name string) string {
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
 }
 
-// computed returns the ID and the output properties AWS would assign.
-func (m *mocks) computed(typ, name string, in resource.PropertyMap) (string, map[string]any) {
+// regionOf is the Region a resource is created in: its explicit provider's, or the stack's.
+func (m *mocks) regionOf(provider string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.providerRegions[provider]; ok {
+		return r
+	}
+	return m.region
+}
+
+// computed returns the ID and the output properties AWS would assign to a resource in region.
+func (m *mocks) computed(typ, name string, in resource.PropertyMap, region string) (string, map[string]any) {
 	str := func(k string) string {
 		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {
 			return v.StringValue()
@@ -117,7 +145,7 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap) (string, map
 		return ""
 	}
 	arnOf := func(service, account, res string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", m.partition, service, m.region, account, res)
+		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", m.partition, service, region, account, res)
 	}
 	switch typ {
 	case "aws:kms/key:Key":
@@ -134,8 +162,8 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap) (string, map
 		return bucket, map[string]any{
 			"arn":                      fmt.Sprintf("arn:%s:s3:::%s", m.partition, bucket),
 			"bucketDomainName":         bucket + ".s3.amazonaws.com",
-			"bucketRegionalDomainName": fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, m.region),
-			"region":                   m.region,
+			"bucketRegionalDomainName": fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region),
+			"region":                   region,
 		}
 	case "aws:iam/role:Role":
 		role, path := str("name"), str("path")
@@ -152,9 +180,25 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap) (string, map
 		}
 	case "aws:iam/rolePolicy:RolePolicy":
 		return str("role") + ":" + str("name"), nil
+	case "aws:iam/policy:Policy":
+		policy, path := str("name"), str("path")
+		if policy == "" {
+			policy = name + "-" + m.hash(name)[:7]
+		}
+		if path == "" {
+			path = "/"
+		}
+		arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", m.partition, m.account, path, policy)
+		return arn, map[string]any{"name": policy, "arn": arn, "policyId": "ANPA" + strings.ToUpper(m.hash(name)[:17])}
+	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+		return str("role") + "/" + str("policyArn"), nil
 	}
 	if b := str("bucket"); strings.HasPrefix(typ, "aws:s3/") && b != "" {
 		return b, nil // S3 bucket sub-resources are identified by their bucket
+	}
+	if typ == awsProviderType {
+		// The reference is URN::ID; an ID that says the Region reads well in a plan.
+		return str("region") + "-" + m.hash(name)[:8], nil
 	}
 	return name + "-id", nil
 }

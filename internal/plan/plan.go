@@ -59,6 +59,8 @@ type State struct {
 	// an existing resource instead of creating one.
 	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 	ImportID      string   `json:"importId,omitempty"`
+	// Provider is the explicit provider's reference (URN::ID), "" for the stack's default provider.
+	Provider string `json:"provider,omitempty"`
 }
 
 // Run runs program for stack under the mock monitor. references answers StackReferences by name.

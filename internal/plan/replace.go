@@ -8,15 +8,20 @@ import "slices"
 // Where it comes from: pulumi-aws v6.83.4 is bridged from the Terraform AWS provider, and its replacements are
 // that provider's `ForceNew: true` (SDKv2) or `RequiresReplace()` (plugin framework) attributes, which the
 // bridge reports as replace-on-change. The list holds those attributes, by their Pulumi input names, for the
-// resources in internal/service/kms/{key,alias}.go, internal/service/iam/{role,role_policy}.go and
+// resources in internal/service/kms/{key,alias}.go, internal/service/iam/{role,role_policy,policy,role_policy_attachment}.go and
 // internal/service/s3/bucket*.go of hashicorp/terraform-provider-aws. It names every such attribute of these
 // types, including ones the program does not set today, so a new input is covered the day it appears. A type
 // missing here is reported as unknown by a test, so adding a resource type means adding it here.
 var ReplaceOnChange = map[string][]string{
-	"aws:kms/key:Key":                              {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
-	"aws:kms/alias:Alias":                          {"name", "namePrefix"},
-	"aws:iam/role:Role":                            {"name", "namePrefix", "path"},
-	"aws:iam/rolePolicy:RolePolicy":                {"name", "namePrefix", "role"},
+	"aws:kms/key:Key":                                   {"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
+	"aws:kms/alias:Alias":                               {"name", "namePrefix"},
+	"aws:iam/role:Role":                                 {"name", "namePrefix", "path"},
+	"aws:iam/rolePolicy:RolePolicy":                     {"name", "namePrefix", "role"},
+	"aws:iam/policy:Policy":                             {"description", "name", "namePrefix", "path"},
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {"policyArn", "role"},
+	// A source stack's provider for another Region: its name carries the Region, so its configuration
+	// never changes in place; what the engine does with a changed provider is the engine's, not an input's.
+	"pulumi:providers:aws":                         {},
 	"aws:s3/bucketV2:BucketV2":                     {"bucket", "bucketPrefix", "objectLockEnabled"},
 	"aws:s3/bucketPolicy:BucketPolicy":             {"bucket"},
 	"aws:s3/bucketVersioningV2:BucketVersioningV2": {"bucket", "expectedBucketOwner"},

@@ -47,9 +47,10 @@ func TestLogBucket_DefaultRegionDetectorIntoOptInBucketIsRefused_G1(t *testing.T
 	assert.Empty(t, p.Creates())
 }
 
-// The role policy's size is checked as AWS counts it, with a distinct key per log bucket: every stack the
-// check lets through sends a role policy within IAM's 10,240 bytes, and the first one it stops would
-// have sent one over the limit.
+// The role policy's size is checked as AWS counts it, with a distinct key per log bucket: every stack whose
+// whole role policy fits sends it inline, within IAM's 10,240 characters, and the first one past that sends
+// managed policies instead (each within 6,144), exactly when one more bucket's grants would have passed
+// the inline limit.
 func TestSource_RolePolicySizeCheckCountsEveryLogBucketsKey(t *testing.T) {
 	archive := archiveOutputs(t, destinationConfig())
 	cfg := func(n int) map[string]string {
@@ -59,19 +60,25 @@ func TestSource_RolePolicySizeCheckCountsEveryLogBucketsKey(t *testing.T) {
 		}
 		return with(sourceConfig(), "log-archive:logBuckets", "["+strings.Join(entries, ",")+"]")
 	}
-	var lastFit int
-	for n := 30; n <= 60; n++ {
+	inline := map[int]int{} // log buckets -> bytes of the whole inline policy sent
+	firstManaged := 0
+	for n := 30; n <= 60 && firstManaged == 0; n++ {
 		p, err := runStack(t, "workload-a", cfg(n), archive)
-		if err != nil {
-			require.Contains(t, err.Error(), "over the AWS limit of 10240 bytes", "n=%d", n)
-			break
+		require.NoError(t, err, "n=%d", n)
+		for _, pol := range p.Policies() {
+			require.LessOrEqual(t, pol.Bytes(), pol.Limit, "n=%d: %s is %d bytes", n, pol.Resource, pol.Bytes())
 		}
-		sent := len(mustStep(t, p, tRolePolicy, "source-role-policy").NewState.Inputs["policy"].(string))
-		require.LessOrEqual(t, sent, 10240, "n=%d log buckets planned but send a role policy of %d bytes", n, sent)
-		lastFit = n
+		if len(p.OfType("aws:iam/policy:Policy")) > 0 {
+			firstManaged = n
+			continue
+		}
+		inline[n] = len(mustStep(t, p, tRolePolicy, "source-role-policy").NewState.Inputs["policy"].(string))
 	}
-	require.Positive(t, lastFit, "some log buckets fit")
-	require.Less(t, lastFit, 60, "the check stops a stack before its role policy passes the limit")
+	last := firstManaged - 1
+	require.Contains(t, inline, last, "some log buckets fit inline")
+	require.Contains(t, inline, last-1)
+	perBucket := inline[last] - inline[last-1]
+	assert.Greater(t, inline[last]+perBucket, 10240, "one more log bucket would have passed the inline limit, so managed policies start exactly there")
 }
 
 // lockedArchive is the archive with Object Lock, as a source stack reads it.

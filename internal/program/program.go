@@ -3,6 +3,7 @@
 package program
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -69,19 +70,24 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, err
 	}
 	var buckets []string
+	regions := pulumi.StringMap{}
 	for _, b := range args.Buckets {
 		buckets = append(buckets, b.Name)
+		regions[b.Name] = pulumi.String(regionOr(b.Region, args.Region))
 	}
 	logBuckets := pulumi.Map{}
 	for i, lb := range replicator.LogBuckets {
-		buckets = append(buckets, args.LogBuckets[i].Name)
-		logBuckets[args.LogBuckets[i].Name] = pulumi.StringMap{
+		b := args.LogBuckets[i]
+		buckets = append(buckets, b.Name)
+		regions[b.Name] = pulumi.String(regionOr(b.Region, args.Region))
+		logBuckets[b.Name] = pulumi.StringMap{
 			"bucketArn": lb.BucketArn,
 			"keyArn":    lb.KeyArn,
 			"keyAlias":  lb.KeyAlias,
 		}
 	}
 	return pulumi.Map{
+		OutBucketRegions:      regions,
 		OutReplicationRoleArn: replicator.RoleArn,
 		OutBackfillRoleArn:    replicator.BackfillRoleArn,
 		OutReplicatedBuckets:  pulumi.ToStringArray(buckets),
@@ -89,6 +95,17 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
 		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
 	}, nil
+}
+
+// OutBucketRegions maps every replicated bucket to its Region (a source stack's buckets may be in several):
+// what verify and backfill need to call S3 in the right Region.
+const OutBucketRegions = "bucketRegions"
+
+func regionOr(region, stackRegion string) string {
+	if region == "" {
+		return stackRegion
+	}
+	return region
 }
 
 // checkAgainstArchive reports, with the stack file and key, what only the archive's contract can reveal.
@@ -131,10 +148,19 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 		}
 	}
 	if len(errs) == 0 {
-		if err := components.CheckReplicationRolePolicySize(args); err != nil {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets,
-				Value: fmt.Sprintf("(%d buckets)", len(args.Buckets)+len(args.LogBuckets)), Problem: err.Error(),
-				Fix: "split the buckets across two source stacks, or have fewer KMS keys encrypt them"})
+		// IAM names are global to the account, so this stack holds every bucket the account replicates:
+		// past the quotas the fix is fewer buckets, fewer keys or shorter names, not a second stack.
+		for _, check := range []func(*components.SourceReplicatorArgs) error{components.CheckReplicationRolePolicySize, components.CheckBackfillRolePolicySize} {
+			var size *components.RolePolicySizeError
+			if err := check(args); errors.As(err, &size) {
+				errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets + " and " + stackconfig.KeyLogBuckets,
+					Value: fmt.Sprintf("(%d buckets)", size.Buckets), Problem: err.Error(),
+					Fix: fmt.Sprintf("list at most %d buckets in this account's stack (the others cannot replicate from this account's one role), "+
+						"let fewer KMS keys encrypt them, or give them shorter names", size.Fit)})
+				break
+			} else if err != nil {
+				errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets, Problem: err.Error(), Fix: "see the problem"})
+			}
 		}
 	}
 	if len(errs) > 0 {

@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -318,15 +319,17 @@ func TestSource_BucketThatIsTheArchiveIsRejected(t *testing.T) {
 	assert.Empty(t, p.Creates())
 }
 
+// Past IAM's quotas for a role (10,240 characters inline, or 10 managed policies of 6,144 each) the stack
+// stops before anything is created; fleet_source_test.go checks the count it names exactly.
 func TestSource_RolePolicyOverTheIAMLimitIsRejected(t *testing.T) {
 	var items []string
-	for i := range 40 {
-		items = append(items, `{"name":"workload-logs-`+strings.Repeat("x", 30)+`-`+string(rune('a'+i%26))+string(rune('a'+i/26))+
-			`","kmsKeyArns":["arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-4444444444`+string(rune('0'+i/10))+string(rune('0'+i%10))+`"]}`)
+	for i := range 300 {
+		items = append(items, fmt.Sprintf(`{"name":"workload-logs-%s-%03d","kmsKeyArns":["arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444%03d"]}`,
+			strings.Repeat("x", 30), i, i))
 	}
 	p, err := runStack(t, "workload-a", with(sourceConfig(), "log-archive:sourceBuckets", "["+strings.Join(items, ",")+"]"), archiveOutputs(t, destinationConfig()))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "log-archive:sourceBuckets = (40 buckets): the replication role policy for 40 buckets is")
-	assert.Contains(t, err.Error(), "over the AWS limit of 10240 bytes")
+	assert.Contains(t, err.Error(), "log-archive:sourceBuckets and log-archive:logBuckets = (300 buckets): the replication role's permissions for 300 buckets do not fit IAM's quotas")
+	assert.Contains(t, err.Error(), "over IAM's 6144")
 	assert.Empty(t, p.Creates())
 }

@@ -17,6 +17,7 @@ type sourceBucketConfig struct {
 	KMSKeyArns []string `json:"kmsKeyArns"`
 	Prefix     string   `json:"prefix"`
 	ObjectLock bool     `json:"objectLock"`
+	Region     string   `json:"region"`
 }
 
 // logBucketConfig is the shape of one log-archive:logBuckets item.
@@ -28,7 +29,12 @@ type logBucketConfig struct {
 	ServiceRegion       string            `json:"serviceRegion"`
 	AdoptKeyArn         string            `json:"adoptKeyArn"`
 	ObjectLock          *objectLockConfig `json:"objectLock"`
+	Region              string            `json:"region"`
 }
+
+// keyProfile is the AWS provider's named profile. The providers a source stack creates for its other
+// Regions use it too: an explicit provider does not read the stack's aws: configuration.
+const keyProfile = "aws:profile"
 
 // SourceSettings is a source stack's configuration: where the archive's contract lives, and the
 // replicator's arguments except the contract, which the program reads from that stack.
@@ -49,7 +55,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindSource, DestinationKeys)
 	r.rejectUnknownKeys(ctx)
-	args := &components.SourceReplicatorArgs{Region: r.region()}
+	args := &components.SourceReplicatorArgs{Region: r.region(), Profile: r.raw(keyProfile)}
 	s := &SourceSettings{Args: args, File: r.file}
 
 	s.DestinationStack = r.str(KeyDestinationStack, true,
@@ -65,8 +71,8 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 		r.allowedAccounts(args.AccountID)
 	}
 
-	bucketShape := "a list of {name: bucket, kmsKeyArns: [arn:aws:kms:...:key/...], prefix: optional, objectLock: false}"
-	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], serviceRegion: optional, adoptKeyArn: optional, objectLock: optional {mode, days}}"
+	bucketShape := "a list of {name: bucket, kmsKeyArns: [arn:aws:kms:...:key/...], prefix: optional, objectLock: false, region: optional}"
+	logShape := "a list of {name: bucket, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId: ..., trailNames: [...], region: optional, serviceRegion: optional, adoptKeyArn: optional, objectLock: optional {mode, days}}"
 	var buckets []sourceBucketConfig
 	var logBuckets []logBucketConfig
 	r.object(KeySourceBuckets, &buckets, bucketShape)
@@ -116,13 +122,14 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 			r.fail(key+".kmsKeyArns", "", "no KMS key is given",
 				"list the ARN of every KMS key that encrypts the bucket's objects; the role can decrypt only those (R1.13)")
 		}
+		region, regionOK := r.bucketRegion(key, b.Region, args.Region, "the Region the bucket is in")
 		for j, k := range b.KMSKeyArns {
-			if args.AccountID == "" || args.Region == "" {
+			if args.AccountID == "" || !regionOK {
 				break
 			}
-			r.check(fmt.Sprintf("%s.kmsKeyArns[%d]", key, j), k, components.ValidateKMSKeyArn(k, args.AccountID, args.Region),
-				"give the full ARN of a key in this account and Region, arn:aws:kms:"+args.Region+":"+args.AccountID+":key/<key-id>. "+
-					"A key in another account cannot be granted from here: that account's key policy must name the replication role itself (R1.18)")
+			r.check(fmt.Sprintf("%s.kmsKeyArns[%d]", key, j), k, components.ValidateKMSKeyArn(k, args.AccountID, region),
+				"give the full ARN of a key in this account and the bucket's Region, arn:aws:kms:"+region+":"+args.AccountID+":key/<key-id>"+
+					regionHint(b.Region, args.Region)+". A key in another account cannot be granted from here: that account's key policy must name the replication role itself (R1.18)")
 		}
 		if len(b.Prefix) > components.MaxPrefixLength {
 			r.fail(key+".prefix", fmt.Sprintf("(%d characters)", len(b.Prefix)), "is longer than the 1,024 characters S3 allows",
@@ -133,7 +140,7 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 					orPlaceholder(args.AccountID, "<account>")+"/, or remove prefix to replicate the whole bucket")
 		}
 		args.Buckets = append(args.Buckets, components.SourceBucket{
-			Name: b.Name, KMSKeyArns: b.KMSKeyArns, Prefix: b.Prefix, ObjectLock: b.ObjectLock,
+			Name: b.Name, KMSKeyArns: b.KMSKeyArns, Prefix: b.Prefix, ObjectLock: b.ObjectLock, Region: b.Region,
 		})
 	}
 }
@@ -145,15 +152,16 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 	known := strings.Join(services, ", ")
 	for i, b := range buckets {
 		key := fmt.Sprintf("%s[%d]", KeyLogBuckets, i)
+		region, regionOK := r.bucketRegion(key, b.Region, args.Region, "the Region to create the bucket and its key in")
 		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
-			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn}
+			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn, Region: b.Region}
 		if b.ObjectLock != nil {
 			lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
 		}
-		if b.AdoptKeyArn != "" && args.AccountID != "" && args.Region != "" {
-			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, args.Region),
+		if b.AdoptKeyArn != "" && args.AccountID != "" && regionOK {
+			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
 				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
-					"arn:aws:kms:"+args.Region+":"+args.AccountID+":key/<key-id>, or remove adoptKeyArn to create a new bucket")
+					"arn:aws:kms:"+region+":"+args.AccountID+":key/<key-id>"+regionHint(b.Region, args.Region)+", or remove adoptKeyArn to create a new bucket")
 		}
 		if b.Name == "" {
 			r.fail(key+".name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
@@ -182,15 +190,17 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 			lb.Services = append(lb.Services, components.LogService(s))
 		}
 		r.logServiceIdentifiers(key, lb)
-		if b.ServiceRegion != "" {
-			r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
-				"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+args.Region)
-			if lb.Serves(components.GuardDuty) && components.IsOptInRegion(args.Region) && !components.IsOptInRegion(b.ServiceRegion) {
-				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in "+args.Region+", an opt-in Region (G1)",
-					"create this log bucket in a stack in "+b.ServiceRegion+" (or another Region enabled by default), or leave guardduty out of this bucket's services")
+		// serviceRegion keeps its meaning: where the services run. It defaults to the bucket's Region,
+		// which is region when set (G1: GuardDuty exports to a bucket and key of one Region).
+		bucketRegion := region
+		if b.ServiceRegion != "" && r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
+			"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+orPlaceholder(bucketRegion, "the bucket's Region")) && regionOK {
+			if lb.Serves(components.GuardDuty) && components.IsOptInRegion(bucketRegion) && !components.IsOptInRegion(b.ServiceRegion) {
+				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in "+bucketRegion+", an opt-in Region (G1)",
+					"set this log bucket's region to "+b.ServiceRegion+" (or another Region enabled by default), or leave guardduty out of this bucket's services")
 			}
-			if p1, p2, differ := components.DifferentPartitions(b.ServiceRegion, args.Region); differ {
-				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
+			if p1, p2, differ := components.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
+				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2+regionHint(region, args.Region),
 					"services cannot write across partitions: create the log bucket in a stack of that partition")
 			}
 		}
@@ -227,6 +237,35 @@ func (r *reader) logServiceIdentifiers(key string, b components.LogBucket) {
 			r.fail(field, quote(t), "is listed twice", "remove the duplicate")
 		}
 	}
+}
+
+// bucketRegion checks the region of a sourceBuckets or logBuckets entry, "" (the stack's Region) or a
+// Region of the stack's partition, and returns the Region the bucket is in. ok is false when that Region
+// is unusable, so that checks which depend on it (key ARNs) are not reported on top.
+func (r *reader) bucketRegion(key, region, stackRegion, what string) (string, bool) {
+	if region == "" {
+		return stackRegion, stackRegion != ""
+	}
+	if !r.check(key+".region", region, validateRegion(region), "use "+what+", a Region code such as eu-central-1, or remove region for the stack's Region "+orPlaceholder(stackRegion, "(aws:region)")) {
+		return region, false
+	}
+	if stackRegion == "" {
+		return region, false
+	}
+	if p, sp, differ := components.DifferentPartitions(region, stackRegion); differ {
+		r.fail(key+".region", quote(region), "is in partition "+p+", but aws:region ("+stackRegion+") is in "+sp+"; one stack's credentials and replication stay in one partition",
+			"replicate this bucket from a source stack in partition "+p+" (another account, with an archive of that partition), or remove region")
+		return region, false
+	}
+	return region, true
+}
+
+// regionHint explains which Region a key must be in when the entry names one other than the stack's.
+func regionHint(region, stackRegion string) string {
+	if region == "" || region == stackRegion {
+		return ""
+	}
+	return " (this entry's region, not aws:region " + stackRegion + ")"
 }
 
 func orPlaceholder(v, placeholder string) string {
