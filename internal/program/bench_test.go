@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/plan"
 )
 
 // BenchmarkDestinationProgram runs the whole archive program under the mock monitor with 10, 100 and 500
@@ -65,4 +67,55 @@ func BenchmarkSourceProgramWithLogBuckets(b *testing.B) {
 			b.ReportMetric(float64(rolePolicyBytes), "role-policy-bytes")
 		})
 	}
+}
+
+// BenchmarkSourceFleet plans one source account with buckets in 5 Regions (two existing buckets for every
+// log bucket, see fleetConfig), replicating into an archive with Object Lock: 20, 50 and 100 buckets.
+// It reports the largest replication-role managed policy against IAM's 6,144 characters, how many are
+// attached (IAM allows 10), the inline policy, and the backfill role's largest policy.
+//
+//	go test -run '^$' -bench SourceFleet -benchmem ./internal/program/
+func BenchmarkSourceFleet(b *testing.B) {
+	refs := archiveOutputs(b, with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":30}`))
+	for _, n := range []int{20, 50, 100} {
+		cfg := fleetConfig(n, fiveRegions)
+		b.Run(fmt.Sprintf("regions=5/buckets=%d", n), func(b *testing.B) {
+			var m rolePolicyMetrics
+			for b.Loop() {
+				p, err := runStack(b, "workload-a", cfg, refs)
+				require.NoError(b, err)
+				m = measureRolePolicies(b, p)
+			}
+			b.ReportMetric(float64(m.largestManaged), "largest-managed-policy-bytes")
+			b.ReportMetric(float64(m.managed), "managed-policies")
+			b.ReportMetric(float64(m.inline), "inline-policy-bytes")
+			b.ReportMetric(float64(m.largestBackfill), "largest-backfill-policy-bytes")
+			b.ReportMetric(float64(m.total), "role-policy-bytes-total")
+		})
+	}
+}
+
+type rolePolicyMetrics struct{ largestManaged, managed, inline, largestBackfill, total int }
+
+// measureRolePolicies sizes the source roles' policies and fails on one over its IAM limit. (Kept out of
+// the b.Loop body: Go 1.26's compiler crashes on some loops inside it.)
+func measureRolePolicies(b *testing.B, p *plan.Plan) rolePolicyMetrics {
+	var m rolePolicyMetrics
+	for _, pol := range p.Policies() {
+		require.LessOrEqual(b, pol.Bytes(), pol.Limit, pol.Resource)
+		switch {
+		case pol.Resource == "source-role-policy":
+			m.inline = pol.Bytes()
+		case strings.HasPrefix(pol.Resource, "source-role-policy-"):
+			m.largestManaged = max(m.largestManaged, pol.Bytes())
+			m.managed++
+		case strings.HasPrefix(pol.Resource, "source-backfill-role-policy"):
+			m.largestBackfill = max(m.largestBackfill, pol.Bytes())
+		default:
+			continue
+		}
+		m.total += pol.Bytes()
+	}
+	require.LessOrEqual(b, m.managed, 10)
+	return m
 }
