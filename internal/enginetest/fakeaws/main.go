@@ -12,6 +12,10 @@
 //   - a record of every resource that "exists in AWS", one JSON file each under $FAKEAWS_STATE_DIR, which
 //     outlives the plugin process and the stack state: the test reads it to see what a destroy really
 //     deleted, and the plugin's Read serves it to imports and refreshes;
+//   - per provider, its Region: the engine runs one plugin process per provider configuration, so a stack's
+//     explicit providers for other Regions create their records (and ARNs) in those Regions;
+//   - when $FAKEAWS_OPLOG names a file, one line per completed create, update and delete, in the order they
+//     completed, so a test can check what the engine did before what;
 //   - AWS's name clashes: creating a bucket, role or alias whose name exists fails as AWS fails, and the
 //     PUT-style bucket and role sub-resources overwrite (so create-before-delete replacement of one of
 //     them ends with the delete removing what the create wrote, exactly as in AWS).
@@ -53,6 +57,9 @@ const version = "6.83.4"
 // StateDirEnv names the directory of the "AWS" records. The engine hands its own environment to plugins,
 // so the test sets it on the CLI.
 const StateDirEnv = "FAKEAWS_STATE_DIR"
+
+// OpLogEnv optionally names the operations log (see logOp).
+const OpLogEnv = "FAKEAWS_OPLOG"
 
 func main() {
 	if err := serve(); err != nil {
@@ -98,6 +105,8 @@ var forceNew = map[string][]string{
 	"aws:s3/bucketV2:BucketV2":                               {"bucket", "bucketPrefix", "objectLockEnabled"},
 	"aws:iam/role:Role":                                      {"name", "namePrefix", "path"},
 	"aws:iam/rolePolicy:RolePolicy":                          {"name", "namePrefix", "role"},
+	"aws:iam/policy:Policy":                                  {"description", "name", "namePrefix", "path"},
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":      {"policyArn", "role"},
 	"aws:kms/key:Key":                                        {"customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"},
 	"aws:kms/alias:Alias":                                    {"name", "namePrefix"},
 	"aws:s3/bucketPolicy:BucketPolicy":                       {"bucket"},
@@ -266,6 +275,7 @@ func (p *fakeAWS) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulu
 	if err != nil {
 		return nil, err
 	}
+	p.logOp("create", req.GetUrn(), id)
 	return &pulumirpc.CreateResponse{Id: id, Properties: outs}, nil
 }
 
@@ -289,6 +299,7 @@ func (p *fakeAWS) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulu
 	if err != nil {
 		return nil, err
 	}
+	p.logOp("update", req.GetUrn(), req.GetId())
 	return &pulumirpc.UpdateResponse{Properties: outs}, nil
 }
 
@@ -300,7 +311,36 @@ func (p *fakeAWS) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*empt
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
+	p.logOp("delete", req.GetUrn(), req.GetId())
 	return &emptypb.Empty{}, nil
+}
+
+// OpRecord is one line of the operations log.
+type OpRecord struct {
+	Op     string `json:"op"` // create, update, delete
+	URN    string `json:"urn"`
+	ID     string `json:"id"`
+	Region string `json:"region"`
+}
+
+// logOp appends one completed operation to $FAKEAWS_OPLOG. Every provider process appends to the same
+// file; a line is one write on an O_APPEND file, so lines never interleave and their order is the order
+// in which the operations completed.
+func (p *fakeAWS) logOp(op, u, id string) {
+	path := os.Getenv(OpLogEnv)
+	if path == "" {
+		return
+	}
+	line, err := json.Marshal(OpRecord{Op: op, URN: u, ID: id, Region: p.region})
+	if err != nil {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = f.Write(append(line, '\n'))
 }
 
 // Read serves refresh and import (pulumi.Import, `pulumi import`): the record if it exists, otherwise an
@@ -347,6 +387,18 @@ func (p *fakeAWS) newID(typ string, inputs resource.PropertyMap) string {
 		return newUUID()
 	case typ == "aws:iam/rolePolicy:RolePolicy":
 		return str("role") + ":" + str("name")
+	case typ == "aws:iam/policy:Policy":
+		// pulumi-aws IDs a managed policy by its ARN; the name is autonamed (random suffix) when unset.
+		name, path := str("name"), str("path")
+		if name == "" {
+			name = "policy-" + randomHex(4)
+		}
+		if path == "" {
+			path = "/"
+		}
+		return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partitionOf(p.region), p.account, path, name)
+	case typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+		return str("role") + "/" + str("policyArn")
 	case str("bucket") != "" && str("expectedBucketOwner") != "":
 		// pulumi-aws (the Terraform provider) IDs a bucket sub-resource that sets the expected owner
 		// "bucket,owner", and imports it by that ID.
@@ -383,6 +435,8 @@ func (p *fakeAWS) computed(typ, id string, inputs resource.PropertyMap) resource
 			"bucketDomainName": s(id + ".s3.amazonaws.com"),
 			"region":           s(p.region),
 		}
+	case "aws:iam/policy:Policy":
+		return resource.PropertyMap{"arn": s(id), "name": s(id[strings.LastIndex(id, "/")+1:])}
 	case "aws:iam/role:Role":
 		path := "/"
 		if v, ok := inputs["path"]; ok && v.IsString() && v.StringValue() != "" {
