@@ -47,6 +47,7 @@ const (
 	KeyPolicyLimit        = 32768 // R3.5
 	RoleInlinePolicyLimit = 10240 // §6: all inline policies of a role together
 	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
+	TopicPolicyLimit      = 30720 // SNS: a topic's policy attribute, at most 30 KB
 )
 
 func (s Strings) MarshalJSON() ([]byte, error) {

@@ -62,7 +62,25 @@ type SourceReplicatorArgs struct {
 	ReplicationTimeControl bool   // RTC: 15-minute SLA, turns metrics on (R4.7)
 	ReplicateDeleteMarkers bool   // off by default: deletes at the source never hide archived logs (R4.6)
 	DisableMetrics         bool   // metrics are on unless disabled; R5.10 needs them to see failures
-	Tags                   map[string]string
+	// Alarms: per replication rule, CloudWatch alarms on failed replication (and with RTC on latency),
+	// whenever the rules publish metrics, unless disabled (R5.10).
+	Alarms AlarmSettings
+	Tags   map[string]string
+}
+
+// AlarmSettings say where a source stack's replication alarms go.
+type AlarmSettings struct {
+	Disabled bool
+	// TopicArns names an existing SNS topic per Region (an alarm notifies only a topic in its own
+	// Region); a Region without one gets the topic the stack creates, AlarmTopicName. S3 failure events
+	// of the log buckets go to created topics only: a named topic's policy may not admit S3, and the
+	// notification would fail the deploy.
+	TopicArns map[string]string
+}
+
+// alarmsOn says whether the stack creates alarms: only when the rules publish the metrics they watch.
+func (args *SourceReplicatorArgs) alarmsOn() bool {
+	return !args.Alarms.Disabled && (!args.DisableMetrics || args.ReplicationTimeControl)
 }
 
 // SourceReplicator is the replication role and the replication configuration of each source bucket.
@@ -73,6 +91,8 @@ type SourceReplicator struct {
 	RoleName pulumi.StringOutput `pulumi:"roleName"`
 	// BackfillRoleArn is the role S3 Batch Replication jobs run as (H6): `go run ./cmd/backfill`.
 	BackfillRoleArn pulumi.StringOutput `pulumi:"backfillRoleArn"`
+	// AlarmTopicArns is the topic each Region's replication alarms notify (none when alarms are off).
+	AlarmTopicArns map[string]string
 
 	// LogBuckets are the log buckets created for args.LogBuckets, in order.
 	LogBuckets []*SourceLogBucket
@@ -401,6 +421,11 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	if err != nil {
 		return nil, err
 	}
+	if args.alarmsOn() {
+		if c.AlarmTopicArns, err = newRegionAlarms(ctx, name, args, c.LogBuckets, in); err != nil {
+			return nil, err
+		}
+	}
 
 	c.RoleArn = roleArn
 	c.RoleName = roleName
@@ -411,6 +436,45 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		return nil, fmt.Errorf("registering SourceReplicator outputs: %w", err)
 	}
 	return c, nil
+}
+
+// newRegionAlarms creates one ReplicationAlarms per Region of the stack's buckets: OperationsFailedReplication
+// is published in the source bucket's Region, and an alarm lives, and notifies, in its metric's Region.
+// It returns the topic of each Region.
+func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, logBuckets []*SourceLogBucket,
+	in func(string, ...pulumi.ResourceOption) []pulumi.ResourceOption) (map[string]string, error) {
+	topics := map[string]string{}
+	for _, region := range args.Regions() {
+		named := args.Alarms.TopicArns[region]
+		var buckets []AlarmBucket
+		for _, b := range args.Buckets {
+			if args.regionOf(b.Region) == region {
+				buckets = append(buckets, AlarmBucket{Name: b.Name})
+			}
+		}
+		for i, b := range args.LogBuckets {
+			if args.regionOf(b.Region) == region {
+				buckets = append(buckets, AlarmBucket{Name: b.Name, Events: named == "", Bucket: logBuckets[i]})
+			}
+		}
+		if len(buckets) == 0 {
+			continue
+		}
+		alarmsName := name + "-alarms" // the stack's Region keeps the plain name
+		if region != args.Region {
+			alarmsName += "-" + region
+		}
+		alarms, err := NewReplicationAlarms(ctx, alarmsName, &ReplicationAlarmsArgs{
+			AccountID: args.AccountID, Region: region, ArchiveRegion: args.Archive.Region, ArchiveBucket: args.Archive.BucketName,
+			Buckets: buckets, ReplicationTimeControl: args.ReplicationTimeControl,
+			TopicArn: named, ArchiveRegionTopicArn: args.Alarms.TopicArns[args.Archive.Region], Tags: args.Tags,
+		}, in(region)...)
+		if err != nil {
+			return nil, err
+		}
+		topics[region] = alarms.TopicArn
+	}
+	return topics, nil
 }
 
 // BackfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,

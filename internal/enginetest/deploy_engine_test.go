@@ -60,7 +60,10 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 		srcUp.Outputs["replicationRoleArn"].Value)
 	srcKept := OfStack(recs, "source")
 	for i := len(srcKept) - 1; i >= 0; i-- { // what the README says a source destroy keeps: the log buckets
-		if srcKept[i].Type == typeRole || srcKept[i].Type == typeRolePolicy || srcKept[i].Type == "aws:s3/bucketReplicationConfig:BucketReplicationConfig" {
+		switch srcKept[i].Type { // what a source destroy deletes: roles, their permissions, rules and alarms
+		case typeRole, typeRolePolicy, "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+			"aws:s3/bucketReplicationConfig:BucketReplicationConfig", "aws:cloudwatch/metricAlarm:MetricAlarm",
+			"aws:sns/topic:Topic", "aws:sns/topicPolicy:TopicPolicy", "aws:s3/bucketNotification:BucketNotification":
 			srcKept = append(srcKept[:i], srcKept[i+1:]...)
 		}
 	}

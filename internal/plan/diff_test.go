@@ -78,7 +78,7 @@ func TestDiff_NewStackAndReplicationRules(t *testing.T) {
 	base := stacksWith(t, nil)
 	delete(base.Stacks, "source")
 	md := plan.ReviewMarkdown(plan.DiffStacks(base, stacksWith(t, nil)))
-	assert.Contains(t, md, "#### `source`: new stack, 17 to create, outputs change")
+	assert.Contains(t, md, "#### `source`: new stack, 23 to create, outputs change")
 	assert.Contains(t, md, "source-acme-workload-a-logs-eu-west-1-replication: replication rules")
 	assert.Contains(t, md, `+        "replicaKmsKeyId": "arn:aws:kms:eu-west-1:111111111111:key/`)
 	assert.Contains(t, md, "source-role-policy: IAM role inline policy, 0 → ")

@@ -178,6 +178,13 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap, region strin
 			"arn":      fmt.Sprintf("arn:%s:iam::%s:role%s%s", m.partition, m.account, path, role),
 			"uniqueId": "AROA" + strings.ToUpper(m.hash(name)[:17]),
 		}
+	case "aws:sns/topic:Topic":
+		topic := str("name")
+		if topic == "" {
+			topic = name + "-" + m.hash(name)[:7]
+		}
+		arn := arnOf("sns", m.account, topic)
+		return arn, map[string]any{"arn": arn, "name": topic}
 	case "aws:iam/rolePolicy:RolePolicy":
 		return str("role") + ":" + str("name"), nil
 	case "aws:iam/policy:Policy":

@@ -24,6 +24,7 @@ var PolicyProperties = map[string]PolicyProperty{
 	"aws:s3/bucketPolicy:BucketPolicy": {"policy", "S3 bucket policy", components.BucketPolicyLimit},
 	"aws:iam/role:Role":                {"assumeRolePolicy", "IAM role trust policy", components.TrustPolicyLimit},
 	"aws:iam/rolePolicy:RolePolicy":    {"policy", "IAM role inline policy", components.RoleInlinePolicyLimit},
+	"aws:sns/topicPolicy:TopicPolicy":  {"policy", "SNS topic policy", components.TopicPolicyLimit},
 	"aws:iam/policy:Policy":            {"policy", "IAM managed policy", components.ManagedPolicyLimit},
 }
 

@@ -8,8 +8,8 @@ import "slices"
 // Where it comes from: pulumi-aws v6.83.4 is bridged from the Terraform AWS provider, and its replacements are
 // that provider's `ForceNew: true` (SDKv2) or `RequiresReplace()` (plugin framework) attributes, which the
 // bridge reports as replace-on-change. The list holds those attributes, by their Pulumi input names, for the
-// resources in internal/service/kms/{key,alias}.go, internal/service/iam/{role,role_policy,policy,role_policy_attachment}.go and
-// internal/service/s3/bucket*.go of hashicorp/terraform-provider-aws. It names every such attribute of these
+// resources in internal/service/kms/{key,alias}.go, internal/service/iam/{role,role_policy,policy,role_policy_attachment}.go,
+// internal/service/s3/bucket*.go and the alarm resources below, of hashicorp/terraform-provider-aws. It names every such attribute of these
 // types, including ones the program does not set today, so a new input is covered the day it appears. A type
 // missing here is reported as unknown by a test, so adding a resource type means adding it here.
 var ReplaceOnChange = map[string][]string{
@@ -31,6 +31,12 @@ var ReplaceOnChange = map[string][]string{
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       {"bucket", "expectedBucketOwner"},
 	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     {"bucket", "expectedBucketOwner", "objectLockEnabled"},
 	"aws:s3/bucketReplicationConfig:BucketReplicationConfig":                                     {"bucket"},
+	// The replication alarms: internal/service/cloudwatch/metric_alarm.go, internal/service/sns/topic.go and
+	// topic_policy.go, internal/service/s3/bucket_notification.go.
+	"aws:cloudwatch/metricAlarm:MetricAlarm":       {"name"},
+	"aws:sns/topic:Topic":                          {"fifoTopic", "name", "namePrefix"},
+	"aws:sns/topicPolicy:TopicPolicy":              {"arn"},
+	"aws:s3/bucketNotification:BucketNotification": {"bucket"},
 }
 
 // replacedBy returns the changed inputs that force a replacement of a resource of type typ.

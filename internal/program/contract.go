@@ -40,7 +40,13 @@ const (
 const (
 	OutReplicationRoleArn = "replicationRoleArn"
 	// OutBackfillRoleArn is the role S3 Batch Replication jobs run as (H6), for `go run ./cmd/backfill`.
-	OutBackfillRoleArn   = "backfillRoleArn"
+	OutBackfillRoleArn = "backfillRoleArn"
+	// OutBucketRegions maps every replicated bucket to its Region (a source stack's buckets may be in
+	// several): what verify and backfill need to call S3 in the right Region.
+	OutBucketRegions = "bucketRegions"
+	// OutAlarmTopicArns maps each Region of the stack's buckets to the SNS topic its replication alarms
+	// notify ({} when alarms are off): subscribe to it.
+	OutAlarmTopicArns    = "alarmTopicArns"
 	OutReplicatedBuckets = "replicatedBuckets"
 	// OutLogBuckets maps each created log bucket to what its services are pointed at: bucketArn, keyArn
 	// and keyAlias.

@@ -87,6 +87,7 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 		}
 	}
 	return pulumi.Map{
+		OutAlarmTopicArns:     pulumi.ToStringMap(replicator.AlarmTopicArns),
 		OutBucketRegions:      regions,
 		OutReplicationRoleArn: replicator.RoleArn,
 		OutBackfillRoleArn:    replicator.BackfillRoleArn,
@@ -96,10 +97,6 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
 	}, nil
 }
-
-// OutBucketRegions maps every replicated bucket to its Region (a source stack's buckets may be in several):
-// what verify and backfill need to call S3 in the right Region.
-const OutBucketRegions = "bucketRegions"
 
 func regionOr(region, stackRegion string) string {
 	if region == "" {

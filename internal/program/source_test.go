@@ -27,7 +27,7 @@ func TestSource_ResourcesOptionsAndOrdering(t *testing.T) {
 	role := mustStep(t, p, tRole, "source-role")
 	rolePolicy := mustStep(t, p, tRolePolicy, "source-role-policy")
 	for _, s := range p.Creates() {
-		if s.URN != component.URN {
+		if s.URN != component.URN && !strings.Contains(s.URN, components.ReplicationAlarmsType+"$") {
 			assert.Equal(t, component.URN, s.NewState.Parent, "%s parented under the component", s.Name())
 			assert.False(t, s.NewState.Protect, "%s is not protected: the stack can be destroyed to offboard", s.Name())
 		}
@@ -50,7 +50,7 @@ func TestSource_ResourcesOptionsAndOrdering(t *testing.T) {
 			assert.Contains(t, repl.NewState.Dependencies, rolePolicy.URN, "permissions before the first object replicates (R5.9)")
 		})
 	}
-	assert.Len(t, p.Creates(), 1+2+2+2*2, "component, role and policy, backfill role and policy, per bucket versioning and replication")
+	assert.Len(t, p.Creates(), 1+2+2+2*2+(1+2+2), "component, role and policy, backfill role and policy, per bucket versioning and replication, alarms (component, topic and policy, one per bucket)")
 	require.Len(t, p.Steps, len(p.Creates())+1)
 	assert.Equal(t, "read", p.Steps[0].Op)
 	assert.Equal(t, destinationRef, p.Steps[0].NewState.Inputs["name"])

@@ -42,6 +42,7 @@ const (
 	KeyReplicationTimeControl = Namespace + ":replicationTimeControl"
 	KeyReplicateDeleteMarkers = Namespace + ":replicateDeleteMarkers"
 	KeyReplicationMetrics     = Namespace + ":replicationMetrics"
+	KeyAlarms                 = Namespace + ":alarms"
 
 	KeyTags = Namespace + ":tags"
 
@@ -100,6 +101,7 @@ var Declarations = map[string]Declaration{
 	KeyReplicationTimeControl: {Kind: KindSource, Type: "boolean", Default: false},
 	KeyReplicateDeleteMarkers: {Kind: KindSource, Type: "boolean", Default: false},
 	KeyReplicationMetrics:     {Kind: KindSource, Type: "boolean", Default: true},
+	KeyAlarms:                 {Kind: KindSource, Type: "object", Default: map[string]any{}},
 }
 
 // ConfigValue is the default as the Pulumi CLI hands it to the program: scalars printed, lists and

@@ -1,6 +1,7 @@
 package stackconfig
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -98,6 +99,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 		r.fail(KeyReplicationMetrics, "false", "replication time control needs replication metrics (R4.7)",
 			"remove log-archive:replicationMetrics, or set log-archive:replicationTimeControl to false")
 	}
+	r.alarms(args)
 	args.Tags = r.tags()
 
 	if err := r.err(); err != nil {
@@ -273,4 +275,59 @@ func orPlaceholder(v, placeholder string) string {
 		return placeholder
 	}
 	return v
+}
+
+// alarmsConfig is the shape of log-archive:alarms.
+type alarmsConfig struct {
+	Enabled   *bool             `json:"enabled"`
+	TopicArns map[string]string `json:"topicArns"`
+}
+
+// alarms reads where the replication alarms go (R5.10): on by default, off with enabled: false, to the
+// stack's own topics unless a Region names an existing one.
+func (r *reader) alarms(args *components.SourceReplicatorArgs) {
+	var c alarmsConfig
+	if !r.object(KeyAlarms, &c, "{enabled: true, topicArns: {eu-west-1: arn:aws:sns:eu-west-1:<account>:<topic>}}") {
+		return
+	}
+	args.Alarms.Disabled = c.Enabled != nil && !*c.Enabled
+	if args.Alarms.Disabled && len(c.TopicArns) > 0 {
+		r.fail(KeyAlarms+".topicArns", jsonMap(c.TopicArns), "names topics for alarms that enabled: false turns off",
+			"remove topicArns, or remove enabled: false")
+	}
+	regions := make([]string, 0, len(c.TopicArns))
+	for region := range c.TopicArns {
+		regions = append(regions, region)
+	}
+	slices.Sort(regions)
+	for _, region := range regions {
+		arn := c.TopicArns[region]
+		key := KeyAlarms + ".topicArns." + region
+		if !r.check(key, region, validateRegion(region), "use the Region code of the topic, e.g. eu-west-1") {
+			continue
+		}
+		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + orPlaceholder(args.AccountID, "<account>") + ":"
+		if !strings.HasPrefix(arn, want) || len(arn) == len(want) || strings.Contains(arn[len(want):], ":") {
+			r.fail(key, quote(arn), "is not an SNS topic of this account in "+region,
+				"name a topic in "+region+" of account "+orPlaceholder(args.AccountID, "<account>")+", "+want+"<topic name>: an alarm notifies only a topic in its own Region. Its policy must let cloudwatch.amazonaws.com publish")
+			continue
+		}
+		if args.Alarms.TopicArns == nil {
+			args.Alarms.TopicArns = map[string]string{}
+		}
+		args.Alarms.TopicArns[region] = arn
+	}
+}
+
+func partitionOr(region string) string {
+	p, err := components.PartitionOf(region)
+	if err != nil {
+		return "aws"
+	}
+	return p
+}
+
+func jsonMap(m map[string]string) string {
+	b, _ := json.Marshal(m)
+	return string(b)
 }
