@@ -10,31 +10,51 @@ import (
 	"log-archive/internal/plan"
 )
 
-// BenchmarkDestinationProgram runs the whole archive program under the mock monitor with 10, 100 and 500
-// source accounts and reports the size of both policies, which is what limits scale (R2.9, R3.5).
+// BenchmarkDestinationProgram runs the whole archive program under the mock monitor with 10, 100, 500 and
+// 1,200 listed source accounts, and with an organization instead, and reports the size of both policies,
+// which is what limits scale (R2.9, R3.5). Plan time should grow linearly with the account count.
 //
 //	go test -run '^$' -bench DestinationProgram -benchmem ./internal/program/
 func BenchmarkDestinationProgram(b *testing.B) {
-	for _, n := range []int{10, 100, 500} {
-		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
-			cfg := with(destinationConfig(), "log-archive:sourceAccountIds", accountList(n))
+	cases := []struct {
+		name string
+		cfg  map[string]string
+	}{}
+	for _, n := range []int{10, 100, 500, 1200} {
+		cases = append(cases, struct {
+			name string
+			cfg  map[string]string
+		}{fmt.Sprintf("sources=%d", n), with(destinationConfig(), "log-archive:sourceAccountIds", accountList(n))})
+	}
+	cases = append(cases, struct {
+		name string
+		cfg  map[string]string
+	}{"organization", with(destinationConfig(), "log-archive:sourceAccountIds", "", "log-archive:sourceOrganization", org)})
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
 			var bucketBytes, keyBytes int
 			for b.Loop() {
-				p, err := runStack(b, "destination", cfg, nil)
-				require.NoError(b, err)
-				for _, pol := range p.Policies() {
-					switch pol.Resource {
-					case "archive-policy":
-						bucketBytes = pol.Bytes()
-					case "archive-key":
-						keyBytes = pol.Bytes()
-					}
-				}
+				bucketBytes, keyBytes = archivePolicyBytes(b, c.cfg)
 			}
 			b.ReportMetric(float64(bucketBytes), "bucket-policy-bytes")
 			b.ReportMetric(float64(keyBytes), "key-policy-bytes")
 		})
 	}
+}
+
+// archivePolicyBytes plans the archive and returns the sizes of its bucket and key policies.
+func archivePolicyBytes(b *testing.B, cfg map[string]string) (bucketBytes, keyBytes int) {
+	p, err := runStack(b, "destination", cfg, nil)
+	require.NoError(b, err)
+	for _, pol := range p.Policies() {
+		switch pol.Resource {
+		case "archive-policy":
+			bucketBytes = pol.Bytes()
+		case "archive-key":
+			keyBytes = pol.Bytes()
+		}
+	}
+	return bucketBytes, keyBytes
 }
 
 // BenchmarkSourceProgram runs a source stack with its archive contract read through the StackReference.
