@@ -1,0 +1,54 @@
+package program_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/plan"
+	"log-archive/internal/program"
+	"log-archive/internal/stackconfig"
+	"log-archive/internal/testfixture"
+)
+
+func readme(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testfixture.Root(), "README.md"))
+	require.NoError(t, err)
+	return string(b)
+}
+
+// The README's scale figures are the code's: plan limits' answer for the example archive (the fixture),
+// found by planning it, never a hand-written number that drifts.
+func TestREADME_ScaleFiguresComeFromTheCode(t *testing.T) {
+	limit, err := plan.MaxListedAccounts(testfixture.Project(t), "destination", program.Program)
+	require.NoError(t, err)
+	text := readme(t)
+	assert.Contains(t, text, fmt.Sprintf("**%s listed source accounts** fit one archive", thousands(limit.MaxListed)))
+	assert.Contains(t, text, fmt.Sprintf("Listed accounts cost %d bytes each", limit.BytesPerAccount))
+	assert.Contains(t, text, fmt.Sprintf("# Stack destination lists %d source accounts; at most %d fit", limit.Listed, limit.MaxListed))
+}
+
+// Every key a stack file can hold is in the README's configuration tables.
+func TestREADME_DocumentsEveryKey(t *testing.T) {
+	text := readme(t)
+	start := strings.Index(text, "## Configuration")
+	require.Positive(t, start)
+	config := text[start:]
+	for key := range stackconfig.Declarations {
+		assert.Contains(t, config, "`"+key+"`", "README's Configuration section documents %s", key)
+	}
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
