@@ -73,6 +73,12 @@ Inputs: the two stacks' outputs, saved from ` + "`pulumi stack output --json --s
 --archive-outputs), or read by running that command (--source-stack, --archive-stack; in --cwd, with the
 Pulumi CLI logged in to the stacks' backend).
 
+Regions: each source bucket is called in its own Region, from the source stack's bucketRegions output
+(a source stack's buckets may be in several Regions). Source outputs without bucketRegions (stacks
+deployed before it) name no Region: their buckets are called in --source-region, or else the source
+profile's Region, and a bucket elsewhere fails with S3's PermanentRedirect and the Region it is in. The
+archive bucket is called in archiveRegion, from the archive stack's outputs.
+
 Canaries: <prefix>log-archive-canary/<UTC time>-<16 hex digits>.txt, where <prefix> is the prefix of the
 bucket's log-archive rule, read from its replication configuration; --prefix BUCKET=PREFIX overrides it.
 verify writes one new, uniquely named object per bucket and never overwrites or deletes anything, in
@@ -137,7 +143,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) i
 	cwd := fs.String("cwd", ".", "the Pulumi project `DIR` for --source-stack and --archive-stack")
 	sourceProfile := fs.String("source-profile", "", "AWS `PROFILE` for the source account (default: the default credential chain)")
 	archiveProfile := fs.String("archive-profile", "", "AWS `PROFILE` for the archive account (default: the default credential chain)")
-	sourceRegion := fs.String("source-region", "", "the source buckets' `REGION` (default: the source profile's region); the archive's Region comes from its outputs")
+	sourceRegion := fs.String("source-region", "", "the `REGION` of source buckets the source outputs' bucketRegions does not name: all of them for outputs without it (default: the source profile's region)")
 	prefixes := prefixFlag{}
 	fs.Var(prefixes, "prefix", "put the canary of `BUCKET=PREFIX` under PREFIX instead of the rule's prefix (repeatable)")
 	var only listFlag
@@ -212,18 +218,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) i
 	if err != nil {
 		return fail(fmt.Errorf("loading the source account's AWS configuration: %w", err))
 	}
+	// Buckets bucketRegions does not name (all of them, for outputs without it) are called in the
+	// fallback Region: --source-region, or else the profile's.
+	var unplaced []string
+	for _, b := range target.Buckets {
+		if _, ok := target.BucketRegions[b]; !ok {
+			unplaced = append(unplaced, b)
+		}
+	}
+	regionFrom := "--source-region"
+	switch {
+	case len(unplaced) > 0 && srcCfg.Region == "":
+		return usage(fmt.Sprintf("no Region for the source buckets %s (the source outputs have no bucketRegions for them): "+
+			"pass --source-region or set one in the source profile", strings.Join(unplaced, ", ")))
+	case len(unplaced) == 0 && *sourceRegion != "":
+		fmt.Fprintf(stderr, "verify: --source-region %s is not used: the source outputs' bucketRegions names every bucket's Region\n", *sourceRegion)
+	case *sourceRegion == "":
+		regionFrom = "the Region of " + credentialsName(*sourceProfile)
+	}
 	if srcCfg.Region == "" {
-		return usage("no Region for the source buckets: pass --source-region or set one in the source profile")
+		// Every bucket has its Region; sts:GetCallerIdentity still needs one.
+		srcCfg.Region = target.BucketRegions[target.Buckets[0]]
 	}
 	dstCfg, err := d.loadConfig(ctx, *archiveProfile, target.ArchiveRegion)
 	if err != nil {
 		return fail(fmt.Errorf("loading the archive account's AWS configuration: %w", err))
 	}
 	report, err := verify.Run(ctx, verify.Options{
-		Target:   target,
-		Source:   verify.NewAccount(srcCfg, credentialsName(*sourceProfile), d.s3Options...),
-		Archive:  verify.NewAccount(dstCfg, credentialsName(*archiveProfile), d.s3Options...),
-		Prefixes: prefixes, Timeout: *timeout, Poll: *poll, Progress: stderr,
+		Target: target,
+		Source: verify.NewAccount(srcCfg, credentialsName(*sourceProfile), d.s3Options...),
+		// SourceRegion is the client's: --source-region, or else the profile's.
+		SourceRegionFrom: regionFrom,
+		Archive:          verify.NewAccount(dstCfg, credentialsName(*archiveProfile), d.s3Options...),
+		Prefixes:         prefixes, Timeout: *timeout, Poll: *poll, Progress: stderr,
 	})
 	if err != nil {
 		return fail(err)

@@ -91,48 +91,46 @@ const (
 // fakeRun is the whole command against the fake S3/STS: outputs from files, profiles mapped to keys.
 func fakeRun(t *testing.T, replicaKey string, extra ...string) (int, string, string) {
 	t.Helper()
+	f := newFake(t, replicaKey)
+	f.sourceBucket("trail-logs", "")
+	srcOut := f.write("source.json", map[string]any{"replicationRoleArn": roleArn, "replicatedBuckets": []string{"trail-logs"},
+		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "logBuckets": map[string]any{}})
+	return f.run(t, srcOut, extra...)
+}
+
+type fake struct {
+	srv *awsfake.Server
+	dir string
+	d   deps
+}
+
+// newFake is the fake S3/STS with the archive bucket (in eu-west-1) and replication of every source
+// bucket into it, and deps whose profiles map to its keys: workload-a (source, Region us-east-2),
+// workload-a-no-region (source, no Region), log-archive (archive, no Region).
+func newFake(t *testing.T, replicaKey string) *fake {
 	srv := awsfake.New()
 	t.Cleanup(srv.Close)
 	srv.Accounts["AKIASOURCE"], srv.Accounts["AKIAARCHIVE"] = "222222222222", "111111111111"
-	src := srv.AddBucket("trail-logs")
-	src.DefaultSSE, src.DefaultKeyID = "aws:kms", "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-2222-3333-4444-555555555555"
-	src.ReplicationXML = fmt.Sprintf(`<ReplicationConfiguration><Role>%s</Role><Rule><ID>log-archive-acme-log-archive</ID>`+
-		`<Status>Enabled</Status><Filter><Prefix>AWSLogs/</Prefix></Filter><SourceSelectionCriteria><SseKmsEncryptedObjects>`+
-		`<Status>Enabled</Status></SseKmsEncryptedObjects></SourceSelectionCriteria><Destination><Bucket>arn:aws:s3:::acme-log-archive</Bucket>`+
-		`<EncryptionConfiguration><ReplicaKmsKeyID>%s</ReplicaKmsKeyID></EncryptionConfiguration></Destination></Rule></ReplicationConfiguration>`,
-		roleArn, archiveKey)
-	srv.AddBucket("acme-log-archive")
+	srv.AddBucket("acme-log-archive").Region = "eu-west-1"
 	srv.OnPut = func(s *awsfake.Server, bucket, key string, o *awsfake.Object) {
-		if bucket == "trail-logs" {
+		if bucket != "acme-log-archive" {
 			o.ReplicationStatus = "PENDING"
 		}
 	}
 	srv.OnHead = func(s *awsfake.Server, bucket, key string, o *awsfake.Object) {
-		if bucket == "trail-logs" && o.ReplicationStatus == "PENDING" {
+		if bucket != "acme-log-archive" && o.ReplicationStatus == "PENDING" {
 			o.ReplicationStatus = "COMPLETED"
 			s.Buckets["acme-log-archive"].Objects[key] = &awsfake.Object{Body: o.Body, VersionID: o.VersionID, SSE: "aws:kms",
 				KMSKeyID: replicaKey, ReplicationStatus: "REPLICA"}
 		}
 	}
-	dir := t.TempDir()
-	write := func(name string, v any) string {
-		data, err := json.Marshal(v)
-		require.NoError(t, err)
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, data, 0o600))
-		return path
-	}
-	srcOut := write("source.json", map[string]any{"replicationRoleArn": roleArn, "replicatedBuckets": []string{"trail-logs"},
-		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "logBuckets": map[string]any{}})
-	dstOut := write("archive.json", map[string]any{"archiveAccountId": "111111111111", "archiveRegion": "eu-west-1",
-		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "archiveObjectLockEnabled": false})
 	d := deps{
 		s3Options: []func(*s3.Options){func(o *s3.Options) { o.UsePathStyle = true }},
 		loadConfig: func(_ context.Context, profile, region string) (aws.Config, error) {
 			if region == "" {
-				region = "us-east-2"
+				region = map[string]string{"workload-a": "us-east-2", "nobody": "us-east-2"}[profile]
 			}
-			akid := map[string]string{"workload-a": "AKIASOURCE", "log-archive": "AKIAARCHIVE"}[profile]
+			akid := map[string]string{"workload-a": "AKIASOURCE", "workload-a-no-region": "AKIASOURCE", "log-archive": "AKIAARCHIVE"}[profile]
 			if akid == "" {
 				akid = "AKIAUNKNOWN" // a profile whose key AWS does not know
 			}
@@ -140,9 +138,41 @@ func fakeRun(t *testing.T, replicaKey string, extra ...string) (int, string, str
 				HTTPClient: srv.HTTPClient(), BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1}, nil
 		},
 	}
-	args := append([]string{"--source-outputs", srcOut, "--archive-outputs", dstOut, "--source-profile", "workload-a",
-		"--archive-profile", "log-archive", "--poll", time.Millisecond.String(), "--timeout", "2s"}, extra...)
-	return runVerify(t, d, args...)
+	f := &fake{srv: srv, dir: t.TempDir(), d: d}
+	f.write("archive.json", map[string]any{"archiveAccountId": "111111111111", "archiveRegion": "eu-west-1",
+		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "archiveObjectLockEnabled": false})
+	return f
+}
+
+// sourceBucket adds a source bucket with the source stack's rule, in region ("" answers in any).
+func (f *fake) sourceBucket(name, region string) {
+	b := f.srv.AddBucket(name)
+	b.Region = region
+	b.DefaultSSE, b.DefaultKeyID = "aws:kms", "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-2222-3333-4444-555555555555"
+	b.ReplicationXML = fmt.Sprintf(`<ReplicationConfiguration><Role>%s</Role><Rule><ID>log-archive-acme-log-archive</ID>`+
+		`<Status>Enabled</Status><Filter><Prefix>AWSLogs/</Prefix></Filter><SourceSelectionCriteria><SseKmsEncryptedObjects>`+
+		`<Status>Enabled</Status></SseKmsEncryptedObjects></SourceSelectionCriteria><Destination><Bucket>arn:aws:s3:::acme-log-archive</Bucket>`+
+		`<EncryptionConfiguration><ReplicaKmsKeyID>%s</ReplicaKmsKeyID></EncryptionConfiguration></Destination></Rule></ReplicationConfiguration>`,
+		roleArn, archiveKey)
+}
+
+func (f *fake) write(name string, v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	path := filepath.Join(f.dir, name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		panic(err)
+	}
+	return path
+}
+
+func (f *fake) run(t *testing.T, srcOut string, extra ...string) (int, string, string) {
+	t.Helper()
+	args := append([]string{"--source-outputs", srcOut, "--archive-outputs", filepath.Join(f.dir, "archive.json"),
+		"--source-profile", "workload-a", "--archive-profile", "log-archive", "--poll", time.Millisecond.String(), "--timeout", "2s"}, extra...)
+	return runVerify(t, f.d, args...)
 }
 
 func TestVerifyAgainstTheFakeSucceeds(t *testing.T) {
@@ -172,4 +202,56 @@ func TestVerifyWithBadCredentialsExitsOneWithAClearMessage(t *testing.T) {
 	code, _, stderr := fakeRun(t, archiveKey, "--source-profile", "nobody")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `the source account's credentials (profile "nobody") do not work: InvalidClientTokenId`)
+}
+
+// A source stack with buckets in two Regions: each bucket is called in its Region from bucketRegions
+// (S3 answers a bucket only there), whatever the profile's Region.
+func TestVerifyCallsEachBucketInItsRegionFromBucketRegions(t *testing.T) {
+	f := newFake(t, archiveKey)
+	f.sourceBucket("trail-logs", "us-east-2")
+	f.sourceBucket("eu-app-logs", "eu-central-1")
+	outputs := map[string]any{"replicationRoleArn": roleArn, "replicatedBuckets": []string{"trail-logs", "eu-app-logs"},
+		"bucketRegions":     map[string]string{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1"},
+		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "logBuckets": map[string]any{}}
+	srcOut := f.write("source.json", outputs)
+
+	for _, profile := range []string{"workload-a", "workload-a-no-region"} {
+		code, stdout, stderr := f.run(t, srcOut, "--source-profile", profile)
+		assert.Equal(t, 0, code, stderr)
+		assert.Contains(t, stdout, "source s3://eu-app-logs: ok\n  region eu-central-1 (from the source stack's bucketRegions)")
+		assert.Contains(t, stdout, "source s3://trail-logs: ok\n  region us-east-2 (from the source stack's bucketRegions)")
+		assert.Contains(t, stdout, "2 of 2 buckets replicate correctly.")
+	}
+	for _, c := range f.srv.Calls {
+		if strings.HasPrefix(c.URI, "/eu-app-logs") {
+			assert.Equal(t, "eu-central-1", c.Region, c.Method+" "+c.URI)
+		}
+		if strings.HasPrefix(c.URI, "/trail-logs") {
+			assert.Equal(t, "us-east-2", c.Region, c.Method+" "+c.URI)
+		}
+		if strings.HasPrefix(c.URI, "/acme-log-archive") {
+			assert.Equal(t, "eu-west-1", c.Region, c.Method+" "+c.URI)
+		}
+	}
+
+	// --source-region does not override bucketRegions, and says so.
+	code, _, stderr := f.run(t, srcOut, "--source-region", "us-west-2")
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "--source-region us-west-2 is not used")
+
+	// Outputs older than bucketRegions: all buckets in the profile's Region (or --source-region); the
+	// bucket elsewhere fails with where it is.
+	delete(outputs, "bucketRegions")
+	old := f.write("old-source.json", outputs)
+	code, stdout, _ := f.run(t, old)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "source s3://trail-logs: ok\n  region us-east-2 (from the Region of profile \"workload-a\")")
+	assert.Contains(t, stdout, "source s3://eu-app-logs: FAILED")
+	assert.Contains(t, stdout, "the bucket is in eu-central-1, but verify called it in us-east-2")
+	code, stdout, _ = f.run(t, old, "--source-region", "eu-central-1", "--bucket", "eu-app-logs")
+	assert.Equal(t, 0, code, stdout)
+	assert.Contains(t, stdout, "region eu-central-1 (from --source-region)")
+	code, _, stderr = f.run(t, old, "--source-profile", "workload-a-no-region")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no Region for the source buckets trail-logs, eu-app-logs")
 }

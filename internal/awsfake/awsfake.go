@@ -5,7 +5,10 @@
 //
 // Callers are identified by the access key ID in the SigV4 Authorization header (the signature is not
 // checked): Accounts maps each known key to its account; any other key gets AWS's answer to an unknown
-// key. Tests shape the behaviour with hooks (OnPut, OnHead, Deny, OnDescribe).
+// key. The Region a request is for is the one in the SigV4 credential scope (what the SDK signs for is
+// the Region it resolved the endpoint in): a Bucket with a Region refuses requests for any other, as S3
+// does (301 PermanentRedirect, with x-amz-bucket-region), and an S3 Batch Operations job is seen only
+// in the Region it was created in. Tests shape the behaviour with hooks (OnPut, OnHead, Deny, OnDescribe).
 package awsfake
 
 import (
@@ -42,12 +45,16 @@ type Bucket struct {
 	ReplicationXML string // GET ?replication answers this; "" is ReplicationConfigurationNotFoundError
 	DefaultSSE     string // what a PutObject without SSE headers is encrypted with
 	DefaultKeyID   string
+	// Region is where the bucket is: a request signed for another Region gets 301 PermanentRedirect
+	// (S3's answer to a bucket addressed through another Region's endpoint). "" accepts any Region.
+	Region string
 }
 
 // Job is an S3 Batch Operations job: the CreateJob request as received, and its state.
 type Job struct {
 	ID           string
 	Account      string
+	Region       string // the Region CreateJob was signed for: DescribeJob finds the job only there
 	RequestXML   string
 	Status       string
 	Total        int64
@@ -81,7 +88,18 @@ type Server struct {
 
 	// Requests logs every request as "METHOD /path?query account".
 	Requests []string
+	// Calls logs every request with the Region and service of its SigV4 credential scope.
+	Calls    []Call
 	versions int
+}
+
+// Call is one request as received.
+type Call struct {
+	Method  string
+	URI     string // path and query
+	Account string // "" for an unknown access key
+	Region  string // from the credential scope, e.g. eu-west-1
+	Service string // s3 (S3 and S3 Control) or sts
 }
 
 // New starts a fake on 127.0.0.1.
@@ -122,18 +140,20 @@ func (s *Server) Object(bucket, key string) *Object {
 	return nil
 }
 
-var credentialRE = regexp.MustCompile(`Credential=([^/]+)/`)
+// Credential=AKID/20250611/eu-west-1/s3/aws4_request
+var credentialRE = regexp.MustCompile(`Credential=([^/,]+)/[0-9]{8}/([^/,]+)/([^/,]+)/aws4_request`)
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	akid := ""
+	akid, region, service := "", "", ""
 	if m := credentialRE.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		akid = m[1]
+		akid, region, service = m[1], m[2], m[3]
 	}
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	account, known := s.Accounts[akid]
 	s.Requests = append(s.Requests, fmt.Sprintf("%s %s %s", r.Method, r.URL.RequestURI(), account))
+	s.Calls = append(s.Calls, Call{Method: r.Method, URI: r.URL.RequestURI(), Account: account, Region: region, Service: service})
 
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/" && strings.Contains(r.Header.Get("Content-Type"), "x-www-form-urlencoded"):
@@ -143,13 +163,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeControlError(w, http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
 			return
 		}
-		s.control(w, r, body, account)
+		s.control(w, r, body, account, region)
 	default:
 		if !known {
 			writeError(w, http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", r.Method == http.MethodHead)
 			return
 		}
-		s.s3(w, r, body, account)
+		s.s3(w, r, body, account, region)
 	}
 }
 
@@ -176,12 +196,24 @@ func (s *Server) denied(op, account, bucket, key string) bool {
 	return s.Deny != nil && s.Deny(op, account, bucket, key)
 }
 
-func (s *Server) s3(w http.ResponseWriter, r *http.Request, body []byte, account string) {
+func (s *Server) s3(w http.ResponseWriter, r *http.Request, body []byte, account, region string) {
 	bucketName, key, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	head := r.Method == http.MethodHead
 	b := s.Buckets[bucketName]
 	if b == nil {
 		writeError(w, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", head)
+		return
+	}
+	if b.Region != "" && region != b.Region {
+		// S3's answer to a bucket addressed through another Region's endpoint (a HEAD has no body, so the
+		// SDK sees only the status: MovedPermanently).
+		w.Header().Set("x-amz-bucket-region", b.Region)
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusMovedPermanently)
+		if !head {
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.</Message><Endpoint>%s.s3.%s.amazonaws.com</Endpoint><Bucket>%s</Bucket><RequestId>fake</RequestId></Error>`,
+				bucketName, b.Region, bucketName)
+		}
 		return
 	}
 	q := r.URL.Query()
@@ -301,7 +333,7 @@ func writeControlError(w http.ResponseWriter, status int, code, msg string) {
 }
 
 // control answers S3 Control CreateJob and DescribeJob.
-func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, account string) {
+func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, account, region string) {
 	w.Header().Set("Content-Type", "application/xml")
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/v20180820/jobs":
@@ -317,7 +349,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, ac
 		}
 		_ = xml.Unmarshal(body, &req)
 		id := fmt.Sprintf("job-%d", len(s.Jobs)+1)
-		s.Jobs[id] = &Job{ID: id, Account: r.Header.Get("X-Amz-Account-Id"), RequestXML: string(body), Status: "New",
+		s.Jobs[id] = &Job{ID: id, Account: r.Header.Get("X-Amz-Account-Id"), Region: region, RequestXML: string(body), Status: "New",
 			ReportBucket: req.Report.Bucket, ReportPrefix: req.Report.Prefix}
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><CreateJobResult><JobId>%s</JobId></CreateJobResult>`, id)
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v20180820/jobs/"):
@@ -326,7 +358,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, ac
 			return
 		}
 		j := s.Jobs[strings.TrimPrefix(r.URL.Path, "/v20180820/jobs/")]
-		if j == nil {
+		if j == nil || j.Region != region { // jobs are regional
 			writeControlError(w, http.StatusNotFound, "NoSuchJob", "The specified job does not exist")
 			return
 		}

@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"log-archive/components"
 )
 
 // Output names, as internal/program publishes them (the contract between the stacks, README).
 const (
 	outReplicationRoleArn = "replicationRoleArn"
 	outReplicatedBuckets  = "replicatedBuckets"
+	outBucketRegions      = "bucketRegions"
 	outArchiveAccountID   = "archiveAccountId"
 	outArchiveRegion      = "archiveRegion"
 	outArchiveBucketName  = "archiveBucketName"
@@ -27,6 +30,10 @@ type Target struct {
 	SourceAccount string   `json:"sourceAccount"`
 	RoleArn       string   `json:"replicationRoleArn"`
 	Buckets       []string `json:"buckets"`
+	// BucketRegions is each bucket's Region, from the source stack's bucketRegions output (a stack's
+	// buckets may be in several). nil for outputs older than it: every bucket is then called in the
+	// fallback Region (Options.SourceRegion).
+	BucketRegions map[string]string `json:"bucketRegions,omitempty"`
 
 	ArchiveAccount string `json:"archiveAccount"`
 	ArchiveRegion  string `json:"archiveRegion"`
@@ -99,6 +106,7 @@ func TargetFromOutputs(source, archive map[string]any) (Target, error) {
 	if len(t.Buckets) == 0 {
 		problems = append(problems, "the source stack's outputs list no "+outReplicatedBuckets)
 	}
+	t.BucketRegions, problems = bucketRegions(source, problems)
 	if len(problems) > 0 {
 		return t, errors.New(strings.Join(problems, "; ") + " (are these a source and an archive stack of log-archive, deployed?)")
 	}
@@ -111,4 +119,26 @@ func TargetFromOutputs(source, archive map[string]any) (Target, error) {
 			"run `pulumi up` on the source stack so its rules follow the archive (R4.9)", srcBucket, srcKey, t.ArchiveBucket, t.ArchiveKeyArn)
 	}
 	return t, nil
+}
+
+// bucketRegions reads the source stack's bucketRegions output: nil when the outputs predate it.
+func bucketRegions(source map[string]any, problems []string) (map[string]string, []string) {
+	v, ok := source[outBucketRegions]
+	if !ok || v == nil {
+		return nil, problems
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, append(problems, fmt.Sprintf("the source stack's output %s is a %T, not a map of bucket names to Regions", outBucketRegions, v))
+	}
+	regions := make(map[string]string, len(m))
+	for bucket, r := range m {
+		region, _ := r.(string)
+		if err := components.ValidateRegion(region); err != nil {
+			problems = append(problems, fmt.Sprintf("the source stack's output %s[%s]: %v", outBucketRegions, bucket, err))
+			continue
+		}
+		regions[bucket] = region
+	}
+	return regions, problems
 }

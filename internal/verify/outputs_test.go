@@ -85,3 +85,24 @@ func TestEveryR5_4ReasonIsExplained(t *testing.T) {
 	assert.False(t, ok)
 	assert.Contains(t, text, "SrcGetObjectNotPermitted")
 }
+
+// bucketRegions (a source stack's buckets may be in several Regions) is read when the outputs have it;
+// outputs older than it leave BucketRegions nil, and verify falls back to one Region for all.
+func TestTargetFromOutputsReadsBucketRegions(t *testing.T) {
+	src, dst := outputs()
+	got, err := TargetFromOutputs(src, dst)
+	require.NoError(t, err)
+	assert.Nil(t, got.BucketRegions)
+
+	src["bucketRegions"] = map[string]any{"trail-logs": "us-east-2", "flow-logs": "eu-central-1"}
+	got, err = TargetFromOutputs(src, dst)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"trail-logs": "us-east-2", "flow-logs": "eu-central-1"}, got.BucketRegions)
+
+	src["bucketRegions"] = map[string]any{"trail-logs": "us-east-2", "flow-logs": "Frankfurt"}
+	_, err = TargetFromOutputs(src, dst)
+	assert.ErrorContains(t, err, "the source stack's output bucketRegions[flow-logs]")
+	src["bucketRegions"] = []any{"us-east-2"}
+	_, err = TargetFromOutputs(src, dst)
+	assert.ErrorContains(t, err, "not a map of bucket names to Regions")
+}

@@ -26,7 +26,7 @@ func wait(ctx context.Context, o Options, results []*BucketResult) {
 			out, err := o.Source.S3.HeadObject(ctx, &s3.HeadObjectInput{
 				Bucket: aws.String(r.Bucket), Key: aws.String(r.CanaryKey), VersionId: optional(r.VersionID),
 				ExpectedBucketOwner: optional(o.Target.SourceAccount),
-			})
+			}, r.in())
 			r.WaitedSeconds = o.Now().Sub(start).Seconds()
 			if err != nil {
 				r.add(Check{Name: "source status", Status: Fail, Got: describe(err),

@@ -28,7 +28,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		if !b.OK {
 			verdict = "FAILED"
 		}
-		fmt.Fprintf(w, "\nsource s3://%s: %s\n  prefix %q (from %s)\n", b.Bucket, verdict, b.Prefix, b.PrefixFrom)
+		fmt.Fprintf(w, "\nsource s3://%s: %s\n  region %s (from %s)\n  prefix %q (from %s)\n", b.Bucket, verdict, b.Region, b.RegionFrom, b.Prefix, b.PrefixFrom)
 		if b.CanaryKey != "" {
 			fmt.Fprintf(w, "  canary %s (version %s, waited %.0fs)\n", b.CanaryKey, orNone(b.VersionID), b.WaitedSeconds)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // CanaryDir is the folder, under the rule's prefix, that holds verify's canaries. Their names are
@@ -37,6 +38,10 @@ type Account struct {
 type Options struct {
 	Target          Target
 	Source, Archive Account
+	// SourceRegion is the Region of the source buckets that Target.BucketRegions does not name (all of
+	// them, for outputs older than bucketRegions); "" is the Source client's Region. SourceRegionFrom
+	// says where it came from, for the report (e.g. "--source-region").
+	SourceRegion, SourceRegionFrom string
 	// Prefixes overrides, per bucket, the prefix the canary goes under; by default it is the prefix of
 	// the bucket's log-archive rule, read from its replication configuration.
 	Prefixes map[string]string
@@ -67,6 +72,8 @@ type Check struct {
 // BucketResult is what verify found for one source bucket.
 type BucketResult struct {
 	Bucket        string  `json:"bucket"`
+	Region        string  `json:"region"`
+	RegionFrom    string  `json:"regionFrom"`
 	Prefix        string  `json:"prefix"`
 	PrefixFrom    string  `json:"prefixFrom"`
 	CanaryKey     string  `json:"canaryKey,omitempty"`
@@ -112,6 +119,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	for i, bucket := range t.Buckets {
 		r := &BucketResult{Bucket: bucket}
 		results[i] = r
+		if r.Region, r.RegionFrom = o.bucketRegion(bucket); r.Region == "" {
+			return nil, fmt.Errorf("no Region for the source bucket %s: the source stack's outputs have no %s for it, "+
+				"and the source credentials name none. Fix: pass --source-region, or run `pulumi up` on the source stack so it publishes %s",
+				bucket, outBucketRegions, outBucketRegions)
+		}
 		checkRule(ctx, o, r)
 		if !r.done {
 			writeCanary(ctx, o, r)
@@ -172,6 +184,55 @@ func errorCode(err error) string {
 
 func (r *BucketResult) add(c Check) { r.Checks = append(r.Checks, c) }
 
+// bucketRegion is where a source bucket is, and where that came from: the source stack's bucketRegions
+// output, or, for outputs without it, the fallback Region.
+func (o Options) bucketRegion(bucket string) (region, from string) {
+	if region, ok := o.Target.BucketRegions[bucket]; ok {
+		return region, "the source stack's " + outBucketRegions
+	}
+	region, from = o.SourceRegion, o.SourceRegionFrom
+	if region == "" && o.Source.S3 != nil {
+		region = o.Source.S3.Options().Region
+	}
+	if from == "" {
+		from = "the source credentials' Region"
+	}
+	if o.Target.BucketRegions != nil {
+		from += "; the source stack's " + outBucketRegions + " does not name this bucket"
+	}
+	return region, from
+}
+
+// in makes a source S3 call in the bucket's Region: S3 answers a bucket addressed through another
+// Region's endpoint with 301 PermanentRedirect.
+func (r *BucketResult) in() func(*s3.Options) {
+	region := r.Region
+	return func(o *s3.Options) { o.Region = region }
+}
+
+// wrongRegion says, for S3's answer to a bucket called in another Region than its own, where the bucket
+// is and what to do; "" for any other error.
+func (r *BucketResult) wrongRegion(err error) string {
+	switch errorCode(err) {
+	case "PermanentRedirect", "MovedPermanently", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+	default:
+		return ""
+	}
+	actual := "another Region"
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if h := re.Response.Header.Get("x-amz-bucket-region"); h != "" {
+			actual = h
+		}
+	}
+	fix := "pass --source-region " + actual
+	if actual == "another Region" {
+		fix = "pass --source-region with the bucket's Region"
+	}
+	return fmt.Sprintf("the bucket is in %s, but verify called it in %s (from %s): %s, or run `pulumi up` on the source stack "+
+		"so that its outputs carry %s", actual, r.Region, r.RegionFrom, fix, outBucketRegions)
+}
+
 // checkRule reads the bucket's replication configuration and its log-archive rule: where the canary
 // goes (the rule's prefix), and whether the rule says what the archive needs (R4.8, R4.9). It needs
 // s3:GetReplicationConfiguration; without it the rule checks are skipped and --prefix decides.
@@ -180,7 +241,7 @@ func checkRule(ctx context.Context, o Options, r *BucketResult) {
 	ruleID := "log-archive-" + t.ArchiveBucket
 	prefix, override := o.Prefixes[r.Bucket]
 	r.Prefix, r.PrefixFrom = prefix, "--prefix"
-	out, err := o.Source.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(r.Bucket), ExpectedBucketOwner: optional(t.SourceAccount)})
+	out, err := o.Source.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(r.Bucket), ExpectedBucketOwner: optional(t.SourceAccount)}, r.in())
 	switch code := errorCode(err); {
 	case err == nil:
 	case code == "ReplicationConfigurationNotFoundError":
@@ -195,7 +256,11 @@ func checkRule(ctx context.Context, o Options, r *BucketResult) {
 		r.add(Check{Name: "replication rule", Status: Skipped, Cause: "s3:GetReplicationConfiguration denied to the source credentials"})
 		return
 	default:
-		r.add(Check{Name: "replication rule", Status: Fail, Got: describe(err), Cause: "could not read the bucket's replication configuration"})
+		c := Check{Name: "replication rule", Status: Fail, Got: describe(err), Cause: "could not read the bucket's replication configuration"}
+		if cause := r.wrongRegion(err); cause != "" {
+			c.Cause = cause
+		}
+		r.add(c)
 		r.done = true
 		return
 	}
@@ -266,10 +331,14 @@ func writeCanary(ctx context.Context, o Options, r *BucketResult) {
 	out, err := o.Source.S3.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(r.Bucket), Key: aws.String(r.CanaryKey), Body: bytes.NewReader(r.body),
 		ContentType: aws.String("text/plain"), ExpectedBucketOwner: optional(o.Target.SourceAccount),
-	})
+	}, r.in())
 	if err != nil {
-		r.add(Check{Name: "canary written", Status: Fail, Got: describe(err),
-			Cause: "the source credentials need s3:PutObject on the canary keys and kms:GenerateDataKey on the bucket's key (see --help)"})
+		c := Check{Name: "canary written", Status: Fail, Got: describe(err),
+			Cause: "the source credentials need s3:PutObject on the canary keys and kms:GenerateDataKey on the bucket's key (see --help)"}
+		if cause := r.wrongRegion(err); cause != "" {
+			c.Cause = cause
+		}
+		r.add(c)
 		r.done = true
 		return
 	}

@@ -73,7 +73,7 @@ func newEnv(t *testing.T, rules map[string]rule, rep replication, objectLock boo
 		}
 		buckets = append(buckets, name)
 	}
-	srv.AddBucket(archive)
+	srv.AddBucket(archive).Region = "eu-west-1"
 	heads := map[string]int{}
 	srv.OnPut = func(s *awsfake.Server, bucket, key string, o *awsfake.Object) {
 		if bucket != archive && rep.final != "" {
@@ -390,4 +390,70 @@ func TestDescribeNamesCredentialErrors(t *testing.T) {
 		Bucket: aws.String("trail-logs"), Key: aws.String("x"), Body: strings.NewReader("x")})
 	require.Error(t, err)
 	assert.Equal(t, "InvalidAccessKeyId (AWS does not know this access key)", describe(err))
+}
+
+// A source stack's buckets may be in several Regions (bucketRegions): each is called in its own, which
+// is the only one S3 answers it in (301 PermanentRedirect elsewhere), and the archive in archiveRegion.
+func TestBucketsInSeveralRegionsAreEachCalledInTheirOwn(t *testing.T) {
+	e := newEnv(t, map[string]rule{"trail-logs": goodRule, "eu-app-logs": goodRule}, completed(), false)
+	e.srv.Buckets["trail-logs"].Region, e.srv.Buckets["eu-app-logs"].Region = "us-east-2", "eu-central-1"
+	e.opts.Target.BucketRegions = map[string]string{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1"}
+	e.opts.Source = e.account(srcAK, "us-west-2") // the profile's Region is neither: bucketRegions decides
+	r := e.run()
+	require.True(t, r.OK)
+	for _, b := range r.Buckets {
+		assert.Equal(t, e.opts.Target.BucketRegions[b.Bucket], b.Region, b.Bucket)
+		assert.Equal(t, "the source stack's bucketRegions", b.RegionFrom)
+	}
+	seen := map[string]map[string]bool{}
+	for _, c := range e.srv.Calls {
+		bucket, _, _ := strings.Cut(strings.TrimPrefix(c.URI, "/"), "/")
+		bucket, _, _ = strings.Cut(bucket, "?")
+		if c.Service != "s3" || bucket == "" {
+			continue
+		}
+		if seen[bucket] == nil {
+			seen[bucket] = map[string]bool{}
+		}
+		seen[bucket][c.Method+" "+c.Region] = true
+	}
+	assert.Equal(t, map[string]bool{"GET us-east-2": true, "PUT us-east-2": true, "HEAD us-east-2": true}, seen["trail-logs"])
+	assert.Equal(t, map[string]bool{"GET eu-central-1": true, "PUT eu-central-1": true, "HEAD eu-central-1": true}, seen["eu-app-logs"])
+	assert.Equal(t, map[string]bool{"GET eu-west-1": true, "HEAD eu-west-1": true}, seen[archive])
+
+	var text bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	assert.Contains(t, text.String(), "source s3://eu-app-logs: ok\n  region eu-central-1 (from the source stack's bucketRegions)\n")
+}
+
+// Outputs older than bucketRegions: every bucket in the fallback Region. A bucket elsewhere gets S3's
+// PermanentRedirect, and verify says where the bucket is and what to pass.
+func TestWithoutBucketRegionsABucketInAnotherRegionSaysWhereItIs(t *testing.T) {
+	e := newEnv(t, map[string]rule{"trail-logs": goodRule, "eu-app-logs": goodRule}, completed(), false)
+	e.srv.Buckets["trail-logs"].Region, e.srv.Buckets["eu-app-logs"].Region = "us-east-2", "eu-central-1"
+	e.opts.SourceRegion, e.opts.SourceRegionFrom = "us-east-2", "--source-region"
+	r := e.run()
+	require.False(t, r.OK)
+	for _, b := range r.Buckets {
+		assert.Equal(t, "us-east-2", b.Region)
+		assert.Equal(t, "--source-region", b.RegionFrom)
+		if b.Bucket == "trail-logs" {
+			assert.True(t, b.OK)
+			continue
+		}
+		c := check(t, b, "replication rule")
+		assert.Equal(t, Fail, c.Status)
+		assert.Contains(t, c.Got, "PermanentRedirect")
+		assert.Contains(t, c.Cause, "the bucket is in eu-central-1, but verify called it in us-east-2 (from --source-region)")
+		assert.Contains(t, c.Cause, "pass --source-region eu-central-1")
+		assert.Empty(t, b.CanaryKey, "nothing written")
+	}
+
+	// bucketRegions naming only some buckets: the others fall back, and say so.
+	e = newEnv(t, map[string]rule{"trail-logs": goodRule}, completed(), false)
+	e.opts.Target.BucketRegions = map[string]string{"other-logs": "eu-central-1"}
+	r = e.run()
+	assert.True(t, r.OK)
+	assert.Equal(t, "us-east-2", r.Buckets[0].Region)
+	assert.Equal(t, "the source credentials' Region; the source stack's bucketRegions does not name this bucket", r.Buckets[0].RegionFrom)
 }
