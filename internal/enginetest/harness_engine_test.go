@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -121,9 +122,21 @@ func NewEnv(t *testing.T) *Env {
 }
 
 // NewEnvFromRepository sets up an Env with the repository's own stack files, whatever the user made of them.
+// The test's backend is a local file backend, where every stack is organization/<project>/<stack>; a
+// stack file written for Pulumi Cloud names the user's own organization in log-archive:destinationStack,
+// which is rewritten to "organization" in the copy (the files in the repository stay as they are).
 func NewEnvFromRepository(t *testing.T) *Env {
 	t.Helper()
-	return newEnv(t, testfixture.Root())
+	e := newEnv(t, testfixture.Root())
+	files, err := filepath.Glob(filepath.Join(e.WorkDir, "Pulumi.*.yaml"))
+	require.NoError(t, err)
+	ref := regexp.MustCompile(`(?m)^(\s*log-archive:destinationStack:\s*["']?)[^/\s"']+/([^/\s"']+/[^/\s"']+["']?\s*)$`)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(f, ref.ReplaceAll(data, []byte("${1}organization/${2}")), 0o644))
+	}
+	return e
 }
 
 func newEnv(t *testing.T, project string) *Env {

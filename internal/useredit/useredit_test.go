@@ -3,7 +3,8 @@
 // Package useredit proves that the stack files are the user's: a copy of the repository whose stack files
 // are edited as the README tells a new user to (every account ID, bucket name and Region replaced, three
 // source stacks added, the example source stack deleted, .github/stacks.yaml to match) passes the project's
-// own checks: .ci/stack-checks (the workflow matrix and the offline plan of every stack) and `go test ./...`.
+// own checks: .ci/stack-checks (the workflow matrix and the offline plan of every stack), `go test ./...`, and,
+// with a Pulumi CLI at hand (LOG_ARCHIVE_PULUMI), the engine test that deploys the repository's stack files.
 // It runs the real commands in the copy, so it takes a minute; .ci/run runs it (`go test -tags useredit`).
 package useredit
 
@@ -102,6 +103,13 @@ func TestARealUsersEditedStacksPassTheProjectsChecks(t *testing.T) {
 
 	run(t, dir, "bash", ".ci/stack-checks")
 	run(t, dir, "go", "test", "-count=1", "./...")
+	// The real CLI's config validation and a deploy of these stack files, when a CLI is at hand
+	// (.ci/run passes the one .ci/pulumi-cli builds).
+	if os.Getenv("LOG_ARCHIVE_PULUMI") != "" {
+		run(t, dir, "go", "test", "-tags", "engine", "-count=1", "-run", "TheRepositorysStackFilesDeploy", "./internal/enginetest/")
+	} else {
+		t.Log("LOG_ARCHIVE_PULUMI is not set: the engine part is skipped")
+	}
 }
 
 // copyRepository copies the files git tracks, and untracked ones it does not ignore, into a temp dir.
