@@ -26,31 +26,17 @@ Flags:
 
 // runDeployerPolicy prints the deployer policy of one stack.
 func runDeployerPolicy(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan deployer-policy", deployerPolicyUsage, stderr)
-	stack := fs.String("stack", "", "the stack file Pulumi.`NAME`.yaml")
-	asJSON := fs.Bool("json", false, "print JSON: the policy documents with their names and sizes, and what is left out")
-	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
-	if code, done := parse(fs, args, stdout); done {
+	f, code, done := parseStackCommand("plan deployer-policy", deployerPolicyUsage,
+		"print JSON: the policy documents with their names and sizes, and what is left out", args, stdout, stderr)
+	if done {
 		return code
 	}
-	if *stack == "" {
-		return usageError(fs, "give --stack NAME")
-	}
-	known, err := projectStacks(*dir)
+	res, err := deployerPolicy(f.dir, f.stack)
 	if err != nil {
-		fmt.Fprintf(stderr, "plan deployer-policy: %v\n", err)
+		fmt.Fprintf(stderr, "plan deployer-policy: stack %s: %v\n", f.stack, err)
 		return 1
 	}
-	if !slices.Contains(known, *stack) {
-		fmt.Fprintf(stderr, "plan deployer-policy: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", *stack, *dir, *stack, strings.Join(known, ", "))
-		return 2
-	}
-	res, err := deployerPolicy(*dir, *stack)
-	if err != nil {
-		fmt.Fprintf(stderr, "plan deployer-policy: stack %s: %v\n", *stack, err)
-		return 1
-	}
-	if *asJSON {
+	if f.json {
 		err = writeJSON(stdout, res)
 	} else {
 		err = res.WriteText(stdout)
@@ -60,6 +46,37 @@ func runDeployerPolicy(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// stackCommand is what the one-stack subcommands (deployer-policy, limits) are given.
+type stackCommand struct {
+	stack, dir string
+	json       bool
+}
+
+// parseStackCommand parses --stack NAME [--json] [--dir DIR] and checks that the stack exists. done is
+// true when the command should exit with code (help, a usage error, an unknown stack).
+func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stderr io.Writer) (stackCommand, int, bool) {
+	fs := newFlagSet(name, usage, stderr)
+	stack := fs.String("stack", "", "the stack file Pulumi.`NAME`.yaml")
+	asJSON := fs.Bool("json", false, jsonHelp)
+	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
+	if code, done := parse(fs, args, stdout); done {
+		return stackCommand{}, code, true
+	}
+	if *stack == "" {
+		return stackCommand{}, usageError(fs, "give --stack NAME"), true
+	}
+	known, err := projectStacks(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return stackCommand{}, 1, true
+	}
+	if !slices.Contains(known, *stack) {
+		fmt.Fprintf(stderr, "%s: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", name, *stack, *dir, *stack, strings.Join(known, ", "))
+		return stackCommand{}, 2, true
+	}
+	return stackCommand{stack: *stack, dir: *dir, json: *asJSON}, 0, false
 }
 
 func deployerPolicy(dir, name string) (*deployer.Result, error) {

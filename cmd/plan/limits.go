@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
@@ -23,31 +21,17 @@ Flags:
 
 // runLimits prints how far a destination stack can grow.
 func runLimits(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan limits", limitsUsage, stderr)
-	stack := fs.String("stack", "", "the destination stack file Pulumi.`NAME`.yaml")
-	asJSON := fs.Bool("json", false, "print JSON: {stack, listedAccounts, maxListedAccounts, bytesPerAccount}")
-	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
-	if code, done := parse(fs, args, stdout); done {
+	f, code, done := parseStackCommand("plan limits", limitsUsage,
+		"print JSON: {stack, listedAccounts, maxListedAccounts, bytesPerAccount}", args, stdout, stderr)
+	if done {
 		return code
 	}
-	if *stack == "" {
-		return usageError(fs, "give --stack NAME")
-	}
-	known, err := projectStacks(*dir)
+	limit, err := plan.MaxListedAccounts(f.dir, f.stack, program.Program)
 	if err != nil {
-		fmt.Fprintf(stderr, "plan limits: %v\n", err)
+		fmt.Fprintf(stderr, "plan limits: stack %s: %v\n", f.stack, err)
 		return 1
 	}
-	if !slices.Contains(known, *stack) {
-		fmt.Fprintf(stderr, "plan limits: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", *stack, *dir, *stack, strings.Join(known, ", "))
-		return 2
-	}
-	limit, err := plan.MaxListedAccounts(*dir, *stack, program.Program)
-	if err != nil {
-		fmt.Fprintf(stderr, "plan limits: stack %s: %v\n", *stack, err)
-		return 1
-	}
-	if *asJSON {
+	if f.json {
 		if err := writeJSON(stdout, limit); err != nil {
 			fmt.Fprintf(stderr, "plan limits: %v\n", err)
 			return 1
