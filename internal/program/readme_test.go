@@ -52,3 +52,15 @@ func thousands(n int) string {
 	}
 	return s
 }
+
+// The source-side figure of the README's Scale section is the size check's own answer for the benchmark's
+// account (5 Regions, 40-character names, a key per bucket, an archive with Object Lock).
+func TestREADME_SourceScaleFigureComesFromTheCode(t *testing.T) {
+	refs := archiveOutputs(t, with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":30}`))
+	_, err := runStack(t, "workload-a", fleetConfig(400, fiveRegions), refs)
+	require.Error(t, err)
+	var fit int
+	_, scanErr := fmt.Sscanf(err.Error()[strings.Index(err.Error(), "the first "):], "the first %d of the 400 buckets fit", &fit)
+	require.NoError(t, scanErr)
+	assert.Contains(t, readme(t), fmt.Sprintf("100 buckets in 5 Regions fit (at most %d)", fit))
+}
