@@ -2,8 +2,10 @@
 // replication rule existed (R4.12) and objects whose replication FAILED (R5.9) reach the archive, and
 // follows the job to its end. `backfill --help` lists the role and permissions it needs (H6).
 //
-//	go run ./cmd/backfill --bucket trail-logs --role-arn arn:aws:iam::222222222222:role/log-archive-batch \
+//	go run ./cmd/backfill --source-stack workload-a --bucket trail-logs \
 //	    --report-bucket acme-batch-reports --profile workload-a
+//	go run ./cmd/backfill --bucket trail-logs --role-arn arn:aws:iam::222222222222:role/log-archive-batch \
+//	    --region us-east-2 --profile workload-a
 //
 // Exit status: 0 when the job completed with no failed task, 1 when it failed, had failed tasks, could
 // not start, or was still running at --timeout, 2 for a usage error.
@@ -29,6 +31,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/backfill"
+	"log-archive/internal/verify"
 )
 
 func main() {
@@ -49,7 +52,8 @@ func loadConfig(ctx context.Context, profile, region string) (aws.Config, error)
 }
 
 const usageText = `Usage:
-  backfill --bucket BUCKET --role-arn ARN [--report-bucket BUCKET] [flags]
+  backfill --bucket BUCKET (--source-stack NAME | --source-outputs FILE) [--report-bucket BUCKET] [flags]
+  backfill --bucket BUCKET --role-arn ARN [--region REGION] [--report-bucket BUCKET] [flags]
 
 Starts an S3 Batch Replication job in the source account for one source bucket: S3 generates the
 manifest from the bucket (objects eligible for replication whose replication status is NONE or FAILED,
@@ -62,6 +66,14 @@ Run it with the source account's credentials, in the source bucket's Region, aft
 is deployed (the job uses the bucket's replication configuration). Fix what made objects fail first
 (verify and verify --explain help): failed tasks carry the same failureReason values (R5.4).
 
+The source stack's outputs, read with ` + "`pulumi stack output --json --stack NAME`" + ` (--source-stack, in --cwd)
+or saved from it (--source-outputs), give the defaults: --bucket must be one of its replicatedBuckets;
+--role-arn defaults to its backfillRoleArn, --region to the bucket's Region in its bucketRegions; and
+the credentials must be for the account of its roles. --role-arn and --region override them. Outputs
+of a source stack deployed before backfillRoleArn or bucketRegions lack them: pass --role-arn, and
+--region unless the profile's Region is the bucket's (or run ` + "`pulumi up`" + ` on the source stack). Without
+outputs, --role-arn is required and --region defaults to the profile's Region.
+
 The role (--role-arn), which Batch Operations assumes (H6). Its trust policy:
   {"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
 Its permissions, for source bucket B and report bucket R with prefix P:
@@ -71,7 +83,7 @@ Its permissions, for source bucket B and report bucket R with prefix P:
   kms:GenerateDataKey                                 on R's key, if R's default encryption is SSE-KMS
 It needs nothing on the objects' keys or in the archive: S3 copies each object as the replication rule's
 role, exactly as live replication does. The source stack creates such a role and exports it as
-backfillRoleArn (` + "`pulumi stack output backfillRoleArn --stack NAME`" + `); it has no report permission, so
+backfillRoleArn, the default with --source-stack or --source-outputs; it has no report permission, so
 with --report-bucket grant it s3:PutObject on the report prefix. The live replication role is trusted by
 s3.amazonaws.com only (R1.1) and cannot run the job.
 
@@ -96,10 +108,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 		fs.PrintDefaults()
 	}
 	bucket := fs.String("bucket", "", "the source `BUCKET` to backfill (one of the source stack's replicatedBuckets)")
-	roleArn := fs.String("role-arn", "", "the Batch Operations role `ARN` (see above)")
+	sourceStack := fs.String("source-stack", "", "read the source stack's outputs with pulumi stack output --json --stack `NAME`")
+	sourceOutputs := fs.String("source-outputs", "", "the source stack's outputs, a `FILE` saved from pulumi stack output --json")
+	cwd := fs.String("cwd", ".", "the Pulumi project `DIR` for --source-stack")
+	roleArn := fs.String("role-arn", "", "the Batch Operations role `ARN` (see above; default: the source outputs' backfillRoleArn)")
 	accountID := fs.String("account-id", "", "the source `ACCOUNT` (default: the credentials' account)")
 	profile := fs.String("profile", "", "AWS `PROFILE` of the source account (default: the default credential chain)")
-	region := fs.String("region", "", "the source bucket's `REGION` (default: the profile's region)")
+	region := fs.String("region", "", "the source bucket's `REGION` (default: its Region in the source outputs' bucketRegions, else the profile's region)")
 	reportBucket := fs.String("report-bucket", "", "write the completion report into `BUCKET` (in the source account)")
 	reportPrefix := fs.String("report-prefix", "log-archive-backfill", "the report's key `PREFIX`")
 	statuses := fs.String("statuses", strings.Join(backfill.DefaultStatuses, ","), "replication `STATUSES` to replicate, comma-separated: NONE (never tried), FAILED, COMPLETED (again)")
@@ -120,14 +135,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 	if fs.NArg() > 0 {
 		return usage("unexpected argument " + fs.Arg(0))
 	}
-	if *bucket == "" || *roleArn == "" {
-		return usage("--bucket and --role-arn are required")
+	fromOutputs := *sourceStack != "" || *sourceOutputs != ""
+	switch {
+	case *bucket == "":
+		return usage("--bucket is required")
+	case *sourceStack != "" && *sourceOutputs != "":
+		return usage("give at most one of --source-stack NAME and --source-outputs FILE")
+	case !fromOutputs && *roleArn == "":
+		return usage("--role-arn is required without --source-stack or --source-outputs")
 	}
 	if err := components.ValidateBucketName(*bucket); err != nil {
 		return usage("--bucket: " + err.Error())
 	}
-	if !strings.HasPrefix(*roleArn, "arn:") || !strings.Contains(*roleArn, ":role/") {
+	if *roleArn != "" && (!strings.HasPrefix(*roleArn, "arn:") || !strings.Contains(*roleArn, ":role/")) {
 		return usage("--role-arn must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+	}
+	if *region != "" {
+		if err := components.ValidateRegion(*region); err != nil {
+			return usage("--region: " + err.Error())
+		}
 	}
 	var statusList []string
 	for _, s := range strings.Split(*statuses, ",") {
@@ -144,6 +170,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 		fmt.Fprintf(stderr, "backfill: %v\n", err)
 		return 1
 	}
+
+	// The source stack's outputs give the role, the bucket's Region and the account; flags override.
+	var stack backfill.StackDefaults
+	if fromOutputs {
+		var outputs map[string]any
+		var err error
+		if *sourceOutputs != "" {
+			outputs, err = verify.ReadOutputsFile(*sourceOutputs)
+		} else {
+			outputs, err = verify.StackOutputs(ctx, "pulumi", *sourceStack, *cwd)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		if stack, err = backfill.DefaultsFromOutputs(outputs, *bucket); err != nil {
+			if len(stack.Buckets) > 0 && !slices.Contains(stack.Buckets, *bucket) {
+				return usage(err.Error())
+			}
+			return fail(err)
+		}
+		switch {
+		case *roleArn != "":
+		case stack.RoleArn != "":
+			*roleArn = stack.RoleArn
+			fmt.Fprintf(stderr, "backfill: the job runs as %s (the source stack's backfillRoleArn)\n", *roleArn)
+		default:
+			return usage("the source stack's outputs have no backfillRoleArn (it was deployed before it; `pulumi up` adds it): pass --role-arn")
+		}
+		switch {
+		case stack.Region == "":
+		case *region == "":
+			*region = stack.Region
+			fmt.Fprintf(stderr, "backfill: s3://%s is in %s (the source stack's bucketRegions)\n", *bucket, *region)
+		case *region != stack.Region:
+			fmt.Fprintf(stderr, "backfill: warning: --region %s, but the source stack's bucketRegions puts s3://%s in %s: "+
+				"run the job in its bucket's Region unless you know better\n", *region, *bucket, stack.Region)
+		}
+	}
 	cfg, err := load(ctx, *profile, *region)
 	if err != nil {
 		return fail(fmt.Errorf("loading the AWS configuration: %w", err))
@@ -158,9 +222,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 			return fail(fmt.Errorf("the credentials do not work (sts:GetCallerIdentity): %v. Fix: refresh them (e.g. `aws sso login`) or name another --profile", err))
 		}
 		account = aws.ToString(id.Account)
+		if stack.Account != "" && account != stack.Account {
+			return fail(fmt.Errorf("the credentials (%s) are for account %s, but the source stack is in account %s. Fix: name a profile for %s with --profile",
+				credentialsName(*profile), account, stack.Account, stack.Account))
+		}
 	}
 	if err := components.ValidateAccountID(account); err != nil {
 		return usage("--account-id: " + err.Error())
+	}
+	if *accountID != "" && stack.Account != "" && account != stack.Account {
+		return usage(fmt.Sprintf("--account-id %s: the source stack is in account %s", account, stack.Account))
 	}
 	partition, err := components.PartitionOf(cfg.Region)
 	if err != nil {
@@ -185,6 +256,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 		return 1
 	}
 	return 0
+}
+
+func credentialsName(profile string) string {
+	if profile == "" {
+		return "the default credential chain"
+	}
+	return fmt.Sprintf("profile %q", profile)
 }
 
 func writeText(w io.Writer, r *backfill.Result, account, region string) {
