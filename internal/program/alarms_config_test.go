@@ -61,3 +61,12 @@ func TestSourceAlarmsConfig_BadInput(t *testing.T) {
 		})
 	}
 }
+
+// A topic named for a Region where the stack has no alarm would go unused: refused.
+func TestSourceAlarmsConfig_TopicForARegionWithoutAlarms(t *testing.T) {
+	p, err := runStack(t, "workload-a", with(logSourceConfig(), "log-archive:alarms",
+		`{"topicArns": {"ap-south-1": "arn:aws:sns:ap-south-1:222222222222:alerts"}}`), archiveOutputs(t, destinationConfig()))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `Pulumi.workload-a.yaml: log-archive:alarms.topicArns.ap-south-1 = "arn:aws:sns:ap-south-1:222222222222:alerts": names a topic for a Region where this stack has no alarm (its buckets are in us-east-2)`)
+	assert.Empty(t, p.Creates())
+}

@@ -5,6 +5,9 @@ package program
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -113,6 +116,20 @@ func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 		return stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeyRegion, Value: fmt.Sprintf("%q", args.Region),
 			Problem: fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
 			Fix:     "replicate this account into an archive in partition " + src + ": a destination stack of its own there"}}
+	}
+	// A named alarm topic serves the alarms of its Region: the Regions of the buckets, and with RTC the
+	// archive's, where ReplicationLatency is published. A topic for any other Region would go unused.
+	used := slices.Clone(args.Regions())
+	if args.ReplicationTimeControl {
+		used = append(used, args.Archive.Region)
+	}
+	for _, region := range slices.Sorted(maps.Keys(args.Alarms.TopicArns)) {
+		if !slices.Contains(used, region) {
+			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeyAlarms + ".topicArns." + region,
+				Value:   fmt.Sprintf("%q", args.Alarms.TopicArns[region]),
+				Problem: "names a topic for a Region where this stack has no alarm (its buckets are in " + strings.Join(args.Regions(), ", ") + ")",
+				Fix:     "remove it, or correct the Region it is listed under"})
+		}
 	}
 	for i, b := range args.Buckets {
 		key := fmt.Sprintf("%s[%d]", stackconfig.KeySourceBuckets, i)
