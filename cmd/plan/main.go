@@ -88,6 +88,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return 1
 	}
+	// What the program warns about, as `pulumi up` prints it (the JSON carries it as "warnings" too).
+	for _, name := range names {
+		for _, w := range plans[name].Warnings {
+			fmt.Fprintf(stderr, "plan: stack %s: warning: %s\n", name, w)
+		}
+	}
 	if *asJSON {
 		var v any = plans[*stack]
 		if *all {

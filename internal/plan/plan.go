@@ -37,6 +37,8 @@ type Stack struct {
 type Plan struct {
 	Steps   []Step         `json:"steps"`
 	Outputs map[string]any `json:"outputs"`
+	// Warnings are what the program warned about, as `pulumi up` would print them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Step is one resource operation: "create" for a registered resource, "read" for a StackReference.
@@ -81,14 +83,22 @@ func Run(stack Stack, program Program, references map[string]map[string]any) (*P
 		references: normalise(references),
 	}
 	var outputs pulumi.Map
-	runErr := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		out, err := program(ctx)
-		outputs = out
-		return err
-	}, pulumi.WithMocks(stack.Project, stack.Name, m), func(info *pulumi.RunInfo) {
-		info.Config = stack.Config
-	})
-	p := &Plan{Steps: order(m.steps), Outputs: map[string]any{}}
+	// The run's own Pulumi context, so that its Go context carries the warnings collector: the mock
+	// engine drops log messages.
+	goctx, warnings := stackconfig.WithWarnings(context.Background())
+	runErr := func() error {
+		pctx, err := pulumi.NewContext(goctx, pulumi.RunInfo{Project: stack.Project, Stack: stack.Name, Config: stack.Config, Mocks: m})
+		if err != nil {
+			return err
+		}
+		defer pctx.Close()
+		return pulumi.RunWithContext(pctx, func(ctx *pulumi.Context) error {
+			out, err := program(ctx)
+			outputs = out
+			return err
+		})
+	}()
+	p := &Plan{Steps: order(m.steps), Outputs: map[string]any{}, Warnings: warnings.List()}
 	if runErr != nil {
 		return p, unwrapRunError(runErr)
 	}
@@ -168,9 +178,14 @@ func applyProjectConfig(project *workspace.Project, file string, cfg map[string]
 			}
 			if !workspace.ValidateConfigValue(decl.TypeName(), decl.Items, content) {
 				want := workspace.InferFullTypeName(decl.TypeName(), decl.Items)
+				fix := typeFix(want)
+				if hasNumbers(content) && want == "array<string>" {
+					// YAML read an unquoted ID as a number: 012345678901 is already 12345678901 here.
+					fix = `quote every item, e.g. ["012345678901"]: YAML reads an unquoted account ID as a number and drops a leading zero, so the value shown may differ from what the file says`
+				}
 				errs = append(errs, &stackconfig.Error{File: file, Key: key, Value: v,
 					Problem: "is not of the type Pulumi.yaml declares, " + want + ", so `pulumi up` refuses the stack",
-					Fix:     typeFix(want)})
+					Fix:     fix})
 			}
 		}
 	}
@@ -380,4 +395,15 @@ func yamlError(file string, err error) error {
 		fix = "indent with spaces: YAML does not allow tabs"
 	}
 	return fmt.Errorf("%s is not valid YAML (%s). Fix: %s", file, strings.ReplaceAll(strings.TrimPrefix(msg, "invalid YAML file: "), "\n", " "), fix)
+}
+
+// hasNumbers says whether a list holds a number.
+func hasNumbers(v any) bool {
+	items, _ := v.([]any)
+	for _, item := range items {
+		if _, ok := item.(float64); ok {
+			return true
+		}
+	}
+	return false
 }

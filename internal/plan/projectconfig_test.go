@@ -52,6 +52,8 @@ func TestLoadStack_RefusesWhatTheCLIRefuses(t *testing.T) {
 			[]string{"Pulumi.s.yaml: log-archive:stackKind is not set: is required in every stack", "Fix: set it in Pulumi.s.yaml"}},
 		{"string where a list belongs", "config:\n  log-archive:stackKind: destination\n  log-archive:sourceAccountIds: \"222222222222\"\n",
 			[]string{"log-archive:sourceAccountIds = 222222222222: is not of the type Pulumi.yaml declares, array<string>", "Fix: write a YAML list of strings"}},
+		{"unquoted account ID", "config:\n  log-archive:stackKind: destination\n  log-archive:sourceAccountIds:\n    - 012345678901\n",
+			[]string{"log-archive:sourceAccountIds = [12345678901]", "Fix: quote every item", "drops a leading zero"}},
 		{"word where a boolean belongs", "config:\n  log-archive:stackKind: source\n  log-archive:replicationTimeControl: \"yes\"\n",
 			[]string{"log-archive:replicationTimeControl = yes: is not of the type Pulumi.yaml declares, boolean", "Fix: write true or false"}},
 		{"list where an object belongs", "config:\n  log-archive:stackKind: destination\n  log-archive:objectLock: [GOVERNANCE, 30]\n",

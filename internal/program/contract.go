@@ -121,7 +121,10 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		values[name] = v
 	}
 	if len(missing) == len(ContractOutputs) {
-		return components.ArchiveContract{}, fail("the archive stack has none of the outputs a source needs (has it been deployed?)", upFirst)
+		// No outputs at all: the archive is not deployed yet, or no stack has that name (a typo).
+		return components.ArchiveContract{}, fail("names a stack with none of the outputs a source needs: the archive is not deployed yet, or no stack has that name",
+			fmt.Sprintf("check the name (the archive's stack file is Pulumi.%s.yaml, and %s is organization/<project>/<stack> on a self-managed backend, <your Pulumi organization>/<project>/<stack> on Pulumi Cloud); if it is right, %s",
+				stackconfig.DestinationStackName(s.DestinationStack), stackconfig.KeyDestinationStack, upFirst))
 	}
 	if len(missing) > 0 {
 		return components.ArchiveContract{}, fail("the archive stack lacks the outputs "+strings.Join(missing, ", "), upFirst)
@@ -222,9 +225,9 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		if len(c.OrganizationPaths) > 0 {
 			scope += " (OUs " + strings.Join(c.OrganizationPaths, ", ") + ")"
 		}
-		ctx.Log.Warn(fmt.Sprintf("the archive admits %s, not account %s by name; if this account is outside it, every object fails to replicate (DstPutObjectNotPermitted, R5.4). "+
+		stackconfig.Warn(ctx, fmt.Sprintf("the archive admits %s, not account %s by name; if this account is outside it, every object fails to replicate (DstPutObjectNotPermitted, R5.4). "+
 			"Check with `aws organizations describe-organization` and `aws organizations list-parents` in this account, or list %s in %s of %s",
-			scope, account, account, stackconfig.KeySourceAccountIDs, destFile), nil)
+			scope, account, account, stackconfig.KeySourceAccountIDs, destFile))
 	default:
 		return c, fail(
 			fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", account, listOrNone(c.SourceAccountIDs)),

@@ -33,6 +33,8 @@ func TestArchive_OrganizationMode_R2_12(t *testing.T) {
 	src, err := runStack(t, "workload-a", sourceConfig(), map[string]map[string]any{destinationRef: p.Outputs})
 	require.NoError(t, err)
 	assert.NotEmpty(t, src.OfType(tReplication))
+	require.Len(t, src.Warnings, 1, "the stack says what it cannot check offline")
+	assert.Contains(t, src.Warnings[0], "the archive admits organization o-a1b2c3d4e5 (OUs o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/), not account 222222222222 by name")
 
 	// Listed accounts only: the organization outputs are empty, and an unlisted account is refused.
 	listed, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", `["333333333333"]`), nil)

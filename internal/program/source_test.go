@@ -274,7 +274,8 @@ func TestSource_ArchiveContractIsCheckedBeforeAnyResource(t *testing.T) {
 	}{
 		{"archive never deployed", nil,
 			[]string{`Pulumi.workload-a.yaml: log-archive:destinationStack = "organization/log-archive/destination"`,
-				"has none of the outputs", "Fix: run `pulumi up --stack destination` first"}},
+				"names a stack with none of the outputs a source needs: the archive is not deployed yet, or no stack has that name",
+				"Fix: check the name (the archive's stack file is Pulumi.destination.yaml", "if it is right, run `pulumi up --stack destination` first"}},
 		{"an output missing", mutate(program.OutArchiveKeyArn, nil),
 			[]string{"the archive stack lacks the outputs archiveKeyArn", "pulumi up --stack destination"}},
 		{"account not accepted", archiveOutputs(t, with(destinationConfig(), "log-archive:sourceAccountIds", `["333333333333"]`)),

@@ -14,12 +14,33 @@ import (
 func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 	keys, ok := configKeys(ctx)
 	if !ok {
-		ctx.Log.Warn("log-archive could not list the stack's configuration keys, so misspelt keys are not detected", nil)
+		Warn(ctx, "log-archive could not list the stack's configuration keys, so misspelt keys are not detected")
 		return
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		if !strings.HasPrefix(key, Namespace+":") {
+		ns, name, _ := strings.Cut(key, ":")
+		switch {
+		case ns == Namespace:
+		case !strings.EqualFold(ns, "aws") && editDistance(strings.ToLower(ns), Namespace) <= 2:
+			// log-archve:sourceBuckets, Log-Archive:..: another namespace, which the program never reads.
+			fix := "write the namespace as " + Namespace + ":"
+			if near := nearestKey(Namespace + ":" + name); near != "" {
+				fix = "did you mean " + near + "? " + fix
+			}
+			r.fail(key, display(configValue(ctx, key)), "is in the namespace "+ns+", not "+Namespace+", so it would be silently ignored", fix)
+			continue
+		case ns == "aws":
+			// The provider's own keys are the provider's to judge, except a near miss of the two this
+			// program reads: aws:regoin would leave aws:region unset.
+			for _, read := range []string{KeyRegion, KeyAllowedAccountIDs} {
+				if key != read && editDistance(strings.ToLower(key), strings.ToLower(read)) <= 2 {
+					r.fail(key, display(configValue(ctx, key)), "is not a key of the AWS provider this program reads",
+						"did you mean "+read+"? Rename it")
+				}
+			}
+			continue
+		default:
 			continue
 		}
 		if _, known := Declarations[key]; known {
@@ -29,8 +50,7 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 		if near := nearestKey(key); near != "" {
 			fix = "did you mean " + near + "? Rename it, or remove it; the keys this program reads are declared in Pulumi.yaml"
 		}
-		ns, name, _ := strings.Cut(key, ":")
-		r.fail(key, display(r.cfgs[ns].Get(name)), "is not a key this program reads, so it would be silently ignored", fix)
+		r.fail(key, display(configValue(ctx, key)), "is not a key this program reads, so it would be silently ignored", fix)
 	}
 }
 
@@ -92,4 +112,10 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// configValue is the raw value of any configuration key of the run.
+func configValue(ctx *pulumi.Context, key string) string {
+	v, _ := ctx.GetConfig(key)
+	return v
 }
