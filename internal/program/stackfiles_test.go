@@ -210,3 +210,25 @@ func arnLike(pattern string) *regexp.Regexp {
 	q = strings.ReplaceAll(q, `\?`, `.`)
 	return regexp.MustCompile("^" + q + "$")
 }
+
+// One source stack per account: IAM names are global per account, so a second stack in the same account
+// (a copy of the example left unchanged, or one per Region) collides on the replication role's name. Buckets
+// in other Regions of the account go into the same stack (`region` on their entries).
+func TestStackFiles_OneSourceStackPerAccount(t *testing.T) {
+	names, err := plan.StackNames(repoRoot(t))
+	require.NoError(t, err)
+	owner := map[string]string{} // account -> the first source stack file that deploys into it
+	for _, name := range names {
+		st, err := plan.LoadStack(repoRoot(t), name)
+		require.NoError(t, err)
+		if st.Config[stackconfig.KeyStackKind] != string(stackconfig.KindSource) {
+			continue
+		}
+		account := st.Config[stackconfig.KeySourceAccountID]
+		if first, dup := owner[account]; dup {
+			t.Errorf("Pulumi.%s.yaml and Pulumi.%s.yaml both deploy into account %s: the second would fail on the replication role's name (IAM names are global per account). Put the buckets of both in one stack, with `region` on the entries of other Regions, or correct %s",
+				first, name, account, stackconfig.KeySourceAccountID)
+		}
+		owner[account] = name
+	}
+}
