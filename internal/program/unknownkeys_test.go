@@ -54,3 +54,37 @@ func TestUnknownKeys_OtherNamespacesAreLeftAlone(t *testing.T) {
 	_, err := runStack(t, "destination", with(destinationConfig(), "aws:profile", "archive", "aws:skipMetadataApiCheck", "false"), nil)
 	assert.NoError(t, err)
 }
+
+// A misspelt namespace is a misspelt key too: the program never reads log-archve:sourceBuckets, and the
+// bucket would silently not replicate. A near miss of the two aws: keys the program reads is refused too.
+func TestUnknownKeys_MisspeltNamespaceAndAWSKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name, stack string
+		cfg         map[string]string
+		want        []string
+	}{
+		{"dropped letter in the namespace", "workload-a", with(sourceConfig(), "log-archive:sourceBuckets", "", "log-archve:sourceBuckets", `[{"name":"x"}]`),
+			[]string{`log-archve:sourceBuckets = [{"name":"x"}]: is in the namespace log-archve, not log-archive, so it would be silently ignored`, "did you mean log-archive:sourceBuckets?"}},
+		{"no hyphen", "destination", with(destinationConfig(), "logarchive:objectLock", `{"mode":"GOVERNANCE","days":1}`),
+			[]string{"logarchive:objectLock", "did you mean log-archive:objectLock?"}},
+		{"capitals", "destination", with(destinationConfig(), "Log-Archive:lifecycle", `{"noncurrentExpirationDays":30}`),
+			[]string{"Log-Archive:lifecycle", "did you mean log-archive:lifecycle?"}},
+		{"aws:region misspelt", "destination", with(destinationConfig(), "aws:region", "", "aws:regoin", "eu-west-1"),
+			[]string{"aws:region is not set", `aws:regoin = "eu-west-1": is not a key of the AWS provider this program reads`, "did you mean aws:region?"}},
+		{"aws:allowedAccountIds misspelt", "destination", with(destinationConfig(), "aws:allowedAccountId", `["111111111111"]`),
+			[]string{"did you mean aws:allowedAccountIds?"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var refs map[string]map[string]any
+			if tc.stack != "destination" {
+				refs = archiveOutputs(t, destinationConfig())
+			}
+			p, err := runStack(t, tc.stack, tc.cfg, refs)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Empty(t, p.Creates())
+		})
+	}
+}
