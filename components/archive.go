@@ -81,6 +81,8 @@ func ValidateOrganizationID(id string) error {
 // organization, its root and OUs, each followed by /, without wildcards (R2.12).
 func ValidateOrganizationPath(orgID, path string) error {
 	switch {
+	case !strings.HasSuffix(path, "/") && orgPathPattern.MatchString(path+"/"):
+		return fmt.Errorf("%q lacks the trailing /: write %s/ (aws:PrincipalOrgPaths ends every path with one)", path, path)
 	case !orgPathPattern.MatchString(path):
 		return fmt.Errorf("%q is not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /, no wildcards)", path)
 	case !strings.HasPrefix(path, orgID+"/"):

@@ -83,7 +83,8 @@ func nearRegions(region string) string {
 		}
 		for _, r := range p.Regions {
 			all = append(all, r)
-			if strings.HasPrefix(r, prefix) {
+			// The same area (eu-west-9: eu-west-1 ...), or a typo away (eu-centrall-1: eu-central-1).
+			if strings.HasPrefix(r, prefix) || levenshtein(strings.ToLower(region), r) <= 2 {
 				near = append(near, r)
 			}
 		}
@@ -402,4 +403,25 @@ func (a arns) awsLogs(bucket, account string) string {
 // organization (aws:PrincipalAccount, kms:CallerAccount, aws:PrincipalOrgID: R2.4, R2.10, R2.13).
 func (a arns) roleInAnyAccount(path, name string) string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
+}
+
+// levenshtein is the edit distance between a and b, for suggestions.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -118,6 +118,7 @@ func TestValidateRegion_ExistingRegionsOnly(t *testing.T) {
 		{"eu-west-9", "is not an AWS Region (none of eu-west-1, eu-west-2, eu-west-3)"},
 		{"us-east-3", "us-east-1, us-east-2"},
 		{"eu-north-2", "eu-north-1"},
+		{"eu-centrall-1", "is not an AWS Region (none of eu-central-1, eu-central-2)"},
 		{"mars-north-1", "is not an AWS Region"},
 		{"eu-west1", "is not an AWS Region code"},
 		{"Eu-West-1", "is not an AWS Region code"},

@@ -150,7 +150,7 @@ func TestSourceOrganization_Validate(t *testing.T) {
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/"}}, ""},
 		{SourceOrganization{ID: "a1b2c3d4e5"}, "is not an AWS Organizations ID"},
 		{SourceOrganization{ID: "o-ABC"}, "is not an AWS Organizations ID"},
-		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111"}}, "ending in /"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111"}}, "lacks the trailing /: write o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-*/"}}, "no wildcards"},
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"ou-ab12-11111111"}}, "is not an organization path"},
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-zzzzzzzzzz/r-ab12/"}}, "another organization than o-a1b2c3d4e5"},

@@ -67,6 +67,7 @@ func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stde
 	if *stack == "" {
 		return stackCommand{}, usageError(fs, "give --stack NAME"), true
 	}
+	*stack = stackName(*stack)
 	known, err := projectStacks(*dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

@@ -69,6 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if (*stack == "") == !*all {
 		return usageError(fs, "give --stack NAME or --all")
 	}
+	*stack = stackName(*stack)
 	known, err := projectStacks(*dir)
 	if err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
@@ -202,4 +203,15 @@ func usageError(fs *flag.FlagSet, msg string) int {
 	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), msg)
 	fs.Usage()
 	return 2
+}
+
+// stackName accepts a stack file's name for its stack: Pulumi.destination.yaml is the stack destination.
+func stackName(s string) string {
+	base := filepath.Base(s)
+	if name, ok := strings.CutPrefix(base, "Pulumi."); ok {
+		if name, ok := strings.CutSuffix(name, ".yaml"); ok && name != "" {
+			return name
+		}
+	}
+	return s
 }

@@ -163,3 +163,10 @@ func TestRun_Limits(t *testing.T) {
 	assert.Equal(t, 1, run([]string{"limits", "--dir", root, "--stack", "source"}, &out, &errOut), "not a destination stack")
 	assert.Equal(t, 2, run([]string{"limits", "--dir", root, "--stack", "nope"}, &out, &errOut))
 }
+
+// A stack file's name works as the stack's: --stack Pulumi.destination.yaml plans destination.
+func TestRun_StackFileNameIsTheStack(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"--dir", root, "--stack", "Pulumi.destination.yaml"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "Stack destination")
+}

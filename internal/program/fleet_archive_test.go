@@ -75,7 +75,7 @@ func TestArchive_OrganizationBadInput(t *testing.T) {
 		{"no id", `{"paths": ["o-a1b2c3d4e5/r-ab12/"]}`, "log-archive:sourceOrganization.id is not set: this field is required"},
 		{"bad id", `{"id": "a1b2c3d4e5"}`, `log-archive:sourceOrganization.id = "a1b2c3d4e5": is not an AWS Organizations ID`},
 		{"OU id instead of path", `{"id": "o-a1b2c3d4e5", "paths": ["ou-ab12-11111111"]}`, `log-archive:sourceOrganization.paths[0] = "ou-ab12-11111111": is not an organization path`},
-		{"path without trailing slash", `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12"]}`, "ending in /"},
+		{"path without trailing slash", `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12"]}`, "lacks the trailing /"},
 		{"wildcard path", `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12/*"]}`, "no wildcards"},
 		{"path of another organization", `{"id": "o-a1b2c3d4e5", "paths": ["o-zzzzzzzzzz/r-ab12/"]}`, "another organization than o-a1b2c3d4e5"},
 		{"duplicate path", `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/"]}`, "paths[1] = \"o-a1b2c3d4e5/r-ab12/\": is listed twice"},

@@ -231,7 +231,7 @@ func TestSource_BadConfigIsRejectedBeforeAnyResource(t *testing.T) {
 		{"prefix too long", with(sourceConfig(), "log-archive:sourceBuckets", bucket("a-logs", good, `,"prefix":"`+strings.Repeat("p", 1025)+`"`)),
 			[]string{"log-archive:sourceBuckets[0].prefix = (1025 characters): is longer than the 1,024 characters S3 allows"}},
 		{"misspelt bucket field", with(sourceConfig(), "log-archive:sourceBuckets", `[{"name":"a-logs","kmsKeyArn":"`+good+`"}]`),
-			[]string{`has a field this program does not know, "kmsKeyArn"`}},
+			[]string{`has a field this program does not know, "kmsKeyArn" (did you mean kmsKeyArns?)`}},
 		{"unknown storage class", with(sourceConfig(), "log-archive:replicaStorageClass", "COLD"),
 			[]string{`log-archive:replicaStorageClass = "COLD": is not a storage class replication accepts`, "STANDARD_IA"}},
 		{"RTC without metrics", with(sourceConfig(), "log-archive:replicationTimeControl", "true", "log-archive:replicationMetrics", "false"),

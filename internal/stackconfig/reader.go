@@ -130,7 +130,13 @@ func (r *reader) object(key string, out any, shape string) bool {
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
-		r.fail(key, v, "cannot be read: "+jsonProblem(err), "write it as "+shape)
+		problem := jsonProblem(err)
+		if field, ok := unknownField(err); ok {
+			if near := nearestField(out, field); near != "" {
+				problem += " (did you mean " + near + "?)"
+			}
+		}
+		r.fail(key, v, "cannot be read: "+problem, "write it as "+shape)
 		// One mistake, one message: what decoded before the error is not checked further.
 		reflect.ValueOf(out).Elem().SetZero()
 		return false
@@ -226,4 +232,30 @@ func yamlKind(t reflect.Type) string {
 		return "true or false"
 	}
 	return "a value of another kind"
+}
+
+// unknownField is the field name of a json "unknown field" error.
+func unknownField(err error) (string, bool) {
+	field, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	return strings.Trim(field, `"`), ok
+}
+
+// nearestField is the field of out's shape (a struct, or a list of them) that a misspelt field most
+// likely meant: within a few edits, a singular for a plural.
+func nearestField(out any, field string) string {
+	t := reflect.TypeOf(out)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	best, bestDistance := "", 4
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if d := editDistance(strings.ToLower(field), strings.ToLower(name)); name != "" && d < bestDistance {
+			best, bestDistance = name, d
+		}
+	}
+	return best
 }

@@ -59,8 +59,16 @@ func StackOutputs(ctx context.Context, pulumiCmd, stack, dir string) (map[string
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
+	if errors.Is(err, exec.ErrNotFound) {
+		return nil, fmt.Errorf("reading stack %s needs the Pulumi CLI (%s), which is not on PATH. Fix: install it and log in to the stacks' backend, "+
+			"or save the outputs where it is (`pulumi stack output --json --stack %s > %s.json`) and pass the files with --source-outputs/--archive-outputs", stack, pulumiCmd, stack, stack)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("`%s stack output --json --stack %s` failed: %v: %s", pulumiCmd, stack, err, strings.TrimSpace(stderr.String()))
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = "no message"
+		}
+		return nil, fmt.Errorf("`%s stack output --json --stack %s` failed: %v: %s", pulumiCmd, stack, err, msg)
 	}
 	return parseOutputs("stack "+stack, out)
 }

@@ -106,3 +106,11 @@ func TestTargetFromOutputsReadsBucketRegions(t *testing.T) {
 	_, err = TargetFromOutputs(src, dst)
 	assert.ErrorContains(t, err, "not a map of bucket names to Regions")
 }
+
+// Without the Pulumi CLI, reading a stack's outputs says how to do without it.
+func TestStackOutputs_WithoutTheCLI(t *testing.T) {
+	_, err := StackOutputs(t.Context(), "pulumi-not-installed-here", "workload-a", "")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "needs the Pulumi CLI (pulumi-not-installed-here), which is not on PATH")
+	assert.Contains(t, err.Error(), "--source-outputs/--archive-outputs")
+}
