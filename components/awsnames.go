@@ -84,7 +84,7 @@ func nearRegions(region string) string {
 		for _, r := range p.Regions {
 			all = append(all, r)
 			// The same area (eu-west-9: eu-west-1 ...), or a typo away (eu-centrall-1: eu-central-1).
-			if strings.HasPrefix(r, prefix) || levenshtein(strings.ToLower(region), r) <= 2 {
+			if strings.HasPrefix(r, prefix) || EditDistance(strings.ToLower(region), r) <= 2 {
 				near = append(near, r)
 			}
 		}
@@ -405,8 +405,8 @@ func (a arns) roleInAnyAccount(path, name string) string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
 }
 
-// levenshtein is the edit distance between a and b, for suggestions.
-func levenshtein(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, for "did you mean" suggestions.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j

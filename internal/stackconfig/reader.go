@@ -12,6 +12,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"log-archive/components"
 )
 
 // Namespace is the project name, which prefixes the program's own keys.
@@ -253,7 +255,7 @@ func nearestField(out any, field string) string {
 	best, bestDistance := "", 4
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if d := editDistance(strings.ToLower(field), strings.ToLower(name)); name != "" && d < bestDistance {
+		if d := components.EditDistance(strings.ToLower(field), strings.ToLower(name)); name != "" && d < bestDistance {
 			best, bestDistance = name, d
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/components"
 )
 
 // rejectUnknownKeys reports every key of the program's namespace that it does not read: a misspelt
@@ -22,7 +24,7 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 		ns, name, _ := strings.Cut(key, ":")
 		switch {
 		case ns == Namespace:
-		case !strings.EqualFold(ns, "aws") && editDistance(strings.ToLower(ns), Namespace) <= 2:
+		case !strings.EqualFold(ns, "aws") && components.EditDistance(strings.ToLower(ns), Namespace) <= 2:
 			// log-archve:sourceBuckets, Log-Archive:..: another namespace, which the program never reads.
 			fix := "write the namespace as " + Namespace + ":"
 			if near := nearestKey(Namespace + ":" + name); near != "" {
@@ -34,7 +36,7 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 			// The provider's own keys are the provider's to judge, except a near miss of the two this
 			// program reads: aws:regoin would leave aws:region unset.
 			for _, read := range []string{KeyRegion, KeyAllowedAccountIDs} {
-				if key != read && editDistance(strings.ToLower(key), strings.ToLower(read)) <= 2 {
+				if key != read && components.EditDistance(strings.ToLower(key), strings.ToLower(read)) <= 2 {
 					r.fail(key, display(configValue(ctx, key)), "is not a key of the AWS provider this program reads",
 						"did you mean "+read+"? Rename it")
 				}
@@ -86,32 +88,11 @@ func nearestKey(key string) string {
 		if strings.EqualFold(known, key) {
 			return known
 		}
-		if d := editDistance(strings.ToLower(key), strings.ToLower(known)); d < bestDistance || (d == bestDistance && known < best) {
+		if d := components.EditDistance(strings.ToLower(key), strings.ToLower(known)); d < bestDistance || (d == bestDistance && known < best) {
 			best, bestDistance = known, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // configValue is the raw value of any configuration key of the run.
