@@ -4,6 +4,7 @@ import (
 	"maps"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
@@ -117,3 +118,20 @@ func input(t testing.TB, s plan.Step, path ...any) any {
 // repoRoot is the repository root, whose stack files are the user's: tests of them check only what holds
 // for any valid configuration. Tests that need fixed values use testfixture.Project.
 func repoRoot(testing.TB) string { return testfixture.Root() }
+
+// requireRefused runs a stack that must be refused: its error names the stack file and holds every
+// fragment of want, and nothing was registered. A source stack reads the default archive's outputs.
+func requireRefused(t *testing.T, stack string, cfg map[string]string, want ...string) {
+	t.Helper()
+	var refs map[string]map[string]any
+	if stack != "destination" {
+		refs = archiveOutputs(t, destinationConfig())
+	}
+	p, err := runStack(t, stack, cfg, refs)
+	require.Error(t, err)
+	for _, w := range want {
+		assert.Contains(t, err.Error(), w)
+	}
+	assert.Contains(t, err.Error(), "Pulumi."+stack+".yaml: ")
+	assert.Empty(t, p.Creates(), "nothing registered")
+}

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // A key of the program's namespace that it does not read is refused with the nearest key it does read:
@@ -33,19 +32,7 @@ func TestUnknownKeys_AreRefusedWithTheNearestKnownKey(t *testing.T) {
 		{"two at once", "destination", with(destinationConfig(), "log-archive:keyalias", "alias/x", "log-archive:tag", `{"a":"b"}`),
 			[]string{"2 problems", "did you mean log-archive:keyAlias?", "did you mean log-archive:tags?"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var refs map[string]map[string]any
-			if tc.stack != "destination" {
-				refs = archiveOutputs(t, destinationConfig())
-			}
-			p, err := runStack(t, tc.stack, tc.cfg, refs)
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.Contains(t, err.Error(), w)
-			}
-			assert.Contains(t, err.Error(), "Pulumi."+tc.stack+".yaml: ")
-			assert.Empty(t, p.Creates(), "nothing registered")
-		})
+		t.Run(tc.name, func(t *testing.T) { requireRefused(t, tc.stack, tc.cfg, tc.want...) })
 	}
 }
 
@@ -74,17 +61,6 @@ func TestUnknownKeys_MisspeltNamespaceAndAWSKeys(t *testing.T) {
 		{"aws:allowedAccountIds misspelt", "destination", with(destinationConfig(), "aws:allowedAccountId", `["111111111111"]`),
 			[]string{"did you mean aws:allowedAccountIds?"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var refs map[string]map[string]any
-			if tc.stack != "destination" {
-				refs = archiveOutputs(t, destinationConfig())
-			}
-			p, err := runStack(t, tc.stack, tc.cfg, refs)
-			require.Error(t, err)
-			for _, w := range tc.want {
-				assert.Contains(t, err.Error(), w)
-			}
-			assert.Empty(t, p.Creates())
-		})
+		t.Run(tc.name, func(t *testing.T) { requireRefused(t, tc.stack, tc.cfg, tc.want...) })
 	}
 }
