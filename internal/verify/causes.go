@@ -144,6 +144,14 @@ var (
 // Explain renders the entry for a failure reason, or says it is unknown and lists the known ones.
 func Explain(reason string) (string, bool) {
 	c, ok := FailureReasons[reason]
+	if !ok { // S3 writes them in CamelCase; a reason typed in another case is the same reason
+		for name, cause := range FailureReasons {
+			if strings.EqualFold(name, reason) {
+				reason, c, ok = name, cause, true
+				break
+			}
+		}
+	}
 	if !ok {
 		names := make([]string, 0, len(FailureReasons))
 		for n := range FailureReasons {

@@ -3,6 +3,7 @@ package verify
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,4 +114,10 @@ func TestStackOutputs_WithoutTheCLI(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "needs the Pulumi CLI (pulumi-not-installed-here), which is not on PATH")
 	assert.Contains(t, err.Error(), "--source-outputs/--archive-outputs")
+}
+
+func TestExplain_AnyCase(t *testing.T) {
+	text, ok := Explain("dstkmskeynotfound")
+	require.True(t, ok)
+	assert.True(t, strings.HasPrefix(text, "DstKmsKeyNotFound: "), text)
 }
