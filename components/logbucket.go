@@ -184,8 +184,11 @@ type SourceLogBucket struct {
 	BucketPolicy PolicyDocument
 	KeyPolicy    PolicyDocument
 
-	// versioning is what replication out of this bucket waits for (R4.1).
+	// versioning is what replication out of this bucket waits for (R4.1); bucket is what its event
+	// notification waits for. Resources, not the component: depending on a component waits only for the
+	// children it has registered so far, which varies from run to run.
 	versioning pulumi.Resource
+	bucket     pulumi.Resource
 }
 
 // NewSourceLogBucket creates the key, the bucket and their policies. Every child is retained on delete:
@@ -273,6 +276,7 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	c.KeyArn = key.Arn
 	c.KeyAlias = alias.Name
 	c.versioning = versioning
+	c.bucket = bucket
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"bucketName": c.BucketName,
 		"bucketArn":  c.BucketArn,

@@ -454,7 +454,7 @@ func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 		}
 		for i, b := range args.LogBuckets {
 			if args.regionOf(b.Region) == region {
-				buckets = append(buckets, AlarmBucket{Name: b.Name, Events: named == "", Bucket: logBuckets[i]})
+				buckets = append(buckets, AlarmBucket{Name: b.Name, Events: named == "", Bucket: logBuckets[i].bucket})
 			}
 		}
 		if len(buckets) == 0 {
