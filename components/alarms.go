@@ -35,7 +35,8 @@ type AlarmBucket struct {
 	// topic. Only for buckets the program created: a bucket has one notification configuration, and
 	// writing it would replace whatever an existing bucket's owner configured.
 	Events bool
-	// Bucket is the created bucket (or its component), which the notification waits for.
+	// Bucket is the created bucket resource, which the notification waits for (a resource, not a component:
+	// depending on a component waits only for the children it has registered so far).
 	Bucket pulumi.Resource
 }
 
