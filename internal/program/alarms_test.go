@@ -12,8 +12,7 @@ import (
 )
 
 // The source stack's replication alarms (components.NewReplicationAlarms, docs/verify.md), checked on
-// the whole program. Until the alarms are wired into the source stack these tests skip; from then on
-// they hold the wiring to what the alarms promise.
+// the whole program: they hold the wiring to what the alarms promise.
 
 const (
 	alarmType        = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -24,9 +23,7 @@ func sourceAlarmsPlan(t *testing.T, cfg map[string]string) *plan.Plan {
 	t.Helper()
 	p, err := runStack(t, "source", cfg, archiveOutputs(t, destinationConfig()))
 	require.NoError(t, err)
-	if len(p.OfType(components.ReplicationAlarmsType)) == 0 {
-		t.Skip("the replication alarms are not wired into the source stack yet")
-	}
+	require.NotEmpty(t, p.OfType(components.ReplicationAlarmsType), "the source stack creates its replication alarms")
 	return p
 }
 
@@ -76,20 +73,10 @@ func TestSourceStackLatencyAlarmsWithRTC_R4_7(t *testing.T) {
 func TestSourceStackWithoutMetricsHasNoAlarms(t *testing.T) {
 	p, err := runStack(t, "source", with(logSourceConfig(), "log-archive:replicationMetrics", "false"), archiveOutputs(t, destinationConfig()))
 	require.NoError(t, err)
-	if len(p.OfType(components.ReplicationAlarmsType)) == 0 && len(p.OfType(alarmType)) == 0 {
-		if len(sourceAlarmsPlanOrNil(t)) == 0 {
-			t.Skip("the replication alarms are not wired into the source stack yet")
-		}
-	}
+	require.NotEmpty(t, sourceAlarmsPlan(t, logSourceConfig()).OfType(alarmType), "with metrics, alarms")
+	assert.Empty(t, p.OfType(components.ReplicationAlarmsType))
 	assert.Empty(t, p.OfType(alarmType))
 	assert.Empty(t, p.OfType(notificationType))
-}
-
-// sourceAlarmsPlanOrNil is the alarms component of the default source plan, if wired.
-func sourceAlarmsPlanOrNil(t *testing.T) []plan.Step {
-	p, err := runStack(t, "source", logSourceConfig(), archiveOutputs(t, destinationConfig()))
-	require.NoError(t, err)
-	return p.OfType(components.ReplicationAlarmsType)
 }
 
 func keys(m map[string]plan.Step) []string {
