@@ -4,6 +4,8 @@ package enginetest
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -141,6 +143,27 @@ func TestEngine_ArchiveChangesPreviewAndApplyAsDocumented(t *testing.T) {
 	require.Error(t, err, "Object Lock cannot be turned off (H3)")
 	assert.Contains(t, err.Error(), "protect")
 	assert.Equal(t, before, Keys(env.Records()), "the refused update deleted nothing")
+
+	// Renaming the key alias or the bucket replaces a protected resource: refused, nothing changes (the
+	// README's "Changes that cannot be made in place").
+	// Object Lock back as it is in AWS, so the only change below is the rename.
+	env.Edit("Pulumi.destination.yaml", func(s string) string {
+		return strings.Replace(s, "config:\n", "config:\n  log-archive:objectLock:\n    mode: GOVERNANCE\n    days: 365\n", 1)
+	})
+	env.Up(ctx, dst)
+	for _, edit := range []struct{ name, from, to string }{
+		{"key alias", "config:\n", "config:\n  log-archive:keyAlias: alias/audit-archive\n"},
+		{"bucket name", "log-archive:archiveBucketName: acme-log-archive-eu-west-1", "log-archive:archiveBucketName: acme-log-archive-renamed"},
+	} {
+		saved := readFile(t, filepath.Join(env.WorkDir, "Pulumi.destination.yaml"))
+		before := recordsJSON(OfStack(env.Records(), "destination"))
+		env.Edit("Pulumi.destination.yaml", func(s string) string { return strings.Replace(s, edit.from, edit.to, 1) })
+		_, err := env.TryUp(ctx, dst)
+		require.Error(t, err, "renaming the %s is refused", edit.name)
+		assert.Contains(t, err.Error(), "protect", edit.name)
+		assert.Equal(t, before, recordsJSON(OfStack(env.Records(), "destination")), "renaming the %s changed nothing", edit.name)
+		require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, "Pulumi.destination.yaml"), []byte(saved), 0o644))
+	}
 }
 
 func lifecycleJSON(t *testing.T, r *Record) string {
