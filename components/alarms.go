@@ -95,12 +95,12 @@ func (args *ReplicationAlarmsArgs) Validate() error {
 			check(fmt.Sprintf("Buckets[%d].Events", i), errors.New("events only for a bucket this program creates (pass it as Bucket); an existing bucket's notification configuration would be replaced"))
 		}
 	}
-	check("TopicArn", validateTopicArn(args.TopicArn, args.AccountID, args.Region))
+	check("TopicArn", ValidateTopicArn(args.TopicArn, args.AccountID, args.Region))
 	if args.latencyElsewhere() && args.TopicArn != "" {
 		if args.ArchiveRegionTopicArn == "" {
 			check("ArchiveRegionTopicArn", fmt.Errorf("the latency alarms live in %s, where ReplicationLatency is published, and an alarm notifies only a topic in its Region: name a topic there too", args.ArchiveRegion))
 		} else {
-			check("ArchiveRegionTopicArn", validateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
+			check("ArchiveRegionTopicArn", ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
 		}
 	}
 	return errors.Join(errs...)
@@ -110,8 +110,8 @@ func (args *ReplicationAlarmsArgs) latencyElsewhere() bool {
 	return args.ReplicationTimeControl && args.ArchiveRegion != args.Region
 }
 
-// validateTopicArn accepts "" or an SNS topic ARN in this account and Region.
-func validateTopicArn(arn, account, region string) error {
+// ValidateTopicArn accepts "" or an SNS topic ARN in this account, Region and the Region's partition.
+func ValidateTopicArn(arn, account, region string) error {
 	if arn == "" {
 		return nil
 	}
@@ -119,8 +119,8 @@ func validateTopicArn(arn, account, region string) error {
 	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || parts[5] == "" {
 		return fmt.Errorf("%q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)", arn)
 	}
-	if parts[3] != region || parts[4] != account {
-		return fmt.Errorf("%q must be a topic in account %s and Region %s: an alarm notifies only a topic in its own Region", arn, account, region)
+	if parts[1] != arnsFor(region).partition || parts[3] != region || parts[4] != account {
+		return fmt.Errorf("%q must be a topic in account %s and Region %s (partition %s): an alarm notifies only a topic in its own Region", arn, account, region, arnsFor(region).partition)
 	}
 	return nil
 }

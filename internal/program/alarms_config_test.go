@@ -41,9 +41,10 @@ func TestSourceAlarmsConfig_R5_10(t *testing.T) {
 func TestSourceAlarmsConfig_BadInput(t *testing.T) {
 	for _, tc := range []struct{ name, value, want string }{
 		{"topic in another Region", `{"topicArns": {"us-east-2": "arn:aws:sns:eu-west-1:222222222222:alerts"}}`,
-			`log-archive:alarms.topicArns.us-east-2 = "arn:aws:sns:eu-west-1:222222222222:alerts": is not an SNS topic of this account in us-east-2`},
-		{"topic of another account", `{"topicArns": {"us-east-2": "arn:aws:sns:us-east-2:999999999999:alerts"}}`, "is not an SNS topic of this account"},
-		{"not a topic", `{"topicArns": {"us-east-2": "alerts"}}`, "is not an SNS topic of this account"},
+			`log-archive:alarms.topicArns.us-east-2 = "arn:aws:sns:eu-west-1:222222222222:alerts": must be a topic in account 222222222222 and Region us-east-2`},
+		{"topic of another account", `{"topicArns": {"us-east-2": "arn:aws:sns:us-east-2:999999999999:alerts"}}`, "must be a topic in account 222222222222"},
+		{"topic of another partition", `{"topicArns": {"us-east-2": "arn:aws-cn:sns:us-east-2:222222222222:alerts"}}`, "must be a topic in account 222222222222 and Region us-east-2"},
+		{"not a topic", `{"topicArns": {"us-east-2": "alerts"}}`, "is not an SNS topic ARN"},
 		{"Region that does not exist", `{"topicArns": {"us-east-9": "arn:aws:sns:us-east-9:222222222222:alerts"}}`,
 			`log-archive:alarms.topicArns.us-east-9 = "us-east-9": is not an AWS Region`},
 		{"off with topics", `{"enabled": false, "topicArns": {"us-east-2": "arn:aws:sns:us-east-2:222222222222:alerts"}}`,

@@ -306,10 +306,12 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 		if !r.check(key, region, validateRegion(region), "use the Region code of the topic, e.g. eu-west-1") {
 			continue
 		}
-		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + orPlaceholder(args.AccountID, "<account>") + ":"
-		if !strings.HasPrefix(arn, want) || len(arn) == len(want) || strings.Contains(arn[len(want):], ":") {
-			r.fail(key, quote(arn), "is not an SNS topic of this account in "+region,
-				"name a topic in "+region+" of account "+orPlaceholder(args.AccountID, "<account>")+", "+want+"<topic name>: an alarm notifies only a topic in its own Region. Its policy must let cloudwatch.amazonaws.com publish")
+		if args.AccountID == "" {
+			continue // already reported
+		}
+		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + args.AccountID + ":<topic name>"
+		if !r.check(key, arn, components.ValidateTopicArn(arn, args.AccountID, region),
+			"name a topic of this account in "+region+", "+want+"; its policy must let cloudwatch.amazonaws.com publish") {
 			continue
 		}
 		if args.Alarms.TopicArns == nil {
