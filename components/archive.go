@@ -260,8 +260,28 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	tags := pulumi.ToStringMap(args.Tags)
 	owner := pulumi.String(args.AccountID)
 
-	key, err := newCustomerManagedKey(ctx, name, pulumi.Sprintf("log-archive: encrypts every object in s3://%s", args.BucketName),
-		keyPolicyJSON, tags, keep...)
+	// S3 cannot rename a bucket, and a replacement of the protected archive bucket is refused; but the
+	// engine would apply the other changes of that update first, among them a key policy naming the new
+	// bucket's encryption context, which stops every replica from being encrypted into the real one. So
+	// the bucket keeps the name it was created with (IgnoreChanges), and the key's and the bucket
+	// policy's inputs wait for nameChecked, which fails when the stack file names another bucket.
+	bucket, err := newBucket(ctx, name, args.BucketName, args.ObjectLock != nil, tags,
+		append(keep, pulumi.IgnoreChanges([]string{"bucket"}))...)
+	if err != nil {
+		return nil, err
+	}
+	nameChecked := bucket.Bucket.ApplyT(func(existing string) (string, error) {
+		if existing != args.BucketName {
+			return "", &BucketRenameError{Existing: existing, Configured: args.BucketName}
+		}
+		return existing, nil
+	}).(pulumi.StringOutput)
+	gated := func(s string) pulumi.StringOutput {
+		return nameChecked.ApplyT(func(string) string { return s }).(pulumi.StringOutput)
+	}
+
+	key, err := newCustomerManagedKey(ctx, name, gated("log-archive: encrypts every object in s3://"+args.BucketName),
+		gated(keyPolicyJSON), tags, keep...)
 	if err != nil {
 		return nil, err
 	}
@@ -271,11 +291,6 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	}, keep...)
 	if err != nil {
 		return nil, fmt.Errorf("creating archive key alias: %w", err)
-	}
-
-	bucket, err := newBucket(ctx, name, args.BucketName, args.ObjectLock != nil, tags, keep...)
-	if err != nil {
-		return nil, err
 	}
 
 	// R2.6: the archive owns every replica and ACLs are off.
@@ -304,7 +319,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 		append(keep, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
 		return nil, fmt.Errorf("creating archive lifecycle: %w", err)
 	}
-	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, keep...); err != nil {
+	if err := newBucketPolicy(ctx, name, bucket, gated(bucketPolicyJSON), controls, keep...); err != nil {
 		return nil, err
 	}
 
@@ -363,4 +378,13 @@ func archiveLifecycle(bucket *s3.BucketV2, owner pulumi.StringInput, lc *Noncurr
 		ExpectedBucketOwner: owner,
 		Rules:               rules,
 	}
+}
+
+// BucketRenameError is an archive whose stack file names another bucket than the one it has.
+type BucketRenameError struct{ Existing, Configured string }
+
+func (e *BucketRenameError) Error() string {
+	return fmt.Sprintf("the archive bucket is %s, but log-archive:archiveBucketName says %s. S3 cannot rename a bucket and the "+
+		"archive's bucket is protected, so nothing was changed. Fix: set log-archive:archiveBucketName back to %s; a new "+
+		"archive bucket is a new destination stack", e.Existing, e.Configured, e.Existing)
 }

@@ -13,7 +13,7 @@ import (
 // fixed suffix; each caller passes its own options (the archive protects, a log bucket only retains).
 
 // newCustomerManagedKey is a symmetric, single-Region, rotated key in the stack's Region (R3.1, G1, C1).
-func newCustomerManagedKey(ctx *pulumi.Context, name string, description pulumi.StringInput, policyJSON string,
+func newCustomerManagedKey(ctx *pulumi.Context, name string, description, policyJSON pulumi.StringInput,
 	tags pulumi.StringMap, opts ...pulumi.ResourceOption) (*kms.Key, error) {
 	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
 		Description:           description,
@@ -22,7 +22,7 @@ func newCustomerManagedKey(ctx *pulumi.Context, name string, description pulumi.
 		MultiRegion:           pulumi.Bool(false),
 		EnableKeyRotation:     pulumi.Bool(true),
 		DeletionWindowInDays:  pulumi.Int(30),
-		Policy:                pulumi.String(policyJSON),
+		Policy:                policyJSON,
 		Tags:                  tags,
 	}, opts...)
 	if err != nil {
@@ -127,10 +127,10 @@ func newDefaultKMSEncryption(ctx *pulumi.Context, name string, bucket *s3.Bucket
 }
 
 // newBucketPolicy attaches the policy once the private-bucket controls are in place.
-func newBucketPolicy(ctx *pulumi.Context, name string, bucket *s3.BucketV2, policyJSON string, controls []pulumi.Resource, opts ...pulumi.ResourceOption) error {
+func newBucketPolicy(ctx *pulumi.Context, name string, bucket *s3.BucketV2, policyJSON pulumi.StringInput, controls []pulumi.Resource, opts ...pulumi.ResourceOption) error {
 	_, err := s3.NewBucketPolicy(ctx, name+"-policy", &s3.BucketPolicyArgs{
 		Bucket: bucket.ID(),
-		Policy: pulumi.String(policyJSON),
+		Policy: policyJSON,
 	}, append(opts, pulumi.DependsOn(controls))...)
 	if err != nil {
 		return fmt.Errorf("creating %s-policy: %w", name, err)

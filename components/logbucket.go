@@ -231,7 +231,7 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 
 	adoptedKeyID, _ := keyID(b.AdoptKeyArn)
 	key, err := newCustomerManagedKey(ctx, name, pulumi.Sprintf("log-archive: encrypts the logs %s write into s3://%s", serviceList(b.Services), b.Name),
-		keyPolicyJSON, tags,
+		pulumi.String(keyPolicyJSON), tags,
 		// KMS never reports a key's deletion window, so an adopted key cannot show the one set here.
 		adopt(adoptedKeyID, pulumi.IgnoreChanges([]string{"deletionWindowInDays"}))...)
 	if err != nil {
@@ -267,7 +267,7 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 		}
 	}
 	// V1: a flow log rewrites a bucket policy that lacks its statements, so they live here, in the program.
-	if err := newBucketPolicy(ctx, name, bucket, bucketPolicyJSON, controls, adopt(b.Name)...); err != nil {
+	if err := newBucketPolicy(ctx, name, bucket, pulumi.String(bucketPolicyJSON), controls, adopt(b.Name)...); err != nil {
 		return nil, err
 	}
 

@@ -151,16 +151,17 @@ func TestEngine_ArchiveChangesPreviewAndApplyAsDocumented(t *testing.T) {
 		return strings.Replace(s, "config:\n", "config:\n  log-archive:objectLock:\n    mode: GOVERNANCE\n    days: 365\n", 1)
 	})
 	env.Up(ctx, dst)
-	for _, edit := range []struct{ name, from, to string }{
-		{"key alias", "config:\n", "config:\n  log-archive:keyAlias: alias/audit-archive\n"},
-		{"bucket name", "log-archive:archiveBucketName: acme-log-archive-eu-west-1", "log-archive:archiveBucketName: acme-log-archive-renamed"},
+	for _, edit := range []struct{ name, from, to, refusal string }{
+		{"key alias", "config:\n", "config:\n  log-archive:keyAlias: alias/audit-archive\n", "protect"},
+		{"bucket name", "log-archive:archiveBucketName: acme-log-archive-eu-west-1", "log-archive:archiveBucketName: acme-log-archive-renamed",
+			"S3 cannot rename a bucket"},
 	} {
 		saved := readFile(t, filepath.Join(env.WorkDir, "Pulumi.destination.yaml"))
 		before := recordsJSON(OfStack(env.Records(), "destination"))
 		env.Edit("Pulumi.destination.yaml", func(s string) string { return strings.Replace(s, edit.from, edit.to, 1) })
 		_, err := env.TryUp(ctx, dst)
 		require.Error(t, err, "renaming the %s is refused", edit.name)
-		assert.Contains(t, err.Error(), "protect", edit.name)
+		assert.Contains(t, err.Error(), edit.refusal, edit.name)
 		assert.Equal(t, before, recordsJSON(OfStack(env.Records(), "destination")), "renaming the %s changed nothing", edit.name)
 		require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, "Pulumi.destination.yaml"), []byte(saved), 0o644))
 	}

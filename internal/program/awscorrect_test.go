@@ -112,7 +112,7 @@ func TestLogBucket_ObjectLockOption_H3_R4_14(t *testing.T) {
 	prefix := "source-" + logBucket
 	bucket := mustStep(t, p, tBucket, prefix+"-bucket")
 	assert.Equal(t, true, bucket.NewState.Inputs["objectLockEnabled"])
-	assert.Equal(t, []string{"objectLockEnabled"}, bucket.NewState.IgnoreChanges)
+	assert.Equal(t, []string{"objectLockEnabled"}, bucket.NewState.IgnoreChanges, "a log bucket can be renamed: a new bucket")
 	lock := mustStep(t, p, tObjectLock, prefix+"-object-lock")
 	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
 	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": 90.0}}, lock.NewState.Inputs["rule"])

@@ -177,11 +177,12 @@ func TestDestination_ObjectLockAndLifecycleOptions_H3_H5(t *testing.T) {
 	// live archive goes through the configuration resource, an update, never a replacement.
 	bucket := mustStep(t, p, tBucket, "archive-bucket")
 	assert.Equal(t, true, bucket.NewState.Inputs["objectLockEnabled"])
-	assert.Equal(t, []string{"objectLockEnabled"}, bucket.NewState.IgnoreChanges)
+	assert.Equal(t, []string{"bucket", "objectLockEnabled"}, bucket.NewState.IgnoreChanges)
 	plain, err := runStack(t, "destination", destinationConfig(), nil)
 	require.NoError(t, err)
 	assert.NotContains(t, mustStep(t, plain, tBucket, "archive-bucket").NewState.Inputs, "objectLockEnabled")
-	assert.Equal(t, []string{"objectLockEnabled"}, mustStep(t, plain, tBucket, "archive-bucket").NewState.IgnoreChanges)
+	assert.Equal(t, []string{"bucket", "objectLockEnabled"}, mustStep(t, plain, tBucket, "archive-bucket").NewState.IgnoreChanges,
+		"the archive keeps its bucket name: a rename is refused by the name check, before the key policy changes")
 
 	lock := mustStep(t, p, tObjectLock, "archive-object-lock")
 	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
@@ -369,4 +370,21 @@ func TestDestination_AllProblemsAreReportedAtOnce(t *testing.T) {
 		"aws:region", "nowhere", "log-archive:archiveBucketName", "A", "log-archive:sourceAccountIds", `["1"]`), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "has 3 problems")
+}
+
+// A rename of the archive bucket must change nothing: the engine would apply the update's other changes
+// before refusing to replace the protected bucket, among them a key policy naming the new bucket. So the
+// key and the bucket policy wait for the check of the bucket's real name (the engine test shows the
+// refusal against a real state).
+func TestDestination_KeyAndPolicyWaitForTheBucketNameCheck(t *testing.T) {
+	p, err := runStack(t, "destination", destinationConfig(), nil)
+	require.NoError(t, err)
+	bucket := mustStep(t, p, tBucket, "archive-bucket")
+	assert.Contains(t, mustStep(t, p, tKey, "archive-key").NewState.Dependencies, bucket.URN)
+	assert.Contains(t, mustStep(t, p, tBucketPolicy, "archive-policy").NewState.Dependencies, bucket.URN)
+
+	err = (&components.BucketRenameError{Existing: "acme-log-archive", Configured: "acme-archive-2"})
+	assert.EqualError(t, err, "the archive bucket is acme-log-archive, but log-archive:archiveBucketName says acme-archive-2. "+
+		"S3 cannot rename a bucket and the archive's bucket is protected, so nothing was changed. Fix: set "+
+		"log-archive:archiveBucketName back to acme-log-archive; a new archive bucket is a new destination stack")
 }
