@@ -54,7 +54,7 @@ type SourceReplicatorArgs struct {
 	// component itself was given (the default one).
 	Providers map[string]pulumi.ProviderResource
 	Archive   ArchiveContract
-	Buckets []SourceBucket // existing buckets
+	Buckets   []SourceBucket // existing buckets
 	// LogBuckets are created here (a SourceLogBucket each) and replicated whole; the role decrypts with
 	// their keys without anyone typing an ARN.
 	LogBuckets []LogBucket
