@@ -2,6 +2,7 @@ package program
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -23,16 +24,29 @@ import (
 func regionProviders(ctx *pulumi.Context, settings *stackconfig.SourceSettings, component string) (map[string]pulumi.ProviderResource, error) {
 	providers := map[string]pulumi.ProviderResource{}
 	for _, region := range settings.Args.ProviderRegions() {
-		args := *settings.Provider
-		args.Region = pulumi.String(region)
-		p, err := aws.NewProvider(ctx, "aws-"+region, &args, pulumi.Aliases(formerProviders(ctx, settings.Args, component, region)))
-		if err != nil {
+		inputs := maps.Clone(settings.Provider)
+		inputs["region"] = pulumi.String(region)
+		// What aws.NewProvider does to its arguments, which it cannot take as the stack wrote them.
+		for name, value := range map[string]bool{"skipCredentialsValidation": false, "skipRegionValidation": true} {
+			if _, set := inputs[name]; !set {
+				inputs[name] = pulumi.Bool(value)
+			}
+		}
+		var p aws.Provider
+		if err := ctx.RegisterResource("pulumi:providers:aws", "aws-"+region, inputs, &p,
+			pulumi.Version(AWSProviderVersion), pulumi.AdditionalSecretOutputs([]string{"accessKey", "secretKey", "token"}),
+			pulumi.Aliases(formerProviders(ctx, settings.Args, component, region))); err != nil {
 			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
 		}
-		providers[region] = p
+		providers[region] = &p
 	}
 	return providers, nil
 }
+
+// AWSProviderVersion is the pulumi-aws SDK's version (go.mod), which aws.NewProvider would request: the
+// providers of other Regions run the very plugin the stack's default provider runs. A test keeps it equal
+// to go.mod's.
+const AWSProviderVersion = "6.83.4"
 
 // formerProviders are the URNs the provider of region had when the components built their own, before the
 // program built them: the SourceReplicator's provider of each bucket Region other than the stack's

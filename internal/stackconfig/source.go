@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
@@ -40,9 +39,9 @@ type SourceSettings struct {
 	DestinationStack string
 	Args             *components.SourceReplicatorArgs
 	File             string
-	// Provider is every setting of the stack's default AWS provider but its Region: what the providers
-	// of the stack's other Regions are built from (Args.ProviderRegions).
-	Provider *aws.ProviderArgs
+	// Provider is every setting of the stack's default AWS provider but its Region, by the provider's
+	// input names: what the providers of the stack's other Regions are built from (Args.ProviderRegions).
+	Provider pulumi.Map
 }
 
 // A stack reference is "stack", "project/stack" or "organization/project/stack".
