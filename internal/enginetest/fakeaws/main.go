@@ -109,7 +109,7 @@ func serve() error {
 // forceNew lists, per type, the inputs pulumi-aws (Terraform's schema) marks ForceNew: a change to one is
 // a replacement. The other inputs update in place.
 var forceNew = map[string][]string{
-	providerType: {"region"},
+	providerType:                                             {"region"},
 	"aws:s3/bucketV2:BucketV2":                               {"bucket", "bucketPrefix", "objectLockEnabled"},
 	"aws:iam/role:Role":                                      {"name", "namePrefix", "path"},
 	"aws:iam/rolePolicy:RolePolicy":                          {"name", "namePrefix", "role"},
