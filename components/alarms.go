@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -53,11 +52,19 @@ type ReplicationAlarmsArgs struct {
 	// TopicArn is an existing topic to notify (in Region); "" creates AlarmTopicName. A named topic must
 	// let cloudwatch.amazonaws.com publish, and s3.amazonaws.com when a bucket has Events.
 	TopicArn string
-	// ArchiveRegionTopicArn is the topic for the latency alarms when TopicArn is set, RTC is on and the
-	// archive is in another Region: an alarm can only notify a topic in its own Region.
+	// ArchiveRegionTopicArn is the topic the latency alarms notify when they live in ArchiveRegion and
+	// not in Region (RTC on, the archive elsewhere): an alarm can only notify a topic in its own Region. It
+	// is a topic named there, or the one another ReplicationAlarms of the stack owns there: a topic has one
+	// owner (SNS CreateTopic is idempotent, so a second creator would share it and its delete delete it).
+	// "" creates AlarmTopicName there, which only the topic's owner does; with TopicArn named, a topic
+	// there must be named too.
 	ArchiveRegionTopicArn string
-	// ArchiveRegionProvider is the AWS provider for ArchiveRegion; nil creates one (with this Region and
-	// AllowedAccountIds = AccountID) when the latency alarms need it.
+	// ArchiveRegionTopicReady is what the latency alarms wait for before notifying ArchiveRegionTopicArn:
+	// its owner's topic policy (none for a named topic).
+	ArchiveRegionTopicReady []pulumi.Resource
+	// ArchiveRegionProvider is the AWS provider for ArchiveRegion, required when the latency alarms live
+	// there and not in Region. The component takes it and never builds one: a provider built here would
+	// not carry the stack's settings (profile, assumed role, default tags).
 	ArchiveRegionProvider pulumi.ProviderResource
 	Tags                  map[string]string
 }
@@ -70,6 +77,9 @@ type ReplicationAlarms struct {
 	TopicArn string
 	// LatencyTopicArn is the topic the latency alarms notify ("" without RTC).
 	LatencyTopicArn string
+	// TopicReady and LatencyTopicReady are what a publisher to TopicArn or LatencyTopicArn waits for: the
+	// policy of the topic this component created (empty for a named topic, or one another component owns).
+	TopicReady, LatencyTopicReady []pulumi.Resource
 	// TopicPolicy is the created topic's policy (empty when the topic is named).
 	TopicPolicy PolicyDocument
 }
@@ -102,6 +112,9 @@ func (args *ReplicationAlarmsArgs) Validate() error {
 		} else {
 			check("ArchiveRegionTopicArn", ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
 		}
+	}
+	if args.latencyElsewhere() && args.ArchiveRegionProvider == nil {
+		check("ArchiveRegionProvider", fmt.Errorf("the latency alarms live in %s, where ReplicationLatency is published: pass the AWS provider of that Region", args.ArchiveRegion))
 	}
 	return errors.Join(errs...)
 }
@@ -196,6 +209,7 @@ func NewReplicationAlarms(ctx *pulumi.Context, name string, args *ReplicationAla
 		}
 		c.TopicArn, topicReady = topicArn(args.Region, args.AccountID), []pulumi.Resource{policy}
 	}
+	c.TopicReady = topicReady
 
 	ruleID := RuleID(args.ArchiveBucket)
 	dims := func(bucket string) pulumi.StringMap {
@@ -256,20 +270,9 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 	opts := []pulumi.ResourceOption{pulumi.Parent(c)}
 	c.LatencyTopicArn = c.TopicArn
 	if args.latencyElsewhere() {
-		provider := args.ArchiveRegionProvider
-		if provider == nil {
-			p, err := aws.NewProvider(ctx, name+"-archive-region", &aws.ProviderArgs{
-				Region:            pulumi.String(args.ArchiveRegion),
-				AllowedAccountIds: pulumi.StringArray{pulumi.String(args.AccountID)},
-			}, pulumi.Parent(c))
-			if err != nil {
-				return fmt.Errorf("creating the AWS provider for %s: %w", args.ArchiveRegion, err)
-			}
-			provider = p
-		}
-		opts = append(opts, pulumi.Provider(provider))
-		c.LatencyTopicArn, topicReady = args.ArchiveRegionTopicArn, nil
-		if args.TopicArn == "" {
+		opts = append(opts, pulumi.Provider(args.ArchiveRegionProvider))
+		c.LatencyTopicArn, topicReady = args.ArchiveRegionTopicArn, args.ArchiveRegionTopicReady
+		if c.LatencyTopicArn == "" {
 			policy, err := newAlarmTopic(ctx, name+"-archive-region-topic", AlarmTopicPolicy(args.ArchiveRegion, args.AccountID, nil), tags, opts...)
 			if err != nil {
 				return err
@@ -277,6 +280,7 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 			c.LatencyTopicArn, topicReady = topicArn(args.ArchiveRegion, args.AccountID), []pulumi.Resource{policy}
 		}
 	}
+	c.LatencyTopicReady = topicReady
 	for _, b := range args.Buckets {
 		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+b.Name+"-latency", &cloudwatch.MetricAlarmArgs{
 			Name: pulumi.String(AlarmNamePrefix + "latency-" + b.Name),

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -98,6 +99,14 @@ func runWithBucket(t *testing.T, edit func(*ReplicationAlarmsArgs)) (*alarmMocks
 		if edit != nil {
 			edit(args)
 		}
+		if args.ArchiveRegionProvider == nil {
+			// What the program hands the component: the archive Region's provider, built by the caller.
+			p, err := aws.NewProvider(ctx, "given-archive-region", &aws.ProviderArgs{Region: pulumi.String(args.ArchiveRegion)})
+			if err != nil {
+				return err
+			}
+			args.ArchiveRegionProvider = p
+		}
 		var err error
 		c, err = NewReplicationAlarms(ctx, "alarms", args)
 		return err
@@ -185,13 +194,13 @@ func TestFailureEventsOnlyForCreatedBuckets(t *testing.T) {
 }
 
 // R4.7: with RTC, ReplicationLatency over the 15-minute threshold; S3 publishes it in the archive's
-// Region, so the alarm and its topic are there, through a provider for that Region.
+// Region, so the alarm and its topic are there, through the provider the caller gives for that Region (the
+// component builds none).
 func TestLatencyAlarmsWithRTCLiveInTheArchiveRegion(t *testing.T) {
 	m, c := runWithBucket(t, func(a *ReplicationAlarmsArgs) { a.ReplicationTimeControl = true })
 	providers := m.ofType(awsProvider)
-	require.Len(t, providers, 1)
-	assert.Equal(t, "eu-west-1", providers[0].inputs["region"])
-	assert.Equal(t, []any{"222222222222"}, providers[0].inputs["allowedAccountIds"])
+	require.Len(t, providers, 1, "only the one the caller built")
+	assert.Equal(t, "given-archive-region", providers[0].name)
 	archiveTopic := "arn:aws:sns:eu-west-1:222222222222:log-archive-replication-alarms"
 	assert.Equal(t, archiveTopic, c.LatencyTopicArn)
 	assert.Len(t, m.ofType(topicType), 2)
@@ -205,17 +214,62 @@ func TestLatencyAlarmsWithRTCLiveInTheArchiveRegion(t *testing.T) {
 		assert.Equal(t, 900.0, in["threshold"])
 		assert.Equal(t, "GreaterThanThreshold", in["comparisonOperator"])
 		assert.Equal(t, []any{archiveTopic}, in["alarmActions"])
-		assert.Contains(t, a.provider, "alarms-archive-region")
+		assert.Contains(t, a.provider, "given-archive-region")
 	}
+	assert.Contains(t, m.named(t, "alarms-archive-region-topic").provider, "given-archive-region")
 	// The archive Region's topic admits the alarms only (no bucket events there).
 	archivePolicy := AlarmTopicPolicy("eu-west-1", "222222222222", nil)
 	assert.Len(t, archivePolicy.Statement, 1)
 
-	// Same Region: one topic, no extra provider.
+	// Same Region: one topic, and the latency alarms use the component's own provider.
 	m, c = runWithBucket(t, func(a *ReplicationAlarmsArgs) { a.ReplicationTimeControl, a.ArchiveRegion = true, "us-east-2" })
-	assert.Empty(t, m.ofType(awsProvider))
 	assert.Len(t, m.ofType(topicType), 1)
 	assert.Equal(t, srcTopic, c.LatencyTopicArn)
+	assert.Empty(t, m.named(t, "alarms-trail-logs-latency").provider)
+	assert.Equal(t, c.TopicReady, c.LatencyTopicReady, "the one topic's policy")
+	assert.Len(t, c.TopicReady, 1)
+
+	// Across Regions without the archive Region's provider: refused before anything is registered.
+	m, _, err := runAlarms(t, &ReplicationAlarmsArgs{AccountID: "222222222222", Region: "us-east-2", ArchiveRegion: "eu-west-1",
+		ArchiveBucket: "acme-log-archive", Buckets: []AlarmBucket{{Name: "trail-logs"}}, ReplicationTimeControl: true})
+	assert.ErrorContains(t, err, "ArchiveRegionProvider: the latency alarms live in eu-west-1, where ReplicationLatency is published: pass the AWS provider of that Region")
+	assert.Empty(t, m.resources)
+}
+
+// One owner per topic (issue 17.1): a component given the archive Region's topic that another component
+// owns creates no topic there; its latency alarms notify that topic and wait for its owner's policy.
+func TestLatencyAlarmsUseTheArchiveTopicAnotherComponentOwns(t *testing.T) {
+	owned := "arn:aws:sns:eu-west-1:222222222222:log-archive-replication-alarms"
+	var ownerPolicy pulumi.Resource
+	m := &alarmMocks{}
+	var c *ReplicationAlarms
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "given-archive-region", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
+		if err != nil {
+			return err
+		}
+		var policy pulumi.CustomResourceState
+		if err := ctx.RegisterResource("test:index:OwnersTopicPolicy", "owners-policy", nil, &policy); err != nil {
+			return err
+		}
+		ownerPolicy = &policy
+		args := alarmArgs(stand(ctx))
+		args.ReplicationTimeControl, args.ArchiveRegionProvider = true, p
+		args.ArchiveRegionTopicArn, args.ArchiveRegionTopicReady = owned, []pulumi.Resource{ownerPolicy}
+		c, err = NewReplicationAlarms(ctx, "alarms", args)
+		return err
+	}, pulumi.WithMocks("log-archive", "source", m))
+	require.NoError(t, err)
+	topics := m.ofType(topicType)
+	require.Len(t, topics, 1, "only the source Region's own topic")
+	assert.Equal(t, "alarms-topic", topics[0].name)
+	assert.Equal(t, owned, c.LatencyTopicArn)
+	assert.Equal(t, []pulumi.Resource{ownerPolicy}, c.LatencyTopicReady)
+	for _, bucket := range []string{"acme-a-logs", "trail-logs"} {
+		a := m.named(t, "alarms-"+bucket+"-latency")
+		assert.Equal(t, []any{owned}, a.inputs["alarmActions"])
+		assert.Contains(t, a.deps, "urn:pulumi:source::log-archive::test:index:OwnersTopicPolicy::owners-policy")
+	}
 }
 
 // A named topic: no topic created, the alarms and events notify it; with RTC across Regions, a second

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -49,11 +48,13 @@ type SourceBucket struct {
 type SourceReplicatorArgs struct {
 	AccountID string
 	Region    string // the stack's Region (aws:region); buckets may be in others of the same partition
-	// Profile is the stack's aws:profile, "" when unset: the providers this component creates for other
-	// Regions use it too, since an explicit provider does not read the stack's aws: configuration.
-	Profile string
-	Archive ArchiveContract
-	Buckets []SourceBucket // existing buckets
+	// Providers is the AWS provider of each Region in ProviderRegions: the component takes them and never
+	// builds one, so that every provider carries the stack's settings (profile, assumed role, default tags,
+	// allowed accounts, ...) and only its Region differs. The stack's own Region uses the provider the
+	// component itself was given (the default one).
+	Providers map[string]pulumi.ProviderResource
+	Archive   ArchiveContract
+	Buckets   []SourceBucket // existing buckets
 	// LogBuckets are created here (a SourceLogBucket each) and replicated whole; the role decrypts with
 	// their keys without anyone typing an ARN.
 	LogBuckets []LogBucket
@@ -157,6 +158,11 @@ func (args *SourceReplicatorArgs) Validate() error {
 			check(field+".ObjectLock", errors.New("a source bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
 		}
 	}
+	for _, region := range args.ProviderRegions() {
+		if args.Providers[region] == nil {
+			check("Providers", fmt.Errorf("no AWS provider for %s, where this stack creates resources: pass one for each Region of ProviderRegions, built with the stack's provider settings", region))
+		}
+	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
@@ -166,6 +172,37 @@ func (args *SourceReplicatorArgs) Validate() error {
 	check("Buckets", CheckReplicationRolePolicySize(args))
 	check("Buckets", CheckBackfillRolePolicySize(args))
 	return errors.Join(errs...)
+}
+
+// ProviderRegions are the Regions whose resources need an explicit AWS provider (Providers): every Region
+// of the stack's buckets but its own, and, with replication time control, the archive's, where the
+// ReplicationLatency alarms of the buckets elsewhere live (R4.7). That includes the stack's own Region when
+// the archive is there: those alarms sit under another Region's alarms component, whose provider they
+// would otherwise inherit, and the default provider cannot be named.
+func (args *SourceReplicatorArgs) ProviderRegions() []string {
+	regions := slices.Clone(args.Regions()[1:])
+	if args.alarmsOn() && args.ReplicationTimeControl && args.Archive.Region != "" && slices.ContainsFunc(args.Regions(), func(r string) bool {
+		return r != args.Archive.Region && args.hasBucketsIn(r)
+	}) && !slices.Contains(regions, args.Archive.Region) {
+		regions = append(regions, args.Archive.Region)
+		slices.Sort(regions)
+	}
+	return regions
+}
+
+// hasBucketsIn says whether a bucket of the stack, existing or created, is in region.
+func (args *SourceReplicatorArgs) hasBucketsIn(region string) bool {
+	for _, b := range args.Buckets {
+		if args.regionOf(b.Region) == region {
+			return true
+		}
+	}
+	for _, b := range args.LogBuckets {
+		if args.regionOf(b.Region) == region {
+			return true
+		}
+	}
+	return false
 }
 
 // validateBucketRegion accepts a bucket Region that exists and is in the stack's partition: the stack's
@@ -339,30 +376,14 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	}).(pulumi.StringOutput)
 	roleName := pulumi.All(roleArn, role.Name).ApplyT(func(v []any) string { return v[1].(string) }).(pulumi.StringOutput)
 
-	// One provider per Region other than the stack's: that Region's log buckets (key, bucket and all),
-	// and the versioning and replication configuration of its buckets, are created through it. IAM is
-	// global, so the roles and their policies use the stack's own provider, as does everything in the
-	// stack's Region, which keeps the URNs and provider it always had.
-	providers := map[string]*aws.Provider{}
-	for _, region := range args.Regions()[1:] {
-		pargs := &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.AccountID)},
-		}
-		if args.Profile != "" {
-			pargs.Profile = pulumi.String(args.Profile)
-		}
-		p, err := aws.NewProvider(ctx, name+"-aws-"+region, pargs, parent)
-		if err != nil {
-			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
-		}
-		providers[region] = p
-	}
-	// in is where a bucket's resources go: under the component, through its Region's provider.
+	// in is where a bucket's resources go: under the component, through its Region's provider. A Region
+	// other than the stack's has its own (Providers): that Region's log buckets (key, bucket and all), and
+	// the versioning and replication configuration of its buckets. IAM is global, so the roles and their
+	// policies use the stack's own provider, as does everything in the stack's Region.
 	in := func(region string, opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
 		opts = append([]pulumi.ResourceOption{parent}, opts...)
-		if p, ok := providers[args.regionOf(region)]; ok {
-			opts = append(opts, pulumi.Provider(p))
+		if region = args.regionOf(region); region != args.Region {
+			opts = append(opts, pulumi.Provider(args.Providers[region]))
 		}
 		return opts
 	}
@@ -443,10 +464,29 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 // newRegionAlarms creates one ReplicationAlarms per Region of the stack's buckets: OperationsFailedReplication
 // is published in the source bucket's Region, and an alarm lives, and notifies, in its metric's Region.
 // It returns the topic of each Region.
+//
+// Each topic has exactly one owner. SNS CreateTopic is idempotent, so two resources that create
+// AlarmTopicName in one Region share one topic, race to set its policy, and the delete of either deletes
+// it for both. A Region's own component owns its topic; with replication time control, the archive
+// Region's topic (the latency alarms') is owned by the archive Region's component when the stack has
+// buckets there, else by the first Region's (the one that has always created it); every other component
+// names it by ARN and waits for its policy.
 func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, logBuckets []*SourceLogBucket,
 	in func(string, ...pulumi.ResourceOption) []pulumi.ResourceOption) (map[string]string, error) {
-	topics := map[string]string{}
+	var regions []string
 	for _, region := range args.Regions() {
+		if args.hasBucketsIn(region) {
+			regions = append(regions, region)
+		}
+	}
+	// The owner of the archive Region's topic comes first, so the others can name it.
+	if i := slices.Index(regions, args.Archive.Region); i > 0 {
+		regions = append(append([]string{regions[i]}, regions[:i]...), regions[i+1:]...)
+	}
+	archiveTopic := args.Alarms.TopicArns[args.Archive.Region]
+	var archiveTopicReady []pulumi.Resource
+	topics := map[string]string{}
+	for _, region := range regions {
 		named := args.Alarms.TopicArns[region]
 		var buckets []AlarmBucket
 		for _, b := range args.Buckets {
@@ -459,9 +499,6 @@ func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 				buckets = append(buckets, AlarmBucket{Name: b.Name, Events: named == "", Bucket: logBuckets[i].bucket})
 			}
 		}
-		if len(buckets) == 0 {
-			continue
-		}
 		alarmsName := name + "-alarms" // the stack's Region keeps the plain name
 		if region != args.Region {
 			alarmsName += "-" + region
@@ -469,12 +506,16 @@ func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 		alarms, err := NewReplicationAlarms(ctx, alarmsName, &ReplicationAlarmsArgs{
 			AccountID: args.AccountID, Region: region, ArchiveRegion: args.Archive.Region, ArchiveBucket: args.Archive.BucketName,
 			Buckets: buckets, ReplicationTimeControl: args.ReplicationTimeControl,
-			TopicArn: named, ArchiveRegionTopicArn: args.Alarms.TopicArns[args.Archive.Region], Tags: args.Tags,
+			TopicArn: named, ArchiveRegionTopicArn: archiveTopic, ArchiveRegionTopicReady: archiveTopicReady,
+			ArchiveRegionProvider: args.Providers[args.Archive.Region], Tags: args.Tags,
 		}, in(region)...)
 		if err != nil {
 			return nil, err
 		}
 		topics[region] = alarms.TopicArn
+		if args.ReplicationTimeControl && archiveTopic == "" {
+			archiveTopic, archiveTopicReady = alarms.LatencyTopicArn, alarms.LatencyTopicReady
+		}
 	}
 	return topics, nil
 }

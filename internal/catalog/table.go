@@ -323,10 +323,10 @@ var entries = map[Type]Info{
 		}}},
 	},
 
-	// A source stack's provider for another Region: its name carries the Region, so its configuration
-	// never changes in place; what the engine does with a changed provider is the engine's, not an input's.
+	// A provider for another Region: its name carries the Region, so its Region never changes in place;
+	// if it did, pulumi-aws (since v6.38, pulumi/pulumi-aws#4000) would replace every resource under it.
 	AWSProvider: {
-		ReplaceOnChange: []string{},
+		ReplaceOnChange: []string{"region"},
 		Identity:        providerIdentity,
 	},
 }

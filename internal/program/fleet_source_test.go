@@ -177,17 +177,17 @@ func TestFleetSource_MultiRegionRolePolicyHasADecryptStatementPerRegion_R1_13_R1
 }
 
 // One role and one backfill role for every Region (IAM is global); one provider per Region other than the
-// stack's, pinned to this account, through which that Region's buckets, versioning, replication
-// configurations and log buckets (key and bucket alike, G1) are created.
+// stack's, built by the program (a stack-level resource), pinned to this account, through which that
+// Region's buckets, versioning, replication configurations and log buckets (key and bucket alike, G1) are
+// created.
 func TestFleetSource_OneProviderPerExtraRegion_OneRole(t *testing.T) {
 	p, err := runStack(t, "workload-a", multiRegionConfig(), archiveOutputs(t, destinationConfig()))
 	require.NoError(t, err)
-	component := mustStep(t, p, components.SourceReplicatorType, "source")
 	providers := map[string]string{} // Region -> provider reference (URN::ID)
 	for _, s := range p.OfType(tProvider) {
-		assert.Equal(t, component.URN, s.NewState.Parent)
+		assert.Equal(t, "urn:pulumi:workload-a::log-archive::pulumi:pulumi:Stack::log-archive-workload-a", s.NewState.Parent)
 		region := s.NewState.Inputs["region"].(string)
-		assert.Equal(t, "source-aws-"+region, s.Name())
+		assert.Equal(t, "aws-"+region, s.Name())
 		assert.Contains(t, fmt.Sprint(s.NewState.Inputs["allowedAccountIds"]), sourceAccount, "a credential for another account fails in every Region")
 		providers[region] = s.URN + "::" + region + "-"
 	}

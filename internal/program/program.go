@@ -68,6 +68,9 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err := checkAgainstArchive(settings); err != nil {
 		return nil, err
 	}
+	if args.Providers, err = regionProviders(ctx, settings, "source"); err != nil {
+		return nil, err
+	}
 	replicator, err := components.NewSourceReplicator(ctx, "source", args)
 	if err != nil {
 		return nil, err

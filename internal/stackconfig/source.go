@@ -33,16 +33,15 @@ type logBucketConfig struct {
 	Region              string            `json:"region"`
 }
 
-// keyProfile is the AWS provider's named profile. The providers a source stack creates for its other
-// Regions use it too: an explicit provider does not read the stack's aws: configuration.
-const keyProfile = "aws:profile"
-
 // SourceSettings is a source stack's configuration: where the archive's contract lives, and the
 // replicator's arguments except the contract, which the program reads from that stack.
 type SourceSettings struct {
 	DestinationStack string
 	Args             *components.SourceReplicatorArgs
 	File             string
+	// Provider is every setting of the stack's default AWS provider but its Region, by the provider's
+	// input names: what the providers of the stack's other Regions are built from (Args.ProviderRegions).
+	Provider pulumi.Map
 }
 
 // A stack reference is "stack", "project/stack" or "organization/project/stack".
@@ -56,8 +55,8 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindSource, DestinationKeys)
 	r.rejectUnknownKeys(ctx)
-	args := &components.SourceReplicatorArgs{Region: r.region(), Profile: r.raw(keyProfile)}
-	s := &SourceSettings{Args: args, File: r.file}
+	args := &components.SourceReplicatorArgs{Region: r.region()}
+	s := &SourceSettings{Args: args, File: r.file, Provider: r.awsProviderSettings(ctx)}
 
 	s.DestinationStack = r.str(KeyDestinationStack, true,
 		"set log-archive:destinationStack to the archive stack, e.g. organization/log-archive/destination")

@@ -19,7 +19,14 @@
 //     completed, so a test can check what the engine did before what;
 //   - AWS's name clashes: creating a bucket, role or alias whose name exists fails as AWS fails, and the
 //     PUT-style bucket and role sub-resources overwrite (so create-before-delete replacement of one of
-//     them ends with the delete removing what the create wrote, exactly as in AWS).
+//     them ends with the delete removing what the create wrote, exactly as in AWS);
+//   - and louder than AWS: a second resource of one stack that creates an object another resource of the
+//     stack already created (same type and name, in the same account and Region) fails. AWS would let an
+//     SNS topic be shared (CreateTopic is idempotent) and a Put* overwrite, and the stack would break
+//     silently later; the engine test must see it;
+//   - pulumi-aws's DiffConfig: a provider whose Region changes replaces what it manages (pulumi-aws#4000),
+//     so a resource that moves to a provider of another Region is replaced, and to one of the same Region
+//     is not.
 package main
 
 import (
@@ -154,10 +161,11 @@ func (p *fakeAWS) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*
 }
 
 func (p *fakeAWS) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	// A changed provider configuration (Region, accounts) updates the provider; it never replaces every
-	// resource, which is what pulumi-aws does too for these keys.
-	return p.diff("", req)
+	// A changed provider configuration (profile, accounts, tags) updates the provider in place; a changed
+	// Region replaces every resource under it, as pulumi-aws does since v6.38 (pulumi/pulumi-aws#4000).
+	return p.diff(string(catalog.AWSProvider), req)
 }
+
 
 func (p *fakeAWS) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	cfg := req.GetArgs().AsMap()
@@ -248,6 +256,11 @@ func (p *fakeAWS) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulu
 	if existing, err := p.load(typ, id); err == nil {
 		if msg, ok := alreadyExists[typ]; ok {
 			return nil, fmt.Errorf("creating %s (%s): %s", typ, id, msg(id, existing.Account == p.account))
+		}
+		if existing.URN != req.GetUrn() && stackOf(existing.URN) == stackOf(req.GetUrn()) {
+			return nil, fmt.Errorf("creating %s (%s): %s already created it in account %s and Region %s, and two resources of one stack "+
+				"must not own one AWS object (AWS would share or overwrite it, and the delete of either would delete it for both)",
+				typ, id, existing.URN, existing.Account, existing.Region)
 		}
 	}
 	outs, err := p.save(req.GetUrn(), typ, id, inputs, req.GetProperties())
@@ -426,6 +439,8 @@ func (p *fakeAWS) path(typ, id string) string {
 }
 
 func typeOf(u string) string { return string(urn.URN(u).Type()) }
+
+func stackOf(u string) string { return string(urn.URN(u).Stack()) }
 
 func partitionOf(region string) string {
 	switch {
