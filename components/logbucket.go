@@ -121,6 +121,16 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 	return errors.Join(errs...)
 }
 
+// AdoptedBefore is the index of an earlier log bucket that adopts the same key as buckets[i], or -1. One
+// key imported as two resources would have two owners: the second import fails, or a later change to one
+// bucket's key rewrites the other's key policy.
+func AdoptedBefore(buckets []LogBucket, i int) int {
+	if buckets[i].AdoptKeyArn == "" {
+		return -1
+	}
+	return slices.IndexFunc(buckets[:i], func(b LogBucket) bool { return b.AdoptKeyArn == buckets[i].AdoptKeyArn })
+}
+
 // LogServiceNames are the names log-archive:logBuckets accepts in services.
 func LogServiceNames() []string {
 	names := make([]string, len(LogServices))

@@ -267,6 +267,22 @@ func TestSourceReplicatorArgs_LogBucketNamesAreUnique(t *testing.T) {
 	assert.NoError(t, only.Validate(), "log buckets alone are a valid source")
 }
 
+// One adopted key on two log buckets would be imported as two resources.
+func TestSourceReplicatorArgs_AnAdoptedKeyBelongsToOneLogBucket(t *testing.T) {
+	const key = "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	args := sourceArgs()
+	a, b := logBucketArgs(VPCFlowLogs).Bucket, logBucketArgs(VPCFlowLogs).Bucket
+	b.Name = "acme-b-logs"
+	a.AdoptKeyArn, b.AdoptKeyArn = key, key
+	args.LogBuckets = []LogBucket{a, b}
+	require.ErrorContains(t, args.Validate(), `LogBuckets[1].AdoptKeyArn: "`+key+`" is adopted by LogBuckets[0] too`)
+
+	args.LogBuckets[1].AdoptKeyArn = strings.Replace(key, "1234abcd", "5678abcd", 1)
+	assert.NoError(t, args.Validate(), "two adopted keys, one each")
+	args.LogBuckets[0].AdoptKeyArn, args.LogBuckets[1].AdoptKeyArn = "", ""
+	assert.NoError(t, args.Validate(), "two new keys")
+}
+
 func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {
 	args := logBucketArgs(CloudTrail)
 	for i := range 400 {

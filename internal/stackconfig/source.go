@@ -207,6 +207,10 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 			}
 		}
 		args.LogBuckets = append(args.LogBuckets, lb)
+		if j := components.AdoptedBefore(args.LogBuckets, i); j >= 0 {
+			r.fail(key+".adoptKeyArn", quote(b.AdoptKeyArn), fmt.Sprintf("is also adopted at %s[%d]: one key would be imported as two resources", KeyLogBuckets, j),
+				"give each log bucket the keyArn the earlier stack published for it (`pulumi stack output logBuckets`), or remove adoptKeyArn from the bucket that is new")
+		}
 	}
 }
 
@@ -310,6 +314,11 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 			continue // already reported
 		}
 		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + args.AccountID + ":<topic name>"
+		if arn == "" { // the component reads "" as "create the stack's own topic": say so rather than guess
+			r.fail(key, `""`, "is empty, so the alarms of "+region+" would silently go to the topic the stack creates",
+				"name a topic of this account in "+region+", "+want+", or remove the entry for the stack's own topic")
+			continue
+		}
 		if !r.check(key, arn, components.ValidateTopicArn(arn, args.AccountID, region),
 			"name a topic of this account in "+region+", "+want+"; its policy must let cloudwatch.amazonaws.com publish") {
 			continue
