@@ -157,7 +157,7 @@ func TestSourceOrganization_Validate(t *testing.T) {
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/"}}, "listed twice"},
 		// R2.12: an OU ID carries its root's ID; an OU under another root admits nobody.
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-cd34-11111111/"}}, "admits no account: ou-cd34-11111111 is an OU of root r-cd34, not of r-ab12"},
-		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab1-222222222/"}}, "ou-ab1-222222222 is an OU of root r-ab1, not of r-ab12"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab123-22222222/"}}, "ou-ab123-22222222 is an OU of root r-ab123, not of r-ab12"},
 	} {
 		err := tc.org.Validate()
 		if tc.want == "" {
