@@ -51,6 +51,12 @@ var (
 			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
 			Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
 			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+		}, {
+			// C1: with the log bucket's S3 Bucket Key, CloudTrail needs kms:Decrypt, for its trails only.
+			Sid: "CloudTrailDecryptsWithBucketKey", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"kms:Decrypt"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
 		}},
 		VPCFlowLogs: {{
 			Sid: "VPCFlowLogsUseKey", Effect: "Allow",
@@ -167,6 +173,7 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 	assert.Equal(t, Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
 		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, SidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, key, SidCloudTrailDecrypts).Condition["StringEquals"]["aws:SourceArn"], "C1: Decrypt for the named trails only")
 	assert.Equal(t, trails, statement(t, bucket, SidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
 		statement(t, bucket, SidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
