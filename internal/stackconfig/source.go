@@ -157,9 +157,6 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		region, regionOK := r.bucketRegion(key, b.Region, args.Region, "the Region to create the bucket and its key in")
 		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
 			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn, Region: b.Region}
-		if b.ObjectLock != nil {
-			lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
-		}
 		if b.AdoptKeyArn != "" && args.AccountID != "" && regionOK {
 			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
 				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
@@ -192,6 +189,21 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 			lb.Services = append(lb.Services, components.LogService(s))
 		}
 		r.logServiceIdentifiers(key, lb)
+		if b.ObjectLock != nil {
+			if refused := components.ServicesNotShownToWriteLocked(lb.Services); len(refused) > 0 {
+				names := make([]string, len(refused))
+				for j, s := range refused {
+					names[j] = string(s)
+				}
+				r.fail(key+".objectLock", fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
+					"S3 refuses every upload into a bucket with Object Lock retention that lacks a Content-MD5 or checksum header, and no AWS page shows that "+
+						strings.Join(names, ", ")+" send one: "+strings.Join(names, ", ")+" would stop delivering (H8)",
+					"remove objectLock from this log bucket. Lock at the archive instead (log-archive:objectLock in the archive's stack file; `verify` then reports any replica its retention does not lock, H3), "+
+						"or keep Object Lock for a bucket these services do not write into")
+			} else {
+				lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
+			}
+		}
 		// serviceRegion keeps its meaning: where the services run. It defaults to the bucket's Region,
 		// which is region when set (G1: GuardDuty exports to a bucket and key of one Region).
 		bucketRegion := region
