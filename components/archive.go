@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
@@ -87,6 +86,15 @@ func ValidateOrganizationPath(orgID, path string) error {
 		return fmt.Errorf("%q is not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /, no wildcards)", path)
 	case !strings.HasPrefix(path, orgID+"/"):
 		return fmt.Errorf("%q is a path in another organization than %s", path, orgID)
+	}
+	// R2.12: an OU ID is ou-<root suffix>-<suffix>, the suffix of the root it is in; an OU listed under
+	// another root is in no principal's aws:PrincipalOrgPaths, so the path would admit nobody.
+	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	root := strings.TrimPrefix(parts[1], "r-")
+	for _, ou := range parts[2:] {
+		if ouRoot := strings.Split(ou, "-")[1]; ouRoot != root {
+			return fmt.Errorf("%q admits no account: %s is an OU of root r-%s, not of %s (an OU ID carries its root's ID after ou-)", path, ou, ouRoot, parts[1])
+		}
 	}
 	return nil
 }
@@ -175,24 +183,8 @@ func (args *DestinationArchiveArgs) Validate() error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	check("SourceAccountIDs", CheckArchivePolicySizes(args))
+	errs = append(errs, CheckArchivePolicySizes(args))
 	return errors.Join(errs...)
-}
-
-// CheckArchivePolicySizes renders both archive policies and reports one over its AWS limit, with the
-// number of source accounts that would fit.
-func CheckArchivePolicySizes(args *DestinationArchiveArgs) error {
-	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
-	if bucketPolicy.Size() <= BucketPolicyLimit && keyPolicy.Size() <= KeyPolicyLimit {
-		return nil
-	}
-	fit := maxSourceAccountsThatFit(args)
-	n := len(args.SourceAccountIDs)
-	return errors.Join(
-		checkPolicySize(fmt.Sprintf("the archive bucket policy for %d source accounts", n), bucketPolicy, BucketPolicyLimit,
-			fmt.Sprintf("at most %d source accounts fit in one archive (R2.9)", fit)),
-		checkPolicySize(fmt.Sprintf("the archive key policy for %d source accounts", n), keyPolicy, KeyPolicyLimit,
-			fmt.Sprintf("at most %d source accounts fit in one archive (R3.5)", fit)))
 }
 
 // Validate checks a lifecycle's days and storage class.
@@ -217,18 +209,6 @@ func (lc *NoncurrentVersionLifecycle) Validate() error {
 		return fmt.Errorf("transition storage class %q is set without transition days", lc.TransitionStorageClass)
 	}
 	return nil
-}
-
-// maxSourceAccountsThatFit is how many source accounts both archive policies hold, for error messages.
-func maxSourceAccountsThatFit(args *DestinationArchiveArgs) int {
-	probe := *args
-	return sort.Search(10000, func(n int) bool {
-		probe.SourceAccountIDs = make([]string, n+1)
-		for i := range probe.SourceAccountIDs {
-			probe.SourceAccountIDs[i] = fmt.Sprintf("%012d", i)
-		}
-		return ArchiveBucketPolicy(&probe).Size() > BucketPolicyLimit || ArchiveKeyPolicy(&probe).Size() > KeyPolicyLimit
-	})
 }
 
 // NewDestinationArchive creates the archive key, bucket and policies. Every resource it creates is

@@ -51,6 +51,12 @@ var (
 			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
 			Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
 			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+		}, {
+			// C1: with the log bucket's S3 Bucket Key, CloudTrail needs kms:Decrypt, for its trails only.
+			Sid: "CloudTrailDecryptsWithBucketKey", Effect: "Allow",
+			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
+			Action:    Strings{"kms:Decrypt"}, Resource: Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
 		}},
 		VPCFlowLogs: {{
 			Sid: "VPCFlowLogsUseKey", Effect: "Allow",
@@ -167,6 +173,7 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 	assert.Equal(t, Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
 		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, SidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, key, SidCloudTrailDecrypts).Condition["StringEquals"]["aws:SourceArn"], "C1: Decrypt for the named trails only")
 	assert.Equal(t, trails, statement(t, bucket, SidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
 		statement(t, bucket, SidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
@@ -265,6 +272,22 @@ func TestSourceReplicatorArgs_LogBucketNamesAreUnique(t *testing.T) {
 	only.Buckets = nil
 	only.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
 	assert.NoError(t, only.Validate(), "log buckets alone are a valid source")
+}
+
+// One adopted key on two log buckets would be imported as two resources.
+func TestSourceReplicatorArgs_AnAdoptedKeyBelongsToOneLogBucket(t *testing.T) {
+	const key = "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	args := sourceArgs()
+	a, b := logBucketArgs(VPCFlowLogs).Bucket, logBucketArgs(VPCFlowLogs).Bucket
+	b.Name = "acme-b-logs"
+	a.AdoptKeyArn, b.AdoptKeyArn = key, key
+	args.LogBuckets = []LogBucket{a, b}
+	require.ErrorContains(t, args.Validate(), `LogBuckets[1].AdoptKeyArn: "`+key+`" is adopted by LogBuckets[0] too`)
+
+	args.LogBuckets[1].AdoptKeyArn = strings.Replace(key, "1234abcd", "5678abcd", 1)
+	assert.NoError(t, args.Validate(), "two adopted keys, one each")
+	args.LogBuckets[0].AdoptKeyArn, args.LogBuckets[1].AdoptKeyArn = "", ""
+	assert.NoError(t, args.Validate(), "two new keys")
 }
 
 func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {

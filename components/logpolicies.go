@@ -14,6 +14,7 @@ const (
 	SidGuardDutyWrites         = "GuardDutyWritesFindings"
 	SidCloudTrailEncrypts      = "CloudTrailEncryptsLogs"
 	SidCloudTrailDescribesKey  = "CloudTrailDescribesKey"
+	SidCloudTrailDecrypts      = "CloudTrailDecryptsWithBucketKey"
 	SidCloudTrailAclCheck      = "CloudTrailChecksBucketAcl"
 	SidCloudTrailWrites        = "CloudTrailWritesLogs"
 	SidVPCFlowLogsUseKey       = "VPCFlowLogsUseKey"
@@ -80,6 +81,17 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			Effect:    "Allow",
 			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
 			Action:    Strings{"kms:DescribeKey"},
+			Resource:  Strings{"*"},
+			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+		}, Statement{
+			// C1: the log bucket has an S3 Bucket Key (newDefaultKMSEncryption), and with one, creating or
+			// updating a trail with SSE-KMS needs kms:Decrypt for the CloudTrail service principal. No
+			// encryption context condition: under a Bucket Key S3 asks KMS with the bucket's context, not
+			// the object's, and AWS's statement has none.
+			Sid:       SidCloudTrailDecrypts,
+			Effect:    "Allow",
+			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+			Action:    Strings{"kms:Decrypt"},
 			Resource:  Strings{"*"},
 			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
 		})

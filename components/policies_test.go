@@ -155,6 +155,9 @@ func TestSourceOrganization_Validate(t *testing.T) {
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"ou-ab12-11111111"}}, "is not an organization path"},
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-zzzzzzzzzz/r-ab12/"}}, "another organization than o-a1b2c3d4e5"},
 		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/", "o-a1b2c3d4e5/r-ab12/"}}, "listed twice"},
+		// R2.12: an OU ID carries its root's ID; an OU under another root admits nobody.
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-cd34-11111111/"}}, "admits no account: ou-cd34-11111111 is an OU of root r-cd34, not of r-ab12"},
+		{SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab123-22222222/"}}, "ou-ab123-22222222 is an OU of root r-ab123, not of r-ab12"},
 	} {
 		err := tc.org.Validate()
 		if tc.want == "" {
@@ -326,12 +329,78 @@ func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
 	args := archiveArgs(accounts(1400)...)
 	err := args.Validate()
 	require.Error(t, err)
-	fit := maxSourceAccountsThatFit(args)
-	assert.Contains(t, err.Error(), "the archive bucket policy for 1400 source accounts")
-	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes")
-	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
+	o := ArchivePolicyOverflow(args)
+	require.NotNil(t, o)
+	require.Len(t, o.Lists, 1)
+	fit := o.Lists[0].Fit
+	assert.Contains(t, err.Error(), "the archive bucket policy is ")
+	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes (R2.9)")
+	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs lists 1400 source accounts; at most %d source accounts fit", fit))
 	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), BucketPolicyLimit)
 	assert.Greater(t, ArchiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), BucketPolicyLimit)
+}
+
+// The list that overflows a policy is the one named, with how many of it fit beside the others as they
+// are; when no list alone can be shortened enough, every list that is not empty is named.
+func TestArchivePolicyOverflow_NamesTheListThatIsTooLong(t *testing.T) {
+	paths := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("o-a1b2c3d4e5/r-ab12/ou-ab12-%08d/", i)
+		}
+		return out
+	}
+	admins := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("arn:aws:iam::111111111111:role/KeyAdministrator%04d", i)
+		}
+		return out
+	}
+	withPaths := func(a *DestinationArchiveArgs, p []string) *DestinationArchiveArgs {
+		a.SourceOrganization = &SourceOrganization{ID: "o-a1b2c3d4e5", Paths: p}
+		return a
+	}
+	withAdmins := func(a *DestinationArchiveArgs, p []string) *DestinationArchiveArgs {
+		a.KeyAdministratorArns = p
+		return a
+	}
+	for _, tc := range []struct {
+		name  string
+		args  *DestinationArchiveArgs
+		field []string
+	}{
+		{"500 paths, 2 accounts", withPaths(archiveArgs(accounts(2)...), paths(500)), []string{"SourceOrganization.Paths"}},
+		{"1000 administrators, 2 accounts", withAdmins(archiveArgs(accounts(2)...), admins(1000)), []string{"KeyAdministratorArns"}},
+		{"1400 accounts", archiveArgs(accounts(1400)...), []string{"SourceAccountIDs"}},
+		{"too many of both, neither alone enough", withPaths(archiveArgs(accounts(1400)...), paths(500)),
+			[]string{"SourceAccountIDs", "SourceOrganization.Paths"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := ArchivePolicyOverflow(tc.args)
+			require.NotNil(t, o)
+			var fields []string
+			for _, l := range o.Lists {
+				fields = append(fields, l.Field)
+				if len(tc.field) > 1 {
+					assert.Equal(t, -1, l.Fit, "no list alone is enough")
+					continue
+				}
+				require.Positive(t, l.Fit)
+				// Exactly Fit of the list's first items fit; one more does not.
+				for _, n := range []int{l.Fit, l.Fit + 1} {
+					probe := *tc.args
+					for _, list := range archiveLists {
+						if list.field == l.Field {
+							list.set(&probe, list.get(tc.args)[:n])
+						}
+					}
+					assert.Equal(t, n == l.Fit, archivePoliciesFit(&probe), "%d %s", n, l.Noun)
+				}
+			}
+			assert.Equal(t, tc.field, fields)
+		})
+	}
 }
 
 func accounts(n int) []string {

@@ -130,6 +130,9 @@ func (args *SourceReplicatorArgs) Validate() error {
 		if b.Name == args.Archive.BucketName {
 			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
 		}
+		if j := AdoptedBefore(args.LogBuckets, i); j >= 0 {
+			check(field+".AdoptKeyArn", fmt.Errorf("%q is adopted by LogBuckets[%d] too", b.AdoptKeyArn, j))
+		}
 		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
 			check(field+".ObjectLock", errors.New("a log bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
 		}

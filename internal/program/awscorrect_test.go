@@ -102,52 +102,34 @@ func TestSource_RoleReadsObjectLockSettingsWheneverTheArchiveHasObjectLock_R1_7(
 	assert.False(t, present, "no Object Lock anywhere: no lock reads")
 }
 
-// H3: a log bucket can carry Object Lock with default retention, so logs are locked where they are
-// written and their replicas keep the lock; it is created with Object Lock on, and needs a locked archive.
-func TestLogBucket_ObjectLockOption_H3_R4_14(t *testing.T) {
-	lb := `[{"name": "` + logBucket + `", "services": ["vpc-flow-logs"], "objectLock": {"mode": "GOVERNANCE", "days": 90}}]`
-	cfg := with(sourceConfig(), "log-archive:sourceBuckets", "", "log-archive:logBuckets", lb)
-	p, err := runStack(t, "workload-a", cfg, lockedArchive(t))
-	require.NoError(t, err)
-	prefix := "source-" + logBucket
-	bucket := mustStep(t, p, tBucket, prefix+"-bucket")
-	assert.Equal(t, true, bucket.NewState.Inputs["objectLockEnabled"])
-	assert.Equal(t, []string{"objectLockEnabled"}, bucket.NewState.IgnoreChanges, "a log bucket can be renamed: a new bucket")
-	lock := mustStep(t, p, tObjectLock, prefix+"-object-lock")
-	assert.Equal(t, "Enabled", lock.NewState.Inputs["objectLockEnabled"])
-	assert.Equal(t, map[string]any{"defaultRetention": map[string]any{"mode": "GOVERNANCE", "days": 90.0}}, lock.NewState.Inputs["rule"])
-	assert.Equal(t, "222222222222", lock.NewState.Inputs["expectedBucketOwner"])
-	assert.Contains(t, lock.NewState.Dependencies, mustStep(t, p, tVersioning, prefix+"-versioning").URN)
-	assert.True(t, lock.NewState.RetainOnDelete)
-
-	// Adopted with its bucket, by the ID pulumi-aws imports it by.
-	adopted, err := runStack(t, "workload-a", with(cfg, "log-archive:logBuckets", strings.Replace(lb, `"objectLock"`,
-		`"adoptKeyArn": "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab", "objectLock"`, 1)), lockedArchive(t))
-	require.NoError(t, err)
-	assert.Equal(t, logBucket+",222222222222", mustStep(t, adopted, tObjectLock, prefix+"-object-lock").NewState.ImportID)
-
-	// R4.14: not into an archive without Object Lock; and the retention is checked like the archive's.
+// H8: S3 refuses an upload into a bucket with Object Lock retention unless it carries a Content-MD5 or
+// checksum header, and no AWS page shows GuardDuty, CloudTrail or VPC Flow Logs sending one. A log
+// bucket for any of them is refused Object Lock, with the reason and the way forward, before anything is
+// registered, whatever the archive and whatever the retention.
+func TestLogBucket_ObjectLockRefusedForServicesNotShownToSendAChecksum_H8(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		cfg   map[string]string
-		refs  map[string]map[string]any
-		wants []string
+		service, extra string
 	}{
-		{"archive without Object Lock", cfg, archiveOutputs(t, destinationConfig()),
-			[]string{"log-archive:logBuckets[0].objectLock = {mode: GOVERNANCE, days: 90}", "(R4.14)", "Fix: set log-archive:objectLock in the archive's stack file"}},
-		{"bad mode", with(cfg, "log-archive:logBuckets", strings.Replace(lb, "GOVERNANCE", "LEGAL_HOLD", 1)), lockedArchive(t),
-			[]string{`log-archive:logBuckets[0].objectLock.mode = "LEGAL_HOLD": is not an Object Lock mode`}},
-		{"no days", with(cfg, "log-archive:logBuckets", strings.Replace(lb, `, "days": 90`, "", 1)), lockedArchive(t),
-			[]string{"log-archive:logBuckets[0].objectLock.days = 0: is not a positive number of days"}},
+		{"guardduty", `"guardDutyDetectorId": "6ac1f2e3d4b5a69788796a5b4c3d2e1f", `},
+		{"cloudtrail", `"trailNames": ["management-events"], `},
+		{"vpc-flow-logs", ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := runStack(t, "workload-a", tc.cfg, tc.refs)
-			require.Error(t, err)
-			for _, w := range tc.wants {
-				assert.Contains(t, err.Error(), w)
-			}
-			assert.Empty(t, p.Creates())
-		})
+		for _, lock := range []string{`{"mode": "GOVERNANCE", "days": 90}`, `{"mode": "LEGAL_HOLD", "days": 0}`} {
+			t.Run(tc.service+"/"+lock, func(t *testing.T) {
+				lb := `[{"name": "` + logBucket + `", "services": ["` + tc.service + `"], ` + tc.extra + `"objectLock": ` + lock + `}]`
+				cfg := with(sourceConfig(), "log-archive:sourceBuckets", "", "log-archive:logBuckets", lb)
+				p, err := runStack(t, "workload-a", cfg, lockedArchive(t))
+				require.Error(t, err)
+				msg := err.Error()
+				assert.Contains(t, msg, "1 problem;", "the retention itself is moot")
+				assert.Contains(t, msg, "Pulumi.workload-a.yaml: log-archive:logBuckets[0].objectLock = {mode: ")
+				assert.Contains(t, msg, "Content-MD5 or checksum header")
+				assert.Contains(t, msg, "no AWS page shows that "+tc.service+" send one")
+				assert.Contains(t, msg, "(H8)")
+				assert.Contains(t, msg, "Fix: remove objectLock from this log bucket. Lock at the archive instead (log-archive:objectLock")
+				assert.Empty(t, p.Creates(), "nothing registered")
+			})
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -100,6 +101,101 @@ func TestBadInput_ClassesRefusedBeforeAnyResource(t *testing.T) {
 			}
 			assert.Contains(t, msg, "Pulumi."+tc.stack+".yaml: ")
 			assert.Contains(t, msg, "Fix: ")
+			for _, internal := range []string{"stackconfig.", "[]string", "interface {}", "json:", "invalid character"} {
+				assert.NotContains(t, msg, internal, "no Go internals in what the user reads")
+			}
+			assert.Empty(t, p.Creates(), "nothing registered")
+		})
+	}
+}
+
+// Inputs that once slipped through, or were refused with the wrong key or a Go-internal message (issue
+// 17.10). Each is refused before anything is registered, with the stack file, the key, the value and the fix.
+func TestBadInput_SlippedThroughOrMisreported(t *testing.T) {
+	const (
+		org     = "o-a1b2c3d4e5"
+		adopted = "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		key     = "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"
+	)
+	organization := func(paths ...string) map[string]string {
+		return with(destinationConfig(), "log-archive:sourceOrganization", `{"id": "`+org+`", "paths": ["`+strings.Join(paths, `","`)+`"]}`)
+	}
+	manyPaths := make([]string, 500)
+	for i := range manyPaths {
+		manyPaths[i] = fmt.Sprintf("%s/r-ab12/ou-ab12-%08d/", org, i)
+	}
+	manyAdmins := make([]string, 1000)
+	for i := range manyAdmins {
+		manyAdmins[i] = fmt.Sprintf("arn:aws:iam::111111111111:role/KeyAdministrator%04d", i)
+	}
+	logBuckets := func(entries string) map[string]string {
+		return with(sourceConfig(), "log-archive:sourceBuckets", "", "log-archive:logBuckets", entries)
+	}
+	for _, tc := range []struct {
+		name   string
+		stack  string
+		cfg    map[string]string
+		want   []string
+		unwant []string
+	}{
+		// R2.12: an OU ID carries its root's suffix (ou-<root>-<ou>); under another root the path admits nobody.
+		{"OU of another root", "destination", organization(org + "/r-ab12/ou-cd34-11111111/"),
+			[]string{`log-archive:sourceOrganization.paths[0] = "` + org + `/r-ab12/ou-cd34-11111111/"`,
+				"ou-cd34-11111111 is an OU of root r-cd34, not of r-ab12", "admits no account", "Fix: "}, nil},
+		{"nested OU of another root", "destination", organization(org + "/r-ab12/ou-ab12-11111111/ou-ef56-22222222/"),
+			[]string{"log-archive:sourceOrganization.paths[0]", "ou-ef56-22222222 is an OU of root r-ef56, not of r-ab12"}, nil},
+
+		// One key imported as two resources: the second import fails, or both manage one key.
+		{"one adoptKeyArn on two log buckets", "workload-a", logBuckets(`[
+			{"name": "a-logs", "services": ["vpc-flow-logs"], "adoptKeyArn": "` + adopted + `"},
+			{"name": "b-logs", "services": ["vpc-flow-logs"], "adoptKeyArn": "` + adopted + `"}]`),
+			[]string{`log-archive:logBuckets[1].adoptKeyArn = "` + adopted + `": is also adopted at log-archive:logBuckets[0]`,
+				"Fix: give each log bucket the keyArn the earlier stack published for it"}, nil},
+
+		// An empty topic used to fall back silently to the stack's own topic.
+		{"empty alarm topic", "workload-a", with(sourceConfig(), "log-archive:alarms", `{"topicArns": {"us-east-2": ""}}`),
+			[]string{`log-archive:alarms.topicArns.us-east-2 = "": is empty`, "remove the entry for the stack's own topic"}, nil},
+
+		// Field names match regardless of case when decoded: one of two spellings would be dropped.
+		{"name and Name in one bucket", "workload-a", with(sourceConfig(), "log-archive:sourceBuckets",
+			`[{"name": "trail-logs", "Name": "other-logs", "kmsKeyArns": ["`+key+`"]}]`),
+			[]string{"1 problem;", `log-archive:sourceBuckets[0].Name = "other-logs": repeats the field name in other capitals`,
+				"Fix: keep one of the two, spelt name"}, nil},
+		{"a field in other capitals", "workload-a", with(sourceConfig(), "log-archive:sourceBuckets",
+			`[{"name": "trail-logs", "KmsKeyArns": ["`+key+`"]}]`),
+			[]string{`log-archive:sourceBuckets[0].KmsKeyArns = ["` + key + `"]: is not spelt as this program declares it`,
+				"Fix: write kmsKeyArns"}, nil},
+		{"a nested field in other capitals", "workload-a", with(sourceConfig(), "log-archive:alarms", `{"Enabled": false}`),
+			[]string{`log-archive:alarms.Enabled = false: is not spelt as this program declares it`, "Fix: write enabled"}, nil},
+
+		// The list that makes a policy too long is named, with how many of it fit.
+		{"500 OU paths", "destination", organization(manyPaths...),
+			[]string{"log-archive:sourceOrganization.paths = (500 paths)", "at most", "paths fit", "Fix: "},
+			[]string{"at most 0 ", "log-archive:sourceAccountIds"}},
+		{"1,000 key administrators", "destination", with(destinationConfig(), "log-archive:keyAdministratorArns", `["`+strings.Join(manyAdmins, `","`)+`"]`),
+			[]string{"log-archive:keyAdministratorArns = (1000 administrators)", "the archive key policy", "at most", "administrators fit", "Fix: "},
+			[]string{"at most 0 ", "log-archive:sourceAccountIds"}},
+
+		// An empty account ID used to reach the component, whose message names Go fields.
+		{"empty source account", "destination", with(destinationConfig(), "log-archive:sourceAccountIds", `["", "222222222222"]`),
+			[]string{`log-archive:sourceAccountIds[0] = "": is empty`, `Fix: write each account's 12-digit ID in quotes`},
+			[]string{"SourceAccountIDs", "DestinationArchive"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var refs map[string]map[string]any
+			if tc.stack != "destination" {
+				refs = archiveOutputs(t, destinationConfig())
+			}
+			p, err := runStack(t, tc.stack, tc.cfg, refs)
+			require.Error(t, err)
+			msg := err.Error()
+			for _, w := range tc.want {
+				assert.Contains(t, msg, w)
+			}
+			for _, u := range tc.unwant {
+				assert.NotContains(t, msg, u)
+			}
+			assert.Contains(t, msg, "Pulumi."+tc.stack+".yaml: ")
 			for _, internal := range []string{"stackconfig.", "[]string", "interface {}", "json:", "invalid character"} {
 				assert.NotContains(t, msg, internal, "no Go internals in what the user reads")
 			}

@@ -3,6 +3,7 @@ package program_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,7 +79,9 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 	require.Equal(t, 2, bounded, "the replication role and the backfill role")
 	assert.Empty(t, catalog.ReplacedBy(catalog.IAMRole, []string{"permissionsBoundary"}), "gaining the boundary updates the role in place")
 	assert.Equal(t, urnsOf(before.Steps), urnsOf(now.Steps), "the same resources, by URN")
-	assert.Equal(t, normalised(t, before.Steps), normalised(t, now.Steps), "the same inputs, dependencies and options")
+	// C1 (issue 17.8): the log bucket keys gained CloudTrail's kms:Decrypt for the Bucket Key, an in-place
+	// update of the key policy; without that statement every input is as before.
+	assert.Equal(t, normalised(t, before.Steps), normalised(t, withoutCloudTrailDecrypt(t, now.Steps)), "the same inputs, dependencies and options")
 	assert.Equal(t, before.Outputs[program.OutReplicationRoleArn], now.Outputs[program.OutReplicationRoleArn])
 
 	// The same stack with its Region written out on every entry.
@@ -101,6 +104,28 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 	explicit.Steps = slices.DeleteFunc(explicit.Steps, func(s plan.Step) bool { return strings.Contains(s.URN, components.ReplicationAlarmsType) })
 	assert.Equal(t, normalised(t, now.Steps), normalised(t, explicit.Steps), "region: aws:region is the default itself")
 	assert.Empty(t, explicit.OfType(tProvider), "no provider for the stack's own Region")
+}
+
+// withoutCloudTrailDecrypt is steps with the CloudTrail kms:Decrypt statement taken out of every key
+// policy; it fails the test when no key policy had one.
+func withoutCloudTrailDecrypt(t *testing.T, steps []plan.Step) []plan.Step {
+	t.Helper()
+	out, decrypts := slices.Clone(steps), 0
+	for i, s := range out {
+		if s.NewState.Type != "aws:kms/key:Key" {
+			continue
+		}
+		d, err := components.ParsePolicyDocument(s.NewState.Inputs["policy"].(string))
+		require.NoError(t, err)
+		d.Statement = slices.DeleteFunc(d.Statement, func(st components.Statement) bool { return st.Sid == components.SidCloudTrailDecrypts })
+		if policy, _ := d.JSON(); policy != s.NewState.Inputs["policy"] {
+			decrypts++
+			out[i].NewState.Inputs = maps.Clone(s.NewState.Inputs)
+			out[i].NewState.Inputs["policy"] = policy
+		}
+	}
+	require.Positive(t, decrypts, "a CloudTrail log bucket's key grants kms:Decrypt")
+	return out
 }
 
 func mustPlan(t *testing.T, dir, stack string) *plan.Plan {

@@ -119,7 +119,7 @@ func TestLogBucket_PoliciesAsSent_G1_C1_V1(t *testing.T) {
 	p := runSource(t, logSourceConfig())
 	keyPolicy := policyInput(t, mustStep(t, p, tKey, "source-"+logBucket+"-key"), "policy")
 	bucketPolicy := policyInput(t, mustStep(t, p, tBucketPolicy, "source-"+logBucket+"-policy"), "policy")
-	assert.Equal(t, []string{"SourceAccountAdministersKey", "GuardDutyEncryptsFindings", "CloudTrailEncryptsLogs", "CloudTrailDescribesKey", "VPCFlowLogsUseKey"}, sidsOf(keyPolicy))
+	assert.Equal(t, []string{"SourceAccountAdministersKey", "GuardDutyEncryptsFindings", "CloudTrailEncryptsLogs", "CloudTrailDescribesKey", "CloudTrailDecryptsWithBucketKey", "VPCFlowLogsUseKey"}, sidsOf(keyPolicy))
 	assert.Equal(t, []string{"GuardDutyGetsBucketLocation", "GuardDutyWritesFindings", "CloudTrailChecksBucketAcl", "CloudTrailWritesLogs",
 		"VPCFlowLogsCheckBucketAcl", "VPCFlowLogsWriteLogs", "DenyInsecureTransport"}, sidsOf(bucketPolicy))
 

@@ -61,7 +61,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	seen := map[string]int{}
 	for i, id := range args.SourceAccountIDs {
 		key := fmt.Sprintf("%s[%d]", KeySourceAccountIDs, i)
-		if id == "" { // already reported as not a string
+		if id == "" { // already reported: empty, or not a string
 			continue
 		}
 		if !r.check(key, id, components.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
@@ -148,13 +148,32 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	if err := r.err(); err != nil {
 		return nil, err
 	}
-	// Every value is valid; what is left is whether the policies fit their AWS limits.
-	if err := components.CheckArchivePolicySizes(args); err != nil {
-		fix := "list fewer source accounts in this archive and put the rest in a second destination stack"
-		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(), fix)
+	// Every value is valid; what is left is whether the policies fit their AWS limits, and if not, which
+	// list to shorten.
+	if o := components.ArchivePolicyOverflow(args); o != nil {
+		over := strings.Join(o.Policies, "; ")
+		for _, l := range o.Lists {
+			list := archiveListKeys[l.Field]
+			fit := fmt.Sprintf("at most %d %s fit while the other lists are as they are", l.Fit, l.Noun)
+			if l.Fit < 0 {
+				fit = "shortening this list alone is not enough: the other lists named here are too long as well"
+			}
+			r.fail(list.key, fmt.Sprintf("(%d %s)", l.Len, l.Noun), over+": "+fit, list.fix)
+		}
 		return nil, r.err()
 	}
 	return args, nil
+}
+
+// archiveListKeys are the configuration keys of the lists that grow the archive policies, and how to
+// shorten each.
+var archiveListKeys = map[string]struct{ key, fix string }{
+	"SourceAccountIDs": {KeySourceAccountIDs,
+		"list fewer source accounts in this archive and put the rest in a second destination stack, or admit them by organization or OU with " + KeySourceOrganization + " (R2.12)"},
+	"SourceOrganization.Paths": {KeySourceOrganization + ".paths",
+		"name fewer OU paths: a path admits its OU and every OU below it, so name a common parent OU, or remove paths to admit the whole organization (R2.12)"},
+	"KeyAdministratorArns": {KeyKeyAdministratorArns,
+		"name fewer key administrators: let them assume one administrator role and name that role (R3.5)"},
 }
 
 // objectLock checks an Object Lock retention read from key (H3).

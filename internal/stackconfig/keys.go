@@ -200,6 +200,9 @@ func (r *reader) allowedAccounts(account string) {
 		}
 		return
 	}
+	if slices.Contains(ids, "") { // reported by accountIDs
+		return
+	}
 	if len(ids) != 1 || ids[0] != account {
 		r.fail(KeyAllowedAccountIDs, jsonList(ids), "must be exactly this stack's account, "+account, fix)
 	}

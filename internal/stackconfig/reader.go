@@ -129,6 +129,9 @@ func (r *reader) object(key string, out any, shape string) bool {
 	if v == "" {
 		return false
 	}
+	if r.fieldSpelling(key, v, out, shape) {
+		return false
+	}
 	dec := json.NewDecoder(bytes.NewReader([]byte(v)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(out); err != nil {
@@ -167,8 +170,12 @@ func (r *reader) accountIDs(key string, required bool, fix string) []string {
 		if err := json.Unmarshal(item, &ids[i]); err != nil {
 			r.fail(fmt.Sprintf("%s[%d]", key, i), string(item), "is not a quoted string",
 				`quote account IDs in YAML ("012345678901") so a leading zero is not lost`)
+		} else if ids[i] == "" {
+			r.fail(fmt.Sprintf("%s[%d]", key, i), `""`, "is empty",
+				`write each account's 12-digit ID in quotes, e.g. "222222222222", or remove the empty item`)
 		}
 	}
+	// Items that are not strings, or empty, are "" from here on: reported once, above.
 	return ids
 }
 

@@ -156,9 +156,6 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		region, regionOK := r.bucketRegion(key, b.Region, args.Region, "the Region to create the bucket and its key in")
 		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
 			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn, Region: b.Region}
-		if b.ObjectLock != nil {
-			lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
-		}
 		if b.AdoptKeyArn != "" && args.AccountID != "" && regionOK {
 			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
 				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
@@ -191,6 +188,21 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 			lb.Services = append(lb.Services, components.LogService(s))
 		}
 		r.logServiceIdentifiers(key, lb)
+		if b.ObjectLock != nil {
+			if refused := components.ServicesNotShownToWriteLocked(lb.Services); len(refused) > 0 {
+				names := make([]string, len(refused))
+				for j, s := range refused {
+					names[j] = string(s)
+				}
+				r.fail(key+".objectLock", fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
+					"S3 refuses every upload into a bucket with Object Lock retention that lacks a Content-MD5 or checksum header, and no AWS page shows that "+
+						strings.Join(names, ", ")+" send one: "+strings.Join(names, ", ")+" would stop delivering (H8)",
+					"remove objectLock from this log bucket. Lock at the archive instead (log-archive:objectLock in the archive's stack file; `verify` then reports any replica its retention does not lock, H3), "+
+						"or keep Object Lock for a bucket these services do not write into")
+			} else {
+				lb.ObjectLock = r.objectLock(key+".objectLock", *b.ObjectLock)
+			}
+		}
 		// serviceRegion keeps its meaning: where the services run. It defaults to the bucket's Region,
 		// which is region when set (G1: GuardDuty exports to a bucket and key of one Region).
 		bucketRegion := region
@@ -206,6 +218,10 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 			}
 		}
 		args.LogBuckets = append(args.LogBuckets, lb)
+		if j := components.AdoptedBefore(args.LogBuckets, i); j >= 0 {
+			r.fail(key+".adoptKeyArn", quote(b.AdoptKeyArn), fmt.Sprintf("is also adopted at %s[%d]: one key would be imported as two resources", KeyLogBuckets, j),
+				"give each log bucket the keyArn the earlier stack published for it (`pulumi stack output logBuckets`), or remove adoptKeyArn from the bucket that is new")
+		}
 	}
 }
 
@@ -309,6 +325,11 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 			continue // already reported
 		}
 		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + args.AccountID + ":<topic name>"
+		if arn == "" { // the component reads "" as "create the stack's own topic": say so rather than guess
+			r.fail(key, `""`, "is empty, so the alarms of "+region+" would silently go to the topic the stack creates",
+				"name a topic of this account in "+region+", "+want+", or remove the entry for the stack's own topic")
+			continue
+		}
 		if !r.check(key, arn, components.ValidateTopicArn(arn, args.AccountID, region),
 			"name a topic of this account in "+region+", "+want+"; its policy must let cloudwatch.amazonaws.com publish") {
 			continue

@@ -1,0 +1,132 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Three lists grow the archive's policies: the listed source accounts, the OU paths and the key
+// administrators. When a policy is over its AWS limit (R2.9, R3.5), the message names the list to shorten
+// and how many of it fit, not always the source accounts: 500 OU paths with two accounts would otherwise
+// read "at most 0 source accounts fit".
+
+// ArchiveList is one list of DestinationArchiveArgs whose length counts against the policy limits, and how
+// many of its items fit while the other lists stay as they are.
+type ArchiveList struct {
+	Field string // the DestinationArchiveArgs field: SourceAccountIDs, SourceOrganization.Paths, KeyAdministratorArns
+	Noun  string // what it lists, plural: "source accounts", "paths", "administrators"
+	Len   int
+	// Fit is how many of its first items fit with the other lists as they are; -1 when none does, so that
+	// shortening this list alone is not enough.
+	Fit int
+}
+
+// String says how long the list is and how many of it fit.
+func (l ArchiveList) String() string {
+	if l.Fit < 0 {
+		return fmt.Sprintf("%s lists %d %s, and not even the first fits with the other lists as long as they are: shorten this list and the others",
+			l.Field, l.Len, l.Noun)
+	}
+	return fmt.Sprintf("%s lists %d %s; at most %d %s fit with the other lists as they are", l.Field, l.Len, l.Noun, l.Fit, l.Noun)
+}
+
+// ArchiveOverflow is what is over its limit, and the lists to shorten.
+type ArchiveOverflow struct {
+	Policies []string // e.g. "the archive key policy is 40123 bytes, over the AWS limit of 32768 bytes (R3.5)"
+	Lists    []ArchiveList
+}
+
+// archiveLists are the lists, with how to read and replace each on a copy of the arguments. minimum is the
+// fewest items that keep the list's meaning: an organization with no paths admits the whole organization.
+var archiveLists = []struct {
+	field, noun string
+	minimum     int
+	get         func(*DestinationArchiveArgs) []string
+	set         func(*DestinationArchiveArgs, []string)
+}{
+	{"SourceAccountIDs", "source accounts", 0,
+		func(a *DestinationArchiveArgs) []string { return a.SourceAccountIDs },
+		func(a *DestinationArchiveArgs, v []string) { a.SourceAccountIDs = v }},
+	{"SourceOrganization.Paths", "paths", 1,
+		func(a *DestinationArchiveArgs) []string {
+			if a.SourceOrganization == nil {
+				return nil
+			}
+			return a.SourceOrganization.Paths
+		},
+		func(a *DestinationArchiveArgs, v []string) {
+			org := *a.SourceOrganization
+			org.Paths = v
+			a.SourceOrganization = &org
+		}},
+	{"KeyAdministratorArns", "administrators", 0,
+		func(a *DestinationArchiveArgs) []string { return a.KeyAdministratorArns },
+		func(a *DestinationArchiveArgs, v []string) { a.KeyAdministratorArns = v }},
+}
+
+func archivePoliciesFit(args *DestinationArchiveArgs) bool {
+	return ArchiveBucketPolicy(args).Size() <= BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= KeyPolicyLimit
+}
+
+// ArchivePolicyOverflow renders both archive policies; nil when both fit their AWS limits. Otherwise it
+// names each list that, shortened alone, makes them fit, with how many of it fit; when no single list
+// can, every list that is not empty.
+func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
+	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
+	if bucketPolicy.Size() <= BucketPolicyLimit && keyPolicy.Size() <= KeyPolicyLimit {
+		return nil
+	}
+	o := &ArchiveOverflow{}
+	for _, p := range []struct {
+		name, fact  string
+		size, limit int
+	}{
+		{"the archive bucket policy", "R2.9", bucketPolicy.Size(), BucketPolicyLimit},
+		{"the archive key policy", "R3.5", keyPolicy.Size(), KeyPolicyLimit},
+	} {
+		if p.size > p.limit {
+			o.Policies = append(o.Policies, fmt.Sprintf("%s is %d bytes, over the AWS limit of %d bytes (%s)", p.name, p.size, p.limit, p.fact))
+		}
+	}
+	var culprits, together []ArchiveList
+	for _, l := range archiveLists {
+		items := l.get(args)
+		if len(items) == 0 {
+			continue
+		}
+		probe := *args
+		fits := func(n int) bool {
+			l.set(&probe, items[:n])
+			return archivePoliciesFit(&probe)
+		}
+		list := ArchiveList{Field: l.field, Noun: l.noun, Len: len(items), Fit: -1}
+		if fits(l.minimum) {
+			// The first count that does not fit, searched above the minimum; the one before it fits.
+			list.Fit = l.minimum + sort.Search(len(items)-l.minimum, func(i int) bool { return !fits(l.minimum + i + 1) })
+			culprits = append(culprits, list)
+		} else {
+			together = append(together, list)
+		}
+	}
+	if len(culprits) == 0 {
+		culprits = together
+	}
+	o.Lists = culprits
+	return o
+}
+
+// CheckArchivePolicySizes reports a policy over its AWS limit with the lists to shorten (see
+// ArchivePolicyOverflow).
+func CheckArchivePolicySizes(args *DestinationArchiveArgs) error {
+	o := ArchivePolicyOverflow(args)
+	if o == nil {
+		return nil
+	}
+	lists := make([]string, len(o.Lists))
+	for i, l := range o.Lists {
+		lists[i] = l.String()
+	}
+	return errors.New(strings.Join(o.Policies, "; ") + ": " + strings.Join(lists, "; "))
+}
