@@ -29,6 +29,10 @@ type DestinationArchiveArgs struct {
 	// SourceOrganization, beside or instead of the list, admits every account of an AWS Organization, or of
 	// some of its OUs (R2.12). nil: listed accounts only.
 	SourceOrganization *SourceOrganization
+	// SourcePrincipals is how both policies name the listed accounts: "" or SourceAccountsInCondition (the
+	// default), or SourceAccountsAsPrincipals, the fallback when Access Analyzer judges the default public
+	// (R2.13). Not with SourceOrganization.
+	SourcePrincipals SourcePrincipalMode
 
 	// The replication role every source account creates; the archive pins it by path and name (R2.4).
 	ReplicationRoleName string
@@ -87,6 +91,36 @@ func ValidateOrganizationPath(orgID, path string) error {
 		return fmt.Errorf("%q is not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /, no wildcards)", path)
 	case !strings.HasPrefix(path, orgID+"/"):
 		return fmt.Errorf("%q is a path in another organization than %s", path, orgID)
+	}
+	return nil
+}
+
+// SourcePrincipalMode is how the archive's bucket and key policies name the listed source accounts.
+type SourcePrincipalMode string
+
+const (
+	// SourceAccountsInCondition grants to Principal "*" with aws:PrincipalAccount / kms:CallerAccount equal
+	// to the list: 15 bytes an account, and an account that does not exist fails nothing (R2.11). Whether
+	// S3 Block Public Access accepts it is inferred, not documented (R2.13).
+	SourceAccountsInCondition SourcePrincipalMode = "accountCondition"
+	// SourceAccountsAsPrincipals names each account's root ARN as the principal: never public (R2.10), but
+	// 33 bytes an account, and one closed or mistyped account fails the whole update (R2.11).
+	SourceAccountsAsPrincipals SourcePrincipalMode = "accountPrincipals"
+)
+
+// SourcePrincipalModes are the modes, the default first.
+var SourcePrincipalModes = []SourcePrincipalMode{SourceAccountsInCondition, SourceAccountsAsPrincipals}
+
+// ValidateSourcePrincipals accepts a mode, and refuses account principals beside an organization: that
+// grant is to "*" whatever the mode, so the fallback would not remove it, and aws:PrincipalOrgID is the key
+// AWS's own list names (R2.10, R2.13).
+func ValidateSourcePrincipals(mode SourcePrincipalMode, org *SourceOrganization) error {
+	switch {
+	case mode != "" && !slices.Contains(SourcePrincipalModes, mode):
+		return fmt.Errorf("%q is not %s or %s", mode, SourceAccountsInCondition, SourceAccountsAsPrincipals)
+	case mode == SourceAccountsAsPrincipals && org != nil:
+		return fmt.Errorf("%s cannot be combined with a source organization: the organization's grant is to \"*\" with "+
+			"aws:PrincipalOrgID in either mode, the condition key AWS's list of non-public keys names (R2.10, R2.13)", mode)
 	}
 	return nil
 }
@@ -163,6 +197,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 	if org := args.SourceOrganization; org != nil {
 		check("SourceOrganization", org.Validate())
 	}
+	check("SourcePrincipals", ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization))
 	for i, p := range args.KeyAdministratorArns {
 		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
 	}
@@ -186,13 +221,32 @@ func CheckArchivePolicySizes(args *DestinationArchiveArgs) error {
 	if bucketPolicy.Size() <= BucketPolicyLimit && keyPolicy.Size() <= KeyPolicyLimit {
 		return nil
 	}
-	fit := maxSourceAccountsThatFit(args)
+	fits := fitsByMode(args)
 	n := len(args.SourceAccountIDs)
 	return errors.Join(
-		checkPolicySize(fmt.Sprintf("the archive bucket policy for %d source accounts", n), bucketPolicy, BucketPolicyLimit,
-			fmt.Sprintf("at most %d source accounts fit in one archive (R2.9)", fit)),
-		checkPolicySize(fmt.Sprintf("the archive key policy for %d source accounts", n), keyPolicy, KeyPolicyLimit,
-			fmt.Sprintf("at most %d source accounts fit in one archive (R3.5)", fit)))
+		checkPolicySize(fmt.Sprintf("the archive bucket policy for %d source accounts", n), bucketPolicy, BucketPolicyLimit, fits+" (R2.9)"),
+		checkPolicySize(fmt.Sprintf("the archive key policy for %d source accounts", n), keyPolicy, KeyPolicyLimit, fits+" (R3.5)"))
+}
+
+// fitsByMode says how many listed accounts fit in the archive's own mode, then in the other (R2.13): the
+// fallback holds fewer, and a user choosing between them needs both figures.
+func fitsByMode(args *DestinationArchiveArgs) string {
+	mode := args.SourcePrincipals
+	if mode == "" {
+		mode = SourceAccountsInCondition
+	}
+	msg := fmt.Sprintf("at most %d source accounts fit in one archive as %s", maxSourceAccountsThatFit(args), mode)
+	if args.SourceOrganization != nil { // the organization allows only the default mode
+		return msg
+	}
+	for _, other := range SourcePrincipalModes {
+		if other != mode {
+			probe := *args
+			probe.SourcePrincipals = other
+			msg += fmt.Sprintf(", %d as %s", maxSourceAccountsThatFit(&probe), other)
+		}
+	}
+	return msg
 }
 
 // Validate checks a lifecycle's days and storage class.

@@ -97,6 +97,18 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 		}
 	}
 
+	// R2.13: the fallback for an archive whose "*" grant Access Analyzer objects to (docs/public-access.md).
+	if v := r.raw(KeySourcePrincipals); v != "" {
+		args.SourcePrincipals = components.SourcePrincipalMode(v)
+		fix := "write accountCondition (the default: \"*\" with aws:PrincipalAccount) or accountPrincipals (each listed account's root " +
+			"as the principal, the fallback of docs/public-access.md)"
+		if args.SourceOrganization != nil && args.SourcePrincipals == components.SourceAccountsAsPrincipals {
+			fix = "remove log-archive:sourcePrincipals, or remove log-archive:sourceOrganization and list every source account in " +
+				"log-archive:sourceAccountIds. If IAM Access Analyzer objects to the organization's grant, see docs/public-access.md"
+		}
+		r.check(KeySourcePrincipals, v, components.ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization), fix)
+	}
+
 	if v := r.raw(KeyReplicationRoleName); v != "" {
 		args.ReplicationRoleName = v
 		r.check(KeyReplicationRoleName, v, components.ValidateRoleName(v), "use 1-64 letters, digits or +=,.@_-, or remove the key for the default "+DefaultReplicationRoleName)
@@ -151,6 +163,9 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 	// Every value is valid; what is left is whether the policies fit their AWS limits.
 	if err := components.CheckArchivePolicySizes(args); err != nil {
 		fix := "list fewer source accounts in this archive and put the rest in a second destination stack"
+		if args.SourcePrincipals == components.SourceAccountsAsPrincipals {
+			fix += ", or go back to log-archive:sourcePrincipals: accountCondition if IAM Access Analyzer accepts it (docs/public-access.md)"
+		}
 		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(), fix)
 		return nil, r.err()
 	}
