@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -315,4 +316,35 @@ func TestRun_CheckPublicAccessIsASubcommand(t *testing.T) {
 	require.Equal(t, 0, run([]string{"--help"}, &out, &errOut))
 	assert.Contains(t, out.String(), "plan check-public-access --stack NAME")
 	assert.Equal(t, 2, run([]string{"check-public-access"}, &out, &errOut))
+}
+
+// docs/public-access.md is what the README links for the check: its fix lines are the command's, and its
+// figures are plan limits' for the example archive.
+func TestPublicAccessDoc_MatchesTheCode(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testfixture.Root(), "docs", "public-access.md"))
+	require.NoError(t, err)
+	doc := strings.Join(strings.Fields(string(b)), " ") // as read, whatever the line breaks
+	limit, err := plan.MaxListedAccounts(root, "destination", program.Program)
+	require.NoError(t, err)
+	require.Len(t, limit.Modes, 2)
+	assert.Contains(t, doc, fmt.Sprintf("with the example's names %d listed accounts fit the bucket policy's 20 KB, against %s in the default mode",
+		limit.Modes[1].MaxListed, thousands(limit.Modes[0].MaxListed)))
+	assert.Contains(t, doc, fmt.Sprintf("Each costs %d bytes against %d", limit.Modes[1].BytesPerAccount, limit.Modes[0].BytesPerAccount))
+	for _, line := range []string{
+		"```yaml log-archive:sourcePrincipals: accountPrincipals ```",
+		`"Action": "access-analyzer:CheckNoPublicAccess"`,
+		"go run ./cmd/plan check-public-access --stack destination --print policies",
+		components.SidArchiveReplication, components.SidSourceRolesUseKey,
+		components.SidArchiveReplicationOrg, components.SidSourceOrgRolesUseKey,
+	} {
+		assert.Contains(t, doc, line)
+	}
+}
+
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
