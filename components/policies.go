@@ -57,11 +57,11 @@ var KeyAdministratorActions = []string{
 //     (R2.12); member accounts join without a policy change.
 // A grant to "*" is public under Block Public Access unless its conditions pin fixed values of keys S3
 // recognises (R2.10), and with RestrictPublicBuckets a public policy loses all cross-account access,
-// replication included. aws:PrincipalAccount and aws:PrincipalOrgID are such keys with fixed values; the
-// role pin and the OU paths hold wildcards and never stand alone.
+// replication included. The role pin and the OU paths hold wildcards and never stand alone.
 //
-// AWS's list of such keys names aws:PrincipalOrgID but not aws:PrincipalAccount (R2.13). For an archive
-// where IAM Access Analyzer's CheckNoPublicAccess objects to the "*" grant, SourceAccountsAsPrincipals
+// AWS's list of such keys names aws:PrincipalOrgID but not aws:PrincipalAccount, which is taken to be one
+// by inference (R2.13). For an archive where IAM Access Analyzer's CheckNoPublicAccess (`plan
+// check-public-access`) objects to the "*" grant, SourceAccountsAsPrincipals
 // names each listed account as a fixed principal (its root ARN) instead, keeping the role pin: a fixed
 // principal is never public (R2.10), at the price of 33 bytes an account and of every listed account having
 // to exist (R2.11).
