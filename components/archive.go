@@ -28,6 +28,10 @@ type DestinationArchiveArgs struct {
 	// SourceOrganization, beside or instead of the list, admits every account of an AWS Organization, or of
 	// some of its OUs (R2.12). nil: listed accounts only.
 	SourceOrganization *SourceOrganization
+	// SourcePrincipals is how both policies name the listed accounts: "" or SourceAccountsInCondition (the
+	// default), or SourceAccountsAsPrincipals, the fallback when Access Analyzer judges the default public
+	// (R2.13). Not with SourceOrganization.
+	SourcePrincipals SourcePrincipalMode
 
 	// The replication role every source account creates; the archive pins it by path and name (R2.4).
 	ReplicationRoleName string
@@ -95,6 +99,36 @@ func ValidateOrganizationPath(orgID, path string) error {
 		if ouRoot := strings.Split(ou, "-")[1]; ouRoot != root {
 			return fmt.Errorf("%q admits no account: %s is an OU of root r-%s, not of %s (an OU ID carries its root's ID after ou-)", path, ou, ouRoot, parts[1])
 		}
+	}
+	return nil
+}
+
+// SourcePrincipalMode is how the archive's bucket and key policies name the listed source accounts.
+type SourcePrincipalMode string
+
+const (
+	// SourceAccountsInCondition grants to Principal "*" with aws:PrincipalAccount / kms:CallerAccount equal
+	// to the list: 15 bytes an account, and an account that does not exist fails nothing (R2.11). Whether
+	// S3 Block Public Access accepts it is inferred, not documented (R2.13).
+	SourceAccountsInCondition SourcePrincipalMode = "accountCondition"
+	// SourceAccountsAsPrincipals names each account's root ARN as the principal: never public (R2.10), but
+	// 33 bytes an account, and one closed or mistyped account fails the whole update (R2.11).
+	SourceAccountsAsPrincipals SourcePrincipalMode = "accountPrincipals"
+)
+
+// SourcePrincipalModes are the modes, the default first.
+var SourcePrincipalModes = []SourcePrincipalMode{SourceAccountsInCondition, SourceAccountsAsPrincipals}
+
+// ValidateSourcePrincipals accepts a mode, and refuses account principals beside an organization: that
+// grant is to "*" whatever the mode, so the fallback would not remove it, and aws:PrincipalOrgID is the key
+// AWS's own list names (R2.10, R2.13).
+func ValidateSourcePrincipals(mode SourcePrincipalMode, org *SourceOrganization) error {
+	switch {
+	case mode != "" && !slices.Contains(SourcePrincipalModes, mode):
+		return fmt.Errorf("%q is not %s or %s", mode, SourceAccountsInCondition, SourceAccountsAsPrincipals)
+	case mode == SourceAccountsAsPrincipals && org != nil:
+		return fmt.Errorf("%s cannot be combined with a source organization: the organization's grant is to \"*\" with "+
+			"aws:PrincipalOrgID in either mode, the condition key AWS's list of non-public keys names (R2.10, R2.13)", mode)
 	}
 	return nil
 }
@@ -171,6 +205,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 	if org := args.SourceOrganization; org != nil {
 		check("SourceOrganization", org.Validate())
 	}
+	check("SourcePrincipals", ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization))
 	for i, p := range args.KeyAdministratorArns {
 		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
 	}

@@ -21,6 +21,10 @@ type ArchiveList struct {
 	// Fit is how many of its first items fit with the other lists as they are; -1 when none does, so that
 	// shortening this list alone is not enough.
 	Fit int
+	// Modes, for the listed accounts of an archive without an organization, says how many fit in each
+	// source-principal mode, the archive's own first (R2.13): the fallback holds fewer, and a user choosing
+	// between them needs both figures.
+	Modes string
 }
 
 // String says how long the list is and how many of it fit.
@@ -29,7 +33,15 @@ func (l ArchiveList) String() string {
 		return fmt.Sprintf("%s lists %d %s, and not even the first fits with the other lists as long as they are: shorten this list and the others",
 			l.Field, l.Len, l.Noun)
 	}
-	return fmt.Sprintf("%s lists %d %s; at most %d %s fit with the other lists as they are", l.Field, l.Len, l.Noun, l.Fit, l.Noun)
+	return fmt.Sprintf("%s lists %d %s; at most %d %s fit with the other lists as they are%s", l.Field, l.Len, l.Noun, l.Fit, l.Noun, l.ModesNote())
+}
+
+// ModesNote is Modes in parentheses, or "".
+func (l ArchiveList) ModesNote() string {
+	if l.Modes == "" {
+		return ""
+	}
+	return " (" + l.Modes + ")"
 }
 
 // ArchiveOverflow is what is over its limit, and the lists to shorten.
@@ -64,6 +76,30 @@ var archiveLists = []struct {
 	{"KeyAdministratorArns", "administrators", 0,
 		func(a *DestinationArchiveArgs) []string { return a.KeyAdministratorArns },
 		func(a *DestinationArchiveArgs, v []string) { a.KeyAdministratorArns = v }},
+}
+
+// listedAccountsFitByMode says how many listed accounts fit as the archive's own mode (fit), then in the
+// other modes with the other lists as they are.
+func listedAccountsFitByMode(args *DestinationArchiveArgs, fit int) string {
+	mode := args.SourcePrincipals
+	if mode == "" {
+		mode = SourceAccountsInCondition
+	}
+	msg := fmt.Sprintf("%d as %s", fit, mode)
+	for _, other := range SourcePrincipalModes {
+		if other == mode {
+			continue
+		}
+		probe := *args
+		probe.SourcePrincipals = other
+		items := args.SourceAccountIDs
+		n := sort.Search(len(items), func(i int) bool {
+			probe.SourceAccountIDs = items[:i+1]
+			return !archivePoliciesFit(&probe)
+		})
+		msg += fmt.Sprintf(", %d as %s", n, other)
+	}
+	return msg
 }
 
 func archivePoliciesFit(args *DestinationArchiveArgs) bool {
@@ -105,6 +141,9 @@ func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
 		if fits(l.minimum) {
 			// The first count that does not fit, searched above the minimum; the one before it fits.
 			list.Fit = l.minimum + sort.Search(len(items)-l.minimum, func(i int) bool { return !fits(l.minimum + i + 1) })
+			if l.field == "SourceAccountIDs" && args.SourceOrganization == nil {
+				list.Modes = listedAccountsFitByMode(args, list.Fit)
+			}
 			culprits = append(culprits, list)
 		} else {
 			together = append(together, list)

@@ -360,6 +360,15 @@ func (a arns) accountRoot(account string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:root", a.partition, account)
 }
 
+// accountRoots are the root principals of accounts, sorted.
+func (a arns) accountRoots(accounts []string) Strings {
+	out := make(Strings, 0, len(accounts))
+	for _, id := range sorted(accounts) {
+		out = append(out, a.accountRoot(id))
+	}
+	return out
+}
+
 func (a arns) bucket(name string) string { return fmt.Sprintf("arn:%s:s3:::%s", a.partition, name) }
 
 func (a arns) objects(bucket string) string { return a.bucket(bucket) + "/*" }

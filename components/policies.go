@@ -46,8 +46,8 @@ var KeyAdministratorActions = []string{
 	"kms:UpdateAlias", "kms:UpdateKeyDescription",
 }
 
-// How the archive names its sources (R2.4, R2.10-R2.12). Never by role ARN principal: a role that does
-// not exist yet is refused, and a re-created role silently loses the grant. Every grant is to
+// How the archive names its sources (R2.4, R2.10-R2.13). Never by role ARN principal: a role that does
+// not exist yet is refused, and a re-created role silently loses the grant. By default every grant is to
 // Principal "*", narrowed by conditions, always including the role pin (ArnLike aws:PrincipalArn on the
 // role's path and name):
 //   - listed accounts: aws:PrincipalAccount (bucket) / kms:CallerAccount (key) equal to the fixed list, about
@@ -57,8 +57,14 @@ var KeyAdministratorActions = []string{
 //     (R2.12); member accounts join without a policy change.
 // A grant to "*" is public under Block Public Access unless its conditions pin fixed values of keys S3
 // recognises (R2.10), and with RestrictPublicBuckets a public policy loses all cross-account access,
-// replication included. aws:PrincipalAccount and aws:PrincipalOrgID are such keys with fixed values; the
-// role pin and the OU paths hold wildcards and never stand alone.
+// replication included. The role pin and the OU paths hold wildcards and never stand alone.
+//
+// AWS's list of such keys names aws:PrincipalOrgID but not aws:PrincipalAccount, which is taken to be one
+// by inference (R2.13). For an archive where IAM Access Analyzer's CheckNoPublicAccess (`plan
+// check-public-access`) objects to the "*" grant, SourceAccountsAsPrincipals
+// names each listed account as a fixed principal (its root ARN) instead, keeping the role pin: a fixed
+// principal is never public (R2.10), at the price of 33 bytes an account and of every listed account having
+// to exist (R2.11).
 
 // ArchiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
 func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
@@ -72,7 +78,13 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 		}
 	}
 	var stmts []Statement
-	if len(args.SourceAccountIDs) > 0 {
+	switch {
+	case len(args.SourceAccountIDs) == 0:
+	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11
+		s := grant(SidArchiveReplication, Conditions{})
+		s.Principal = &Principal{AWS: a.accountRoots(args.SourceAccountIDs)}
+		stmts = append(stmts, s)
+	default:
 		stmts = append(stmts, grant(SidArchiveReplication, Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(args.SourceAccountIDs)}}))
 	}
 	if org := args.SourceOrganization; org != nil {
@@ -118,7 +130,13 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 			Action: ReplicaKeyActions, Resource: Strings{"*"}, Condition: who,
 		}
 	}
-	if len(args.SourceAccountIDs) > 0 { // R3.4: kms:CallerAccount is the account of the role S3 acts for
+	switch {
+	case len(args.SourceAccountIDs) == 0:
+	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11, R3.3
+		s := grant(SidSourceRolesUseKey, Conditions{})
+		s.Principal = &Principal{AWS: a.accountRoots(args.SourceAccountIDs)}
+		stmts = append(stmts, s)
+	default: // R3.4: kms:CallerAccount is the account of the role S3 acts for
 		stmts = append(stmts, grant(SidSourceRolesUseKey, Conditions{"StringEquals": {"kms:CallerAccount": sorted(args.SourceAccountIDs)}}))
 	}
 	if org := args.SourceOrganization; org != nil {

@@ -13,8 +13,9 @@ const limitsUsage = `Usage:
 
 For a destination stack: how many listed source accounts (log-archive:sourceAccountIds) its bucket and key
 policies hold with its own bucket name, role pin and options, found by planning it with ever more accounts,
-and what each added account costs. An organization (log-archive:sourceOrganization) costs a fixed amount,
-whatever the number of its accounts.
+and what each added account costs; then the same in the other log-archive:sourcePrincipals mode
+(docs/public-access.md). An organization (log-archive:sourceOrganization) costs a fixed amount, whatever
+the number of its accounts, and allows only the default mode.
 
 Flags:
 `
@@ -22,7 +23,7 @@ Flags:
 // runLimits prints how far a destination stack can grow.
 func runLimits(args []string, stdout, stderr io.Writer) int {
 	f, code, done := parseStackCommand("plan limits", limitsUsage,
-		"print JSON: {stack, listedAccounts, maxListedAccounts, bytesPerAccount}", args, stdout, stderr)
+		"print JSON: {stack, listedAccounts, sourcePrincipals, maxListedAccounts, bytesPerAccount, modes: [{sourcePrincipals, maxListedAccounts, bytesPerAccount}]}", args, stdout, stderr)
 	if done {
 		return code
 	}
@@ -40,5 +41,9 @@ func runLimits(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Stack %s lists %d source accounts; at most %d fit its bucket and key policies (%d bytes each in the bucket policy, the one that binds).\n",
 		limit.Stack, limit.Listed, limit.MaxListed, limit.BytesPerAccount)
+	for _, m := range limit.Modes[1:] {
+		fmt.Fprintf(stdout, "With log-archive:sourcePrincipals: %s instead of %s, at most %d fit (%d bytes each).\n",
+			m.SourcePrincipals, limit.SourcePrincipals, m.MaxListed, m.BytesPerAccount)
+	}
 	return 0
 }

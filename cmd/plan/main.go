@@ -8,6 +8,7 @@
 //	go run ./cmd/plan diff --base b.json --head h.json   # the same from two `--all --json` files (CI)
 //	go run ./cmd/plan matrix --kind source        # GitHub Actions matrix from .github/stacks.yaml
 //	go run ./cmd/plan deployer-policy --stack source   # least-privilege IAM policy for the deploying role
+//	go run ./cmd/plan check-public-access --stack destination   # Access Analyzer on the planned resource policies
 //
 // Exit status: 0 on success (and for --help), 1 when a stack does not plan or a file cannot be read, 2 for
 // a usage error.
@@ -39,6 +40,7 @@ const usageText = `Usage:
   plan matrix [--kind KIND] [--dir DIR]    GitHub Actions matrix from .github/stacks.yaml; see plan matrix --help
   plan deployer-policy --stack NAME        the IAM policy a deploying role needs; see plan deployer-policy --help
   plan limits --stack NAME                 how many listed source accounts a destination stack holds
+  plan check-public-access --stack NAME    IAM Access Analyzer's CheckNoPublicAccess on the planned resource policies
 
 Flags:
 `
@@ -54,6 +56,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runDeployerPolicy(args[1:], stdout, stderr)
 		case "limits":
 			return runLimits(args[1:], stdout, stderr)
+		case "check-public-access":
+			return runCheckPublicAccess(args[1:], stdout, stderr)
 		case "help":
 			return run([]string{"--help"}, stdout, stderr)
 		}

@@ -32,6 +32,14 @@ func TestREADME_ScaleFiguresComeFromTheCode(t *testing.T) {
 	assert.Contains(t, text, fmt.Sprintf("**%s listed source accounts** fit one archive", thousands(limit.MaxListed)))
 	assert.Contains(t, text, fmt.Sprintf("Listed accounts cost %d bytes each", limit.BytesPerAccount))
 	assert.Contains(t, text, fmt.Sprintf("# Stack destination lists %d source accounts; at most %d fit", limit.Listed, limit.MaxListed))
+	// The fallback of docs/public-access.md, account-root principals (R2.13).
+	require.Len(t, limit.Modes, 2)
+	principals := limit.Modes[1]
+	assert.Equal(t, "accountPrincipals", principals.SourcePrincipals)
+	assert.Contains(t, text, fmt.Sprintf("(account-root principals, %d bytes\neach,", principals.BytesPerAccount))
+	assert.Contains(t, text, fmt.Sprintf("**%s listed source accounts** fit.", thousands(principals.MaxListed)))
+	assert.Contains(t, text, fmt.Sprintf("# With log-archive:sourcePrincipals: accountPrincipals instead of accountCondition, at most %d fit (%d bytes each).",
+		principals.MaxListed, principals.BytesPerAccount))
 }
 
 // Every key a stack file can hold is in the README's configuration tables.

@@ -97,6 +97,18 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 		}
 	}
 
+	// R2.13: the fallback for an archive whose "*" grant Access Analyzer objects to (docs/public-access.md).
+	if v := r.raw(KeySourcePrincipals); v != "" {
+		args.SourcePrincipals = components.SourcePrincipalMode(v)
+		fix := "write accountCondition (the default: \"*\" with aws:PrincipalAccount) or accountPrincipals (each listed account's root " +
+			"as the principal, the fallback of docs/public-access.md)"
+		if args.SourceOrganization != nil && args.SourcePrincipals == components.SourceAccountsAsPrincipals {
+			fix = "remove log-archive:sourcePrincipals, or remove log-archive:sourceOrganization and list every source account in " +
+				"log-archive:sourceAccountIds. If IAM Access Analyzer objects to the organization's grant, see docs/public-access.md"
+		}
+		r.check(KeySourcePrincipals, v, components.ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization), fix)
+	}
+
 	if v := r.raw(KeyReplicationRoleName); v != "" {
 		args.ReplicationRoleName = v
 		r.check(KeyReplicationRoleName, v, components.ValidateRoleName(v), "use 1-64 letters, digits or +=,.@_-, or remove the key for the default "+DefaultReplicationRoleName)
@@ -154,11 +166,15 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 		over := strings.Join(o.Policies, "; ")
 		for _, l := range o.Lists {
 			list := archiveListKeys[l.Field]
-			fit := fmt.Sprintf("at most %d %s fit while the other lists are as they are", l.Fit, l.Noun)
+			fit := fmt.Sprintf("at most %d %s fit while the other lists are as they are%s", l.Fit, l.Noun, l.ModesNote())
 			if l.Fit < 0 {
 				fit = "shortening this list alone is not enough: the other lists named here are too long as well"
 			}
-			r.fail(list.key, fmt.Sprintf("(%d %s)", l.Len, l.Noun), over+": "+fit, list.fix)
+			fix := list.fix
+			if l.Field == "SourceAccountIDs" && args.SourcePrincipals == components.SourceAccountsAsPrincipals {
+				fix += ", or go back to log-archive:sourcePrincipals: accountCondition if IAM Access Analyzer accepts it (docs/public-access.md)"
+			}
+			r.fail(list.key, fmt.Sprintf("(%d %s)", l.Len, l.Noun), over+": "+fit, fix)
 		}
 		return nil, r.err()
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/components"
 )
 
 // Kind says which component a stack builds.
@@ -26,6 +28,7 @@ const (
 	KeyArchiveBucketName    = Namespace + ":archiveBucketName"
 	KeySourceAccountIDs     = Namespace + ":sourceAccountIds"
 	KeySourceOrganization   = Namespace + ":sourceOrganization"
+	KeySourcePrincipals     = Namespace + ":sourcePrincipals"
 	KeyReplicationRoleName  = Namespace + ":replicationRoleName"
 	KeyReplicationRolePath  = Namespace + ":replicationRolePath"
 	KeyKeyAlias             = Namespace + ":keyAlias"
@@ -85,6 +88,7 @@ var Declarations = map[string]Declaration{
 	KeyArchiveBucketName:    {Kind: KindDestination, Type: "string", Default: ""},
 	KeySourceAccountIDs:     {Kind: KindDestination, Type: "array", Items: "string", Default: []any{}},
 	KeySourceOrganization:   {Kind: KindDestination, Type: "object", Default: map[string]any{}},
+	KeySourcePrincipals:     {Kind: KindDestination, Type: "string", Default: string(components.SourceAccountsInCondition)},
 	KeyReplicationRoleName:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRoleName},
 	KeyReplicationRolePath:  {Kind: KindDestination, Type: "string", Default: DefaultReplicationRolePath},
 	KeyKeyAlias:             {Kind: KindDestination, Type: "string", Default: DefaultKeyAlias},
