@@ -59,7 +59,7 @@ func TestDestination_SourcePrincipalsRefusedInput(t *testing.T) {
 				"aws:PrincipalOrgID", "Fix: remove log-archive:sourcePrincipals, or remove log-archive:sourceOrganization"}},
 		{"too many account principals", "destination",
 			with(destinationConfig(), "log-archive:sourcePrincipals", "accountPrincipals", "log-archive:sourceAccountIds", accountList(700)),
-			[]string{"log-archive:sourceAccountIds = (700 accounts)", "as accountPrincipals, ", " as accountCondition (R2.9)",
+			[]string{"log-archive:sourceAccountIds = (700 source accounts)", "(R2.9)", "as accountPrincipals, 700 as accountCondition)",
 				"or go back to log-archive:sourcePrincipals: accountCondition if IAM Access Analyzer accepts it"}},
 		{"in a source stack", "workload", with(sourceConfig(), "log-archive:sourcePrincipals", "accountPrincipals"),
 			[]string{`log-archive:sourcePrincipals = accountPrincipals: belongs to the other kind of stack`}},
