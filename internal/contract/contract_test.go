@@ -150,7 +150,10 @@ func TestParseArchive_Refuses(t *testing.T) {
 		{"no outputs at all", map[string]any{}, []string{"the archive stack's outputs list no contractVersion"},
 			func(t *testing.T, e *contract.Error) { assert.True(t, e.None); assert.Len(t, e.Missing, 10) }},
 		{"one output missing", archiveValues(t, "archiveKeyArn", nil), []string{"the archive stack's outputs list no archiveKeyArn"},
-			func(t *testing.T, e *contract.Error) { assert.False(t, e.None); assert.Equal(t, []string{"archiveKeyArn"}, e.Missing) }},
+			func(t *testing.T, e *contract.Error) {
+				assert.False(t, e.None)
+				assert.Equal(t, []string{"archiveKeyArn"}, e.Missing)
+			}},
 		{"optional outputs missing", archiveValues(t, "sourceOrganizationId", nil, "sourceOrganizationPaths", nil, "archiveKeyAlias", nil), nil, nil},
 		{"unknown version", archiveValues(t, "contractVersion", 2.0, "archiveKeyArn", nil),
 			[]string{"the archive publishes contract version 2; this program reads version 1"},
