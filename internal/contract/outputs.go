@@ -4,11 +4,11 @@
 // from a StackReference, `pulumi stack output --json` or the offline plan; docs/contract.md is generated
 // from the fields, their tags and their comments (`go generate ./...`). Adding an output is one field.
 //
-// Tags: output is the name, then ",required" when every stack of that kind has published it since
-// contract version 1 (Parse refuses outputs that lack one; a newer output is optional, so that outputs of
-// a stack deployed before it still read). example is docs/contract.md's example; shape is how an error
-// names the expected type where "a list" or "a map" would say too little. A field's comment is what the
-// output is for, docs/contract.md's last column.
+// Tags: output is the name, then ",required" when Parse refuses outputs without it: every stack of that
+// kind has published it since contract version 1. The others are optional: newer outputs, which a stack
+// deployed before them lacks, or outputs for people. example is docs/contract.md's example; shape is how
+// an error names the expected type where "a list" or "a map" would say too little. A field's comment is
+// what the output is for, docs/contract.md's last column.
 package contract
 
 // Version changes when an output changes meaning; a source stack refuses a version it does not know

@@ -86,7 +86,7 @@ type Declaration struct {
 	// the docs' meaning.
 	Description string
 	// Rules is what a user must know about a value beyond its type (shape, limits, what cannot be undone),
-	// with the fact IDs of docs/aws-requirements.md; the docs only.
+	// with the fact IDs of docs/aws-requirements.md; it follows the description in both files.
 	Rules string
 }
 
@@ -94,7 +94,7 @@ type Declaration struct {
 var KeyTable = []Declaration{
 	{Key: KeyStackKind, Type: "string", Required: true,
 		Description: `"destination" for the archive account's stack, "source" for a source account's stack.`,
-		Rules:       "Required in every stack, the only key the Pulumi CLI itself requires."},
+		Rules:       "The only key the Pulumi CLI itself requires."},
 	{Key: KeyTags, Type: "object", Default: map[string]any{}, Unset: "none",
 		Description: "Tags for every taggable resource (KMS key, bucket, IAM role).",
 		Rules:       "At most 40; no `aws:`-prefixed keys."},
