@@ -280,6 +280,8 @@ func checkRule(ctx context.Context, o Options, r *BucketResult) {
 		return
 	}
 	if !override {
+		// A V1 rule, which another tool may have written, still carries the deprecated Prefix.
+		//lint:ignore SA1019 verify reads what S3 returns, V1 rules included
 		r.Prefix, r.PrefixFrom = aws.ToString(rule.Prefix), "the replication rule"
 		if rule.Filter != nil && rule.Filter.Prefix != nil {
 			r.Prefix = aws.ToString(rule.Filter.Prefix)
