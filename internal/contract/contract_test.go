@@ -125,18 +125,23 @@ func TestFields_TheNamesArePinned(t *testing.T) {
 	assert.Panics(t, func() { contract.NameOf(&s, new(string)) })
 }
 
-func archiveValues(t *testing.T, mutate ...any) map[string]any {
-	t.Helper()
-	a := archive()
-	values := published(t, func(*pulumi.Context) pulumi.Map { return contract.Publish(&a) })
-	for i := 0; i+1 < len(mutate); i += 2 {
-		if mutate[i+1] == nil {
-			delete(values, mutate[i].(string))
+// mutated is values with each name of kv set to the value after it, or deleted when that is nil.
+func mutated(values map[string]any, kv ...any) map[string]any {
+	values = maps.Clone(values)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(values, kv[i].(string))
 		} else {
-			values[mutate[i].(string)] = mutate[i+1]
+			values[kv[i].(string)] = kv[i+1]
 		}
 	}
 	return values
+}
+
+func archiveValues(t *testing.T, kv ...any) map[string]any {
+	t.Helper()
+	a := archive()
+	return mutated(published(t, func(*pulumi.Context) pulumi.Map { return contract.Publish(&a) }), kv...)
 }
 
 // Every malformed archive output is refused, all problems at once, each naming its output.
@@ -189,19 +194,9 @@ func TestParseArchive_Refuses(t *testing.T) {
 }
 
 func TestParseSource_Refuses(t *testing.T) {
-	good := func(kv ...any) map[string]any {
-		s := source()
-		values := published(t, func(*pulumi.Context) pulumi.Map { return contract.Publish(&s) })
-		values = maps.Clone(values)
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == nil {
-				delete(values, kv[i].(string))
-			} else {
-				values[kv[i].(string)] = kv[i+1]
-			}
-		}
-		return values
-	}
+	s := source()
+	published := published(t, func(*pulumi.Context) pulumi.Map { return contract.Publish(&s) })
+	good := func(kv ...any) map[string]any { return mutated(published, kv...) }
 	for _, tc := range []struct {
 		name   string
 		values map[string]any
