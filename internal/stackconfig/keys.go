@@ -17,8 +17,8 @@ const (
 	KindSource      Kind = "source"
 )
 
-// The program's own keys (namespace log-archive). Pulumi.yaml declares each with a type and a description;
-// a test keeps the two lists equal.
+// The program's own keys (namespace log-archive), each declared in KeyTable below, from which Pulumi.yaml
+// and docs/configuration.md are generated.
 const (
 	KeyStackKind = Namespace + ":stackKind"
 
@@ -47,7 +47,7 @@ const (
 	KeyTags = Namespace + ":tags"
 
 	// The AWS provider's keys, which the program reads too: the Region everything is created in, and the
-	// account guard. Pulumi.yaml cannot declare types for another namespace's keys.
+	// account guard. Pulumi.yaml cannot declare types for another namespace's keys (ProviderKeys).
 	KeyRegion            = "aws:region"
 	KeyAllowedAccountIDs = "aws:allowedAccountIds"
 )
