@@ -84,9 +84,6 @@ type ReplicationAlarms struct {
 	TopicPolicy PolicyDocument
 }
 
-// RuleID is the ID the replicator gives every rule into the archive.
-func RuleID(archiveBucket string) string { return "log-archive-" + archiveBucket }
-
 // Validate checks the arguments.
 func (args *ReplicationAlarmsArgs) Validate() error {
 	var errs fieldErrors

@@ -32,6 +32,10 @@ type ArchiveContract struct {
 	OrganizationPaths []string
 }
 
+// RuleID is the ID the replicator gives every rule into the archive: the alarms filter their metrics by
+// it, and verify finds the rule by it.
+func RuleID(archiveBucket string) string { return "log-archive-" + archiveBucket }
+
 // SourceBucket is an existing bucket in the source account whose objects replicate into the archive.
 type SourceBucket struct {
 	Name       string
@@ -656,7 +660,7 @@ func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *
 		}
 	}
 	return &s3.BucketReplicationConfigRuleArgs{
-		Id:                      pulumi.String("log-archive-" + archive.BucketName),
+		Id:                      pulumi.String(RuleID(archive.BucketName)),
 		Priority:                pulumi.Int(priority),
 		Status:                  pulumi.String("Enabled"),
 		Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(b.Prefix)},

@@ -31,7 +31,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/backfill"
-	"log-archive/internal/verify"
+	"log-archive/internal/contract"
 )
 
 func main() {
@@ -177,9 +177,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 		var outputs map[string]any
 		var err error
 		if *sourceOutputs != "" {
-			outputs, err = verify.ReadOutputsFile(*sourceOutputs)
+			outputs, err = contract.ReadOutputsFile(*sourceOutputs)
 		} else {
-			outputs, err = verify.StackOutputs(ctx, "pulumi", *sourceStack, *cwd)
+			outputs, err = contract.StackOutputs(ctx, "pulumi", *sourceStack, *cwd)
 		}
 		if err != nil {
 			return fail(err)

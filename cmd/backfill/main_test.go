@@ -118,6 +118,8 @@ func TestBackfillTakesTheRoleAndRegionFromTheSourceOutputs(t *testing.T) {
 		"backfillRoleArn":    batchRole,
 		"replicatedBuckets":  []string{"trail-logs", "eu-app-logs"},
 		"bucketRegions":      map[string]string{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1"},
+		"archiveBucketName":  "acme-log-archive",
+		"archiveKeyArn":      "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555",
 	}
 	dir := t.TempDir()
 	write := func(name string, v any) string {

@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"log-archive/internal/contract"
 	"log-archive/internal/verify"
 )
 
@@ -189,9 +190,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) i
 	}
 	outputs := func(file, stack string) (map[string]any, error) {
 		if file != "" {
-			return verify.ReadOutputsFile(file)
+			return contract.ReadOutputsFile(file)
 		}
-		return verify.StackOutputs(ctx, d.pulumi, stack, *cwd)
+		return contract.StackOutputs(ctx, d.pulumi, stack, *cwd)
 	}
 	src, err := outputs(*sourceOutputs, *sourceStack)
 	if err != nil {

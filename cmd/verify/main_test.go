@@ -140,7 +140,9 @@ func newFake(t *testing.T, replicaKey string) *fake {
 	}
 	f := &fake{srv: srv, dir: t.TempDir(), d: d}
 	f.write("archive.json", map[string]any{"archiveAccountId": "111111111111", "archiveRegion": "eu-west-1",
-		"archiveBucketName": "acme-log-archive", "archiveKeyArn": archiveKey, "archiveObjectLockEnabled": false})
+		"archiveBucketName": "acme-log-archive", "archiveBucketArn": "arn:aws:s3:::acme-log-archive", "archiveKeyArn": archiveKey,
+		"archiveObjectLockEnabled": false, "contractVersion": 1, "replicationRoleName": "log-archive-replication",
+		"replicationRolePath": "/log-archive/", "sourceAccountIds": []string{"222222222222"}})
 	return f
 }
 

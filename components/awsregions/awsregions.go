@@ -1,7 +1,7 @@
 // Package awsregions knows which AWS Regions exist and which partition each is in, from the partition
 // metadata the AWS SDK for Go v2 ships (partitions.json in its internal/endpoints/awsrulesfn package,
 // copied here because Go forbids importing an internal package). It is kept current with the SDK: the
-// go:generate line below copies the file from the SDK version go.mod pins, and a test fails when the copy
+// generate directive below copies the file from the SDK version go.mod pins, and a test fails when the copy
 // and that version differ, so a `go get` of a newer SDK that knows a new Region brings it here.
 package awsregions
 

@@ -13,6 +13,8 @@ func TestDefaultsFromOutputs(t *testing.T) {
 		"backfillRoleArn":    batch,
 		"replicatedBuckets":  []any{"trail-logs", "eu-app-logs"},
 		"bucketRegions":      map[string]any{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1"},
+		"archiveBucketName":  "acme-log-archive",
+		"archiveKeyArn":      "arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555",
 	}
 	d, err := DefaultsFromOutputs(outputs, "eu-app-logs")
 	require.NoError(t, err)

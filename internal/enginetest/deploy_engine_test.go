@@ -5,8 +5,11 @@ package enginetest
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/contract"
 )
 
 // Resource types the assertions name.
@@ -30,34 +33,33 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 	require.Empty(t, env.Records(), "a preview must create nothing")
 
 	up := env.Up(ctx, dst)
-	contract := map[string]string{}
-	for _, k := range []string{"archiveAccountId", "archiveRegion", "archiveBucketName", "archiveKeyArn", "replicationRoleName", "replicationRolePath"} {
-		v, ok := up.Outputs[k].Value.(string)
-		require.True(t, ok, "destination output %s: %#v", k, up.Outputs[k])
-		contract[k] = v
-	}
+	// The outputs the real engine recorded read with the contract's own parse, as verify reads them.
+	archive, err := contract.ParseArchive(outputValues(up.Outputs))
+	require.NoError(t, err, "destination outputs: %v", up.Outputs)
 	recs := env.Records()
-	bucket := Find(recs, typeBucket, contract["archiveBucketName"])
+	bucket := Find(recs, typeBucket, archive.BucketName)
 	require.NotNil(t, bucket, "the archive bucket exists; records: %v", Keys(recs))
-	assert.Equal(t, contract["archiveAccountId"], bucket.Account)
+	assert.Equal(t, archive.AccountID, bucket.Account)
 	var key *Record
 	for i := range recs {
-		if recs[i].Type == typeKey && recs[i].Outputs["arn"] == contract["archiveKeyArn"] {
+		if recs[i].Type == typeKey && recs[i].Outputs["arn"] == archive.KeyArn {
 			key = &recs[i]
 		}
 	}
-	require.NotNil(t, key, "the archive key %s exists; records: %v", contract["archiveKeyArn"], Keys(recs))
-	assert.Equal(t, contract["archiveRegion"], key.Region)
+	require.NotNil(t, key, "the archive key %s exists; records: %v", archive.KeyArn, Keys(recs))
+	assert.Equal(t, archive.Region, key.Region)
 
 	// The source reads the contract through a StackReference resolved by the file backend.
 	src := env.Stack(ctx, "source")
 	srcUp := env.Up(ctx, src)
-	assert.Equal(t, contract["archiveKeyArn"], srcUp.Outputs["archiveKeyArn"].Value, "the source read the archive's key through the StackReference")
+	source, err := contract.ParseSource(outputValues(srcUp.Outputs))
+	require.NoError(t, err, "source outputs: %v", srcUp.Outputs)
+	assert.Equal(t, archive.KeyArn, source.ArchiveKeyArn, "the source read the archive's key through the StackReference")
 	recs = env.Records()
-	role := Find(recs, typeRole, contract["replicationRoleName"])
+	role := Find(recs, typeRole, archive.ReplicationRoleName)
 	require.NotNil(t, role, "the source's replication role exists; records: %v", Keys(recs))
-	assert.Equal(t, "arn:aws:iam::"+role.Account+":role"+contract["replicationRolePath"]+contract["replicationRoleName"],
-		srcUp.Outputs["replicationRoleArn"].Value)
+	assert.Equal(t, "arn:aws:iam::"+role.Account+":role"+archive.ReplicationRolePath+archive.ReplicationRoleName,
+		source.ReplicationRoleArn)
 	srcKept := OfStack(recs, "source")
 	for i := len(srcKept) - 1; i >= 0; i-- { // what the README says a source destroy keeps: the log buckets
 		switch srcKept[i].Type { // what a source destroy deletes: roles, their permissions, rules and alarms
@@ -70,10 +72,10 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 
 	// Offboarding (README): the role, its policy and the replication configurations go; the log buckets
 	// the stack created, with their keys and settings, and the versioning of existing buckets stay.
-	_, err := env.Destroy(ctx, src)
+	_, err = env.Destroy(ctx, src)
 	require.NoError(t, err, "pulumi destroy --stack source")
 	recs = env.Records()
-	assert.Nil(t, Find(recs, typeRole, contract["replicationRoleName"]), "destroy deleted the replication role")
+	assert.Nil(t, Find(recs, typeRole, archive.ReplicationRoleName), "destroy deleted the replication role")
 	assert.Empty(t, OfType(OfStack(recs, "source"), typeRolePolicy), "destroy deleted the role policy")
 	assert.Equal(t, Keys(srcKept), Keys(OfStack(recs, "source")), "destroy kept every retained source resource")
 
@@ -96,4 +98,13 @@ func OfType(recs []Record, typ string) []Record {
 		}
 	}
 	return out
+}
+
+// outputValues is a stack's outputs as `pulumi stack output --json` prints them.
+func outputValues(outputs auto.OutputMap) map[string]any {
+	values := make(map[string]any, len(outputs))
+	for name, o := range outputs {
+		values[name] = o.Value
+	}
+	return values
 }

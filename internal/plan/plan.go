@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,6 +88,7 @@ func Run(stack Stack, program Program, references map[string]map[string]any) (*P
 	// The run's own Pulumi context, so that its Go context carries the warnings collector: the mock
 	// engine drops log messages.
 	goctx, warnings := stackconfig.WithWarnings(context.Background())
+	goctx = stackconfig.WithConfigKeys(goctx, slices.Collect(maps.Keys(stack.Config)))
 	runErr := func() error {
 		pctx, err := pulumi.NewContext(goctx, pulumi.RunInfo{Project: stack.Project, Stack: stack.Name, Config: stack.Config, Mocks: m})
 		if err != nil {

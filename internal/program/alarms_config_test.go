@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
-	"log-archive/internal/program"
 )
 
 // log-archive:alarms: on by default with the stack's own topic; off on request; to a named topic per
@@ -20,13 +19,13 @@ func TestSourceAlarmsConfig_R5_10(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.OfType(components.ReplicationAlarmsType), 1)
 	assert.Len(t, p.OfType("aws:sns/topic:Topic"), 1)
-	assert.Equal(t, map[string]any{"us-east-2": "arn:aws:sns:us-east-2:222222222222:log-archive-replication-alarms"}, p.Outputs[program.OutAlarmTopicArns])
+	assert.Equal(t, map[string]any{"us-east-2": "arn:aws:sns:us-east-2:222222222222:log-archive-replication-alarms"}, p.Outputs["alarmTopicArns"])
 
 	off, err := runStack(t, "workload-a", with(logSourceConfig(), "log-archive:alarms", `{"enabled": false}`), archive)
 	require.NoError(t, err)
 	assert.Empty(t, off.OfType(components.ReplicationAlarmsType))
 	assert.Empty(t, off.OfType(alarmType))
-	assert.Equal(t, map[string]any{}, off.Outputs[program.OutAlarmTopicArns])
+	assert.Equal(t, map[string]any{}, off.Outputs["alarmTopicArns"])
 
 	toNamed, err := runStack(t, "workload-a", with(logSourceConfig(), "log-archive:alarms", `{"topicArns": {"us-east-2": "`+named+`"}}`), archive)
 	require.NoError(t, err)
@@ -35,7 +34,7 @@ func TestSourceAlarmsConfig_R5_10(t *testing.T) {
 	for _, a := range toNamed.OfType(alarmType) {
 		assert.Equal(t, []any{named}, a.NewState.Inputs["alarmActions"], a.Name())
 	}
-	assert.Equal(t, map[string]any{"us-east-2": named}, toNamed.Outputs[program.OutAlarmTopicArns])
+	assert.Equal(t, map[string]any{"us-east-2": named}, toNamed.Outputs["alarmTopicArns"])
 }
 
 func TestSourceAlarmsConfig_BadInput(t *testing.T) {

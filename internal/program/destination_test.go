@@ -2,7 +2,9 @@ package program_test
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
-	"log-archive/internal/program"
+	"log-archive/internal/contract"
 )
 
 const (
@@ -125,7 +127,7 @@ func TestDestination_BucketIsVersionedEncryptedPrivateAndOwned(t *testing.T) {
 	enc := mustStep(t, p, tEncryption, "archive-encryption")
 	assert.Equal(t, "aws:kms", input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "sseAlgorithm"))
 	assert.Regexp(t, keyArnPattern, input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
-	assert.Equal(t, p.Outputs[program.OutArchiveKeyArn], input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
+	assert.Equal(t, p.Outputs["archiveKeyArn"], input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"))
 	assert.Equal(t, true, input(t, enc, "rules", 0, "bucketKeyEnabled"), "Bucket Key (R1.16, §6)")
 
 	pab := mustStep(t, p, tPublicAccess, "archive-public-access-block")
@@ -204,7 +206,7 @@ func TestDestination_ObjectLockAndLifecycleOptions_H3_H5(t *testing.T) {
 		"noncurrentVersionTransitions": []any{map[string]any{"noncurrentDays": 30.0, "storageClass": "DEEP_ARCHIVE"}},
 		"noncurrentVersionExpiration":  map[string]any{"noncurrentDays": 3650.0},
 	}, input(t, lc, "rules", 1))
-	assert.Equal(t, true, p.Outputs[program.OutArchiveObjectLock])
+	assert.Equal(t, true, p.Outputs["archiveObjectLockEnabled"])
 }
 
 // Dropping log-archive:lifecycle removes the noncurrent-version rule from the same protected resource, an
@@ -233,21 +235,21 @@ func TestDestination_KeyAdministrators(t *testing.T) {
 func TestDestination_OutputsAreTheContract(t *testing.T) {
 	p, err := runStack(t, "destination", destinationConfig(), nil)
 	require.NoError(t, err)
-	for _, name := range program.ContractOutputs {
-		assert.Contains(t, p.Outputs, name)
-	}
-	assert.Equal(t, 1.0, p.Outputs[program.OutContractVersion], "outputs read as a StackReference sees them: JSON numbers")
-	assert.Equal(t, archiveAccount, p.Outputs[program.OutArchiveAccountID])
-	assert.Equal(t, "eu-west-1", p.Outputs[program.OutArchiveRegion])
-	assert.Equal(t, "acme-log-archive", p.Outputs[program.OutArchiveBucketName])
-	assert.Equal(t, "arn:aws:s3:::acme-log-archive", p.Outputs[program.OutArchiveBucketArn])
-	assert.Regexp(t, keyArnPattern, p.Outputs[program.OutArchiveKeyArn], "a full key ARN, never an alias (R4.9)")
-	assert.Equal(t, "alias/log-archive", p.Outputs[program.OutArchiveKeyAlias])
-	assert.Equal(t, "log-archive-replication", p.Outputs[program.OutReplicationRoleName])
-	assert.Equal(t, "/log-archive/", p.Outputs[program.OutReplicationRolePath])
-	assert.Equal(t, "arn:aws:iam::*:role/log-archive/log-archive-replication", p.Outputs[program.OutReplicationRolePinned])
-	assert.Equal(t, []any{"222222222222", "333333333333"}, p.Outputs[program.OutSourceAccountIDs])
-	assert.Equal(t, false, p.Outputs[program.OutArchiveObjectLock])
+	assert.ElementsMatch(t, contract.Names[contract.ArchiveOutputs](), slices.Collect(maps.Keys(p.Outputs)), "every output the contract declares, and no other")
+	_, err = contract.ParseArchive(p.Outputs)
+	require.NoError(t, err, "a source reads what the archive publishes")
+	assert.Equal(t, 1.0, p.Outputs["contractVersion"], "outputs read as a StackReference sees them: JSON numbers")
+	assert.Equal(t, archiveAccount, p.Outputs["archiveAccountId"])
+	assert.Equal(t, "eu-west-1", p.Outputs["archiveRegion"])
+	assert.Equal(t, "acme-log-archive", p.Outputs["archiveBucketName"])
+	assert.Equal(t, "arn:aws:s3:::acme-log-archive", p.Outputs["archiveBucketArn"])
+	assert.Regexp(t, keyArnPattern, p.Outputs["archiveKeyArn"], "a full key ARN, never an alias (R4.9)")
+	assert.Equal(t, "alias/log-archive", p.Outputs["archiveKeyAlias"])
+	assert.Equal(t, "log-archive-replication", p.Outputs["replicationRoleName"])
+	assert.Equal(t, "/log-archive/", p.Outputs["replicationRolePath"])
+	assert.Equal(t, "arn:aws:iam::*:role/log-archive/log-archive-replication", p.Outputs["replicationRoleArnPattern"])
+	assert.Equal(t, []any{"222222222222", "333333333333"}, p.Outputs["sourceAccountIds"])
+	assert.Equal(t, false, p.Outputs["archiveObjectLockEnabled"])
 }
 
 func TestDestination_EmptySourceListIsAValidArchive(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
-	"log-archive/internal/program"
 )
 
 const org = `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]}`
@@ -26,8 +25,8 @@ func TestArchive_OrganizationMode_R2_12(t *testing.T) {
 	assert.Equal(t, components.Strings{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}, grant.Condition["ForAnyValue:StringLike"]["aws:PrincipalOrgPaths"])
 	key := policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy")
 	statementOf(t, key, components.SidSourceOrgRolesUseKey)
-	assert.Equal(t, "o-a1b2c3d4e5", p.Outputs[program.OutSourceOrganizationID])
-	assert.Equal(t, []any{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}, p.Outputs[program.OutSourceOrganizationPaths])
+	assert.Equal(t, "o-a1b2c3d4e5", p.Outputs["sourceOrganizationId"])
+	assert.Equal(t, []any{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}, p.Outputs["sourceOrganizationPaths"])
 
 	// 222222222222 is not listed: it onboards by deploying only its own stack.
 	src, err := runStack(t, "workload-a", sourceConfig(), map[string]map[string]any{destinationRef: p.Outputs})
@@ -39,7 +38,7 @@ func TestArchive_OrganizationMode_R2_12(t *testing.T) {
 	// Listed accounts only: the organization outputs are empty, and an unlisted account is refused.
 	listed, err := runStack(t, "destination", with(destinationConfig(), "log-archive:sourceAccountIds", `["333333333333"]`), nil)
 	require.NoError(t, err)
-	assert.Equal(t, "", listed.Outputs[program.OutSourceOrganizationID])
+	assert.Equal(t, "", listed.Outputs["sourceOrganizationId"])
 	_, err = runStack(t, "workload-a", sourceConfig(), map[string]map[string]any{destinationRef: listed.Outputs})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the archive does not accept source account 222222222222")

@@ -82,7 +82,7 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 	// C1 (issue 17.8): the log bucket keys gained CloudTrail's kms:Decrypt for the Bucket Key, an in-place
 	// update of the key policy; without that statement every input is as before.
 	assert.Equal(t, normalised(t, before.Steps), normalised(t, withoutCloudTrailDecrypt(t, now.Steps)), "the same inputs, dependencies and options")
-	assert.Equal(t, before.Outputs[program.OutReplicationRoleArn], now.Outputs[program.OutReplicationRoleArn])
+	assert.Equal(t, before.Outputs["replicationRoleArn"], now.Outputs["replicationRoleArn"])
 
 	// The same stack with its Region written out on every entry.
 	st, err := plan.LoadStack(dir, "source")
@@ -160,8 +160,8 @@ func TestFleetSource_MultiRegionRolePolicyHasADecryptStatementPerRegion_R1_13_R1
 	refs := archiveOutputs(t, destinationConfig())
 	p, err := runStack(t, "workload-a", multiRegionConfig(), refs)
 	require.NoError(t, err)
-	archiveKey := refs[destinationRef][program.OutArchiveKeyArn].(string)
-	westKey := p.Outputs[program.OutLogBuckets].(map[string]any)["west-logs"].(map[string]any)["keyArn"].(string)
+	archiveKey := refs[destinationRef]["archiveKeyArn"].(string)
+	westKey := p.Outputs["logBuckets"].(map[string]any)["west-logs"].(map[string]any)["keyArn"].(string)
 	require.True(t, strings.HasPrefix(westKey, "arn:aws:kms:us-west-2:222222222222:key/"), "the log bucket's key is in its Region: %s", westKey)
 
 	d := policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy")
@@ -242,7 +242,7 @@ func TestFleetSource_OneProviderPerExtraRegion_OneRole(t *testing.T) {
 		}
 		assert.Equal(t, want, providerOf(s), "%s %s", s.NewState.Type, s.Name())
 	}
-	assert.Equal(t, map[string]any{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1", "west-logs": "us-west-2"}, p.Outputs[program.OutBucketRegions])
+	assert.Equal(t, map[string]any{"trail-logs": "us-east-2", "eu-app-logs": "eu-central-1", "west-logs": "us-west-2"}, p.Outputs["bucketRegions"])
 
 	// G1: the log bucket's policies name its own Region's detector; serviceRegion defaults to it.
 	key := policyInput(t, mustStep(t, p, tKey, "source-west-logs-key"), "policy")

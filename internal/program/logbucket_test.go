@@ -32,10 +32,10 @@ func logSourceConfig() map[string]string {
 // logKeyArn is the ARN the mock assigned to the log bucket's key, read from the stack outputs.
 func logKeyArn(t *testing.T, p *plan.Plan) string {
 	t.Helper()
-	buckets, ok := p.Outputs[program.OutLogBuckets].(map[string]any)
-	require.True(t, ok, "output %s", program.OutLogBuckets)
+	buckets, ok := p.Outputs["logBuckets"].(map[string]any)
+	require.True(t, ok, "output %s", "logBuckets")
 	entry, ok := buckets[logBucket].(map[string]any)
-	require.True(t, ok, "output %s has no %s", program.OutLogBuckets, logBucket)
+	require.True(t, ok, "output %s has no %s", "logBuckets", logBucket)
 	return entry["keyArn"].(string)
 }
 
@@ -111,7 +111,7 @@ func TestLogBucket_ResourcesOptionsAndOrdering(t *testing.T) {
 	}
 	assert.Equal(t, 1, versioned, "the replicator does not manage the log bucket's versioning a second time")
 
-	assert.Equal(t, []any{"trail-logs", logBucket}, p.Outputs[program.OutReplicatedBuckets])
+	assert.Equal(t, []any{"trail-logs", logBucket}, p.Outputs["replicatedBuckets"])
 }
 
 // The policies as the mock monitor received them: exactly the named services' statements and the deny.

@@ -74,5 +74,5 @@ func TestOneAlarmTopicPerRegion_WithRTCInThreeRegions(t *testing.T) {
 		"eu-central-1": "arn:aws:sns:eu-central-1:333333333333:log-archive-replication-alarms",
 		"eu-west-1":    archiveTopic,
 		"us-east-2":    "arn:aws:sns:us-east-2:333333333333:log-archive-replication-alarms",
-	}, p.Outputs[program.OutAlarmTopicArns])
+	}, p.Outputs["alarmTopicArns"])
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/contract"
 	"log-archive/internal/stackconfig"
 )
 
@@ -75,33 +76,27 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buckets []string
-	regions := pulumi.StringMap{}
+	o := contract.SourceOutputs{
+		BucketRegions:     map[string]string{},
+		AlarmTopicArns:    replicator.AlarmTopicArns,
+		ArchiveBucketName: args.Archive.BucketName,
+		ArchiveKeyArn:     args.Archive.KeyArn,
+	}
 	for _, b := range args.Buckets {
-		buckets = append(buckets, b.Name)
-		regions[b.Name] = pulumi.String(regionOr(b.Region, args.Region))
+		o.ReplicatedBuckets = append(o.ReplicatedBuckets, b.Name)
+		o.BucketRegions[b.Name] = regionOr(b.Region, args.Region)
 	}
 	logBuckets := pulumi.Map{}
 	for i, lb := range replicator.LogBuckets {
 		b := args.LogBuckets[i]
-		buckets = append(buckets, b.Name)
-		regions[b.Name] = pulumi.String(regionOr(b.Region, args.Region))
-		logBuckets[b.Name] = pulumi.StringMap{
-			"bucketArn": lb.BucketArn,
-			"keyArn":    lb.KeyArn,
-			"keyAlias":  lb.KeyAlias,
-		}
+		o.ReplicatedBuckets = append(o.ReplicatedBuckets, b.Name)
+		o.BucketRegions[b.Name] = regionOr(b.Region, args.Region)
+		logBuckets[b.Name] = contract.LogBucket(lb.BucketArn, lb.KeyArn, lb.KeyAlias)
 	}
-	return pulumi.Map{
-		OutAlarmTopicArns:     pulumi.ToStringMap(replicator.AlarmTopicArns),
-		OutBucketRegions:      regions,
-		OutReplicationRoleArn: replicator.RoleArn,
-		OutBackfillRoleArn:    replicator.BackfillRoleArn,
-		OutReplicatedBuckets:  pulumi.ToStringArray(buckets),
-		OutLogBuckets:         logBuckets,
-		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
-		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
-	}, nil
+	return contract.Publish(&o,
+		contract.Computed(&o.ReplicationRoleArn, replicator.RoleArn),
+		contract.Computed(&o.BackfillRoleArn, replicator.BackfillRoleArn),
+		contract.Computed(&o.LogBuckets, logBuckets)), nil
 }
 
 func regionOr(region, stackRegion string) string {

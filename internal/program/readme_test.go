@@ -12,7 +12,6 @@ import (
 
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
-	"log-archive/internal/stackconfig"
 	"log-archive/internal/testfixture"
 )
 
@@ -40,17 +39,6 @@ func TestREADME_ScaleFiguresComeFromTheCode(t *testing.T) {
 	assert.Contains(t, text, fmt.Sprintf("**%s listed source accounts** fit.", thousands(principals.MaxListed)))
 	assert.Contains(t, text, fmt.Sprintf("# With log-archive:sourcePrincipals: accountPrincipals instead of accountCondition, at most %d fit (%d bytes each).",
 		principals.MaxListed, principals.BytesPerAccount))
-}
-
-// Every key a stack file can hold is in the README's configuration tables.
-func TestREADME_DocumentsEveryKey(t *testing.T) {
-	text := readme(t)
-	start := strings.Index(text, "## Configuration")
-	require.Positive(t, start)
-	config := text[start:]
-	for key := range stackconfig.Declarations {
-		assert.Contains(t, config, "`"+key+"`", "README's Configuration section documents %s", key)
-	}
 }
 
 func thousands(n int) string {

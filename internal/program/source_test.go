@@ -11,7 +11,6 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
-	"log-archive/internal/program"
 )
 
 func runSource(t *testing.T, cfg map[string]string) *plan.Plan {
@@ -72,14 +71,14 @@ func TestSource_RoleIsTheOneTheArchivePins_R1_1(t *testing.T) {
 	assert.Empty(t, s.Principal.AWS)
 	assert.Equal(t, components.Strings{"sts:AssumeRole"}, s.Action)
 	assert.Empty(t, s.Condition, "R1.2")
-	assert.Equal(t, "arn:aws:iam::222222222222:role/logs/archive-writer", p.Outputs[program.OutReplicationRoleArn])
+	assert.Equal(t, "arn:aws:iam::222222222222:role/logs/archive-writer", p.Outputs["replicationRoleArn"])
 }
 
 func TestSource_RolePolicyAsSent(t *testing.T) {
 	refs := archiveOutputs(t, destinationConfig())
 	p, err := runStack(t, "workload-a", sourceConfig(), refs)
 	require.NoError(t, err)
-	archiveKey := refs[destinationRef][program.OutArchiveKeyArn].(string)
+	archiveKey := refs[destinationRef]["archiveKeyArn"].(string)
 	rp := mustStep(t, p, tRolePolicy, "source-role-policy")
 	assert.Equal(t, "log-archive-replication", rp.NewState.Inputs["role"])
 	d := policyInput(t, rp, "policy")
@@ -123,7 +122,7 @@ func TestSource_RolePolicyAsSent(t *testing.T) {
 
 func TestSource_ReplicationRuleFields(t *testing.T) {
 	refs := archiveOutputs(t, destinationConfig())
-	archiveKey := refs[destinationRef][program.OutArchiveKeyArn].(string)
+	archiveKey := refs[destinationRef]["archiveKeyArn"].(string)
 	tests := []struct {
 		name          string
 		cfg           map[string]string
@@ -276,27 +275,27 @@ func TestSource_ArchiveContractIsCheckedBeforeAnyResource(t *testing.T) {
 			[]string{`Pulumi.workload-a.yaml: log-archive:destinationStack = "organization/log-archive/destination"`,
 				"names a stack with none of the outputs a source needs: the archive is not deployed yet, or no stack has that name",
 				"Fix: check the name (the archive's stack file is Pulumi.destination.yaml", "if it is right, run `pulumi up --stack destination` first"}},
-		{"an output missing", mutate(program.OutArchiveKeyArn, nil),
+		{"an output missing", mutate("archiveKeyArn", nil),
 			[]string{"the archive stack lacks the outputs archiveKeyArn", "pulumi up --stack destination"}},
 		{"account not accepted", archiveOutputs(t, with(destinationConfig(), "log-archive:sourceAccountIds", `["333333333333"]`)),
 			[]string{"the archive does not accept source account 222222222222 (it accepts 333333333333)",
 				`Fix: add "222222222222" to log-archive:sourceAccountIds in Pulumi.destination.yaml, run ` + "`pulumi up --stack destination`"}},
-		{"key output is an alias (R4.9)", mutate(program.OutArchiveKeyArn, "arn:aws:kms:eu-west-1:111111111111:alias/log-archive"),
+		{"key output is an alias (R4.9)", mutate("archiveKeyArn", "arn:aws:kms:eu-west-1:111111111111:alias/log-archive"),
 			[]string{"output archiveKeyArn must be the full ARN of a key in the archive account and Region (R4.9)", "is not a KMS key ARN"}},
-		{"key output in another account", mutate(program.OutArchiveKeyArn, "arn:aws:kms:eu-west-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+		{"key output in another account", mutate("archiveKeyArn", "arn:aws:kms:eu-west-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 			[]string{"belongs to account 999999999999, not 111111111111"}},
-		{"key output in another Region", mutate(program.OutArchiveKeyArn, "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+		{"key output in another Region", mutate("archiveKeyArn", "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 			[]string{"is in Region us-east-1, not eu-west-1"}},
-		{"unknown contract version", mutate(program.OutContractVersion, 2),
+		{"unknown contract version", mutate("contractVersion", 2),
 			[]string{"the archive publishes contract version 2; this program reads version 1"}},
-		{"malformed account output", mutate(program.OutArchiveAccountID, "1111"),
+		{"malformed account output", mutate("archiveAccountId", "1111"),
 			[]string{"the archive's outputs are malformed", "output archiveAccountId"}},
-		{"wrong output type", mutate(program.OutSourceAccountIDs, "222222222222"),
+		{"wrong output type", mutate("sourceAccountIds", "222222222222"),
 			[]string{"output sourceAccountIds is a string, not a list"}},
-		{"bucket ARN disagrees with name", mutate(program.OutArchiveBucketArn, "arn:aws:s3:::other-bucket"),
+		{"bucket ARN disagrees with name", mutate("archiveBucketArn", "arn:aws:s3:::other-bucket"),
 			[]string{`output archiveBucketArn is "arn:aws:s3:::other-bucket"`}},
-		{"source is the archive account", mutate(program.OutArchiveAccountID, sourceAccount,
-			program.OutArchiveKeyArn, "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+		{"source is the archive account", mutate("archiveAccountId", sourceAccount,
+			"archiveKeyArn", "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
 			[]string{`log-archive:sourceAccountId = "222222222222": is the archive account itself`}},
 	}
 	for _, tt := range tests {

@@ -162,8 +162,8 @@ func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack
 	destAccount := destStack.Config[stackconfig.KeyArchiveAccountID]
 
 	// The role the source creates is the one the archive's policies pin (R2.4, R3.3).
-	roleArn := src.Outputs[program.OutReplicationRoleArn].(string)
-	pattern := dest.Outputs[program.OutReplicationRolePinned].(string)
+	roleArn := src.Outputs["replicationRoleArn"].(string)
+	pattern := dest.Outputs["replicationRoleArnPattern"].(string)
 	assert.Regexp(t, arnLike(pattern), roleArn)
 	assert.True(t, strings.HasPrefix(roleArn, "arn:aws:iam::"+srcAccount+":role/"))
 	// The archive admits the source's account, by the fixed list or by its organization (R2.10, R2.12).
@@ -193,7 +193,7 @@ func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack
 	// archive bucket and account (R2.7).
 	archiveKey := input(t, mustStep(t, dest, tEncryption, "archive-encryption"), "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
 	assert.Equal(t, components.Strings{archiveKey.(string)}, encrypt.Resource)
-	archiveBucketArn := dest.Outputs[program.OutArchiveBucketArn]
+	archiveBucketArn := dest.Outputs["archiveBucketArn"]
 	for _, repl := range src.OfType(tReplication) {
 		dst := input(t, repl, "rules", 0, "destination").(map[string]any)
 		assert.Equal(t, archiveKey, dst["encryptionConfiguration"].(map[string]any)["replicaKmsKeyId"])

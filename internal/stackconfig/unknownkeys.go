@@ -1,7 +1,6 @@
 package stackconfig
 
 import (
-	"reflect"
 	"slices"
 	"strings"
 
@@ -54,30 +53,6 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 		}
 		r.fail(key, display(configValue(ctx, key)), "is not a key this program reads, so it would be silently ignored", fix)
 	}
-}
-
-// configKeys lists every configuration key of the run. The Go SDK lets a program read a key by name only
-// (pulumi.Context has no way to enumerate them), so this reads the run's configuration map by reflection,
-// read-only. Under `pulumi up`, an inline Automation API program and the mock monitor alike the map is the
-// stack's configuration with Pulumi.yaml's defaults merged in. If an SDK upgrade changes its shape, ok is
-// false and the caller says that misspelt keys go undetected; a test fails first.
-func configKeys(ctx *pulumi.Context) (keys []string, ok bool) {
-	state := reflect.ValueOf(ctx).Elem().FieldByName("state")
-	if !state.IsValid() || state.Kind() != reflect.Pointer || state.IsNil() {
-		return nil, false
-	}
-	info := state.Elem().FieldByName("info")
-	if !info.IsValid() || info.Kind() != reflect.Struct {
-		return nil, false
-	}
-	cfg := info.FieldByName("Config")
-	if !cfg.IsValid() || cfg.Kind() != reflect.Map || cfg.Type().Key().Kind() != reflect.String {
-		return nil, false
-	}
-	for _, k := range cfg.MapKeys() {
-		keys = append(keys, k.String())
-	}
-	return keys, true
 }
 
 // nearestKey is the declared key a misspelling most likely meant: the same but for case, or within a few

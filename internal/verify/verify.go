@@ -21,6 +21,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"log-archive/components"
 )
 
 // CanaryDir is the folder, under the rule's prefix, that holds verify's canaries. Their names are
@@ -122,7 +124,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if r.Region, r.RegionFrom = o.bucketRegion(bucket); r.Region == "" {
 			return nil, fmt.Errorf("no Region for the source bucket %s: the source stack's outputs have no %s for it, "+
 				"and the source credentials name none. Fix: pass --source-region, or run `pulumi up` on the source stack so it publishes %s",
-				bucket, outBucketRegions, outBucketRegions)
+				bucket, bucketRegionsOutput, bucketRegionsOutput)
 		}
 		checkRule(ctx, o, r)
 		if !r.done {
@@ -188,7 +190,7 @@ func (r *BucketResult) add(c Check) { r.Checks = append(r.Checks, c) }
 // output, or, for outputs without it, the fallback Region.
 func (o Options) bucketRegion(bucket string) (region, from string) {
 	if region, ok := o.Target.BucketRegions[bucket]; ok {
-		return region, "the source stack's " + outBucketRegions
+		return region, "the source stack's " + bucketRegionsOutput
 	}
 	region, from = o.SourceRegion, o.SourceRegionFrom
 	if region == "" && o.Source.S3 != nil {
@@ -198,7 +200,7 @@ func (o Options) bucketRegion(bucket string) (region, from string) {
 		from = "the source credentials' Region"
 	}
 	if o.Target.BucketRegions != nil {
-		from += "; the source stack's " + outBucketRegions + " does not name this bucket"
+		from += "; the source stack's " + bucketRegionsOutput + " does not name this bucket"
 	}
 	return region, from
 }
@@ -230,7 +232,7 @@ func (r *BucketResult) wrongRegion(err error) string {
 		fix = "pass --source-region with the bucket's Region"
 	}
 	return fmt.Sprintf("the bucket is in %s, but verify called it in %s (from %s): %s, or run `pulumi up` on the source stack "+
-		"so that its outputs carry %s", actual, r.Region, r.RegionFrom, fix, outBucketRegions)
+		"so that its outputs carry %s", actual, r.Region, r.RegionFrom, fix, bucketRegionsOutput)
 }
 
 // checkRule reads the bucket's replication configuration and its log-archive rule: where the canary
@@ -238,7 +240,7 @@ func (r *BucketResult) wrongRegion(err error) string {
 // s3:GetReplicationConfiguration; without it the rule checks are skipped and --prefix decides.
 func checkRule(ctx context.Context, o Options, r *BucketResult) {
 	t := o.Target
-	ruleID := "log-archive-" + t.ArchiveBucket
+	ruleID := components.RuleID(t.ArchiveBucket)
 	prefix, override := o.Prefixes[r.Bucket]
 	r.Prefix, r.PrefixFrom = prefix, "--prefix"
 	out, err := o.Source.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(r.Bucket), ExpectedBucketOwner: optional(t.SourceAccount)}, r.in())
@@ -278,6 +280,8 @@ func checkRule(ctx context.Context, o Options, r *BucketResult) {
 		return
 	}
 	if !override {
+		// A V1 rule, which another tool may have written, still carries the deprecated Prefix.
+		//lint:ignore SA1019 verify reads what S3 returns, V1 rules included
 		r.Prefix, r.PrefixFrom = aws.ToString(rule.Prefix), "the replication rule"
 		if rule.Filter != nil && rule.Filter.Prefix != nil {
 			r.Prefix = aws.ToString(rule.Filter.Prefix)

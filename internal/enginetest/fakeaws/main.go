@@ -169,9 +169,12 @@ func (p *fakeAWS) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pu
 
 func (p *fakeAWS) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	cfg := req.GetArgs().AsMap()
+	// Variables are deprecated for Args, but an engine may still send the configuration only there.
+	//lint:ignore SA1019 read only when Args lacks the key
 	if v, ok := req.GetVariables()["aws:config:region"]; ok && cfg["region"] == nil {
 		cfg["region"] = v
 	}
+	//lint:ignore SA1019 read only when Args lacks the key
 	if v, ok := req.GetVariables()["aws:config:allowedAccountIds"]; ok && cfg["allowedAccountIds"] == nil {
 		cfg["allowedAccountIds"] = v
 	}
