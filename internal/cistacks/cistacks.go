@@ -33,10 +33,16 @@ type Stack struct {
 	Role string `json:"role" yaml:"role"`
 	// PreviewRole is read-only: pull-request previews assume it, before any review.
 	PreviewRole string `json:"previewRole" yaml:"previewRole"`
+	// Wave is "canary" for a source stack deployed in the canary wave, after the archive and before the
+	// rest (GitHub environment deploy-canary); empty for the rest (deploy-sources).
+	Wave string `json:"wave,omitempty" yaml:"wave"`
 	// DestinationStack is a source stack's log-archive:destinationStack, read from its stack file: the
-	// preview asks that stack whether the deployed archive lists the source account yet.
+	// archive whose contract outputs the source reads.
 	DestinationStack string `json:"destinationStack,omitempty" yaml:"-"`
 }
+
+// WaveCanary is the one value of a stacks.yaml entry's optional wave.
+const WaveCanary = "canary"
 
 // Kinds are the values of log-archive:stackKind, and of `plan matrix --kind`.
 var Kinds = []string{string(stackconfig.KindDestination), string(stackconfig.KindSource)}
@@ -124,6 +130,9 @@ func check(dir string, e *Stack) error {
 		if !isRoleIn(r.value, e.Account) {
 			return fmt.Errorf("%s: %s %q is not an IAM role ARN in account %s", where, r.field, r.value, e.Account)
 		}
+	}
+	if e.Wave != "" && (e.Wave != WaveCanary || e.Kind != string(stackconfig.KindSource)) {
+		return fmt.Errorf("%s: wave %q: only a source stack may set wave, and only to %q (the archive always deploys first; leave wave out for the deploy-sources wave)", where, e.Wave, WaveCanary)
 	}
 	if e.PreviewRole == e.Role {
 		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (README, \"Previews and deploys from GitHub\")", where)
