@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -103,19 +104,30 @@ func (o *Options) runStackOnce(ctx context.Context, project string, s cistacks.S
 
 func failed(err error) Result { return Result{Status: StatusFailed, Error: err.Error()} }
 
-// errorText is the part of a CLI failure a reader needs: the diagnostics, not the whole progress log
-// (that is in Diff).
+// errorText is the part of a CLI failure a reader needs: what the CLI wrote to stderr (the progress log
+// is in Diff), without the wrapping lines every program error comes in.
 func errorText(err error) string {
 	msg := err.Error()
-	if i := strings.Index(msg, "Diagnostics:"); i >= 0 {
-		msg = msg[i:]
+	if _, stderr, ok := strings.Cut(msg, "\nstderr: "); ok {
+		msg = stderr
 	}
+	var lines []string
+	for _, line := range strings.Split(msg, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || wrapper.MatchString(trimmed) {
+			continue
+		}
+		lines = append(lines, strings.TrimPrefix(trimmed, "* "))
+	}
+	msg = strings.Join(lines, "\n")
 	const max = 4000
 	if len(msg) > max {
 		msg = msg[:max] + "…"
 	}
-	return strings.TrimSpace(msg)
+	return msg
 }
+
+var wrapper = regexp.MustCompile(`^(error: )?an unhandled error occurred:( \d+ errors? occurred:)?$|^\d+ errors? occurred:$`)
 
 // stackFileIsNew says whether Pulumi.<stack>.yaml did not exist at NewSince.
 func (o *Options) stackFileIsNew(stack string) (bool, string) {
