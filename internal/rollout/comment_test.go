@@ -70,7 +70,7 @@ func TestReviewComment_1200Stacks(t *testing.T) {
 			assert.True(t, has(fmt.Sprintf("| `%s` | %d | %d | %d | 0 |", r.Stack, r.Changes["create"], r.Changes["update"], r.Changes["replace"])), "a row for %s", r.Stack)
 		}
 	}
-	assert.True(t, has( fmt.Sprintf("| **all stacks** | %d | %d | %d | 0 |", creates, updates, replaces)), "the totals count every stack, shown or not")
+	assert.True(t, has(fmt.Sprintf("| **all stacks** | %d | %d | %d | 0 |", creates, updates, replaces)), "the totals count every stack, shown or not")
 
 	protected := strings.Index(c, "Protected resources that would change")
 	require.Positive(t, protected)
