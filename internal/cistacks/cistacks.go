@@ -79,6 +79,10 @@ func Load(dir string) ([]Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	load, err := plan.StackLoader(dir)
+	if err != nil {
+		return nil, err
+	}
 	var errs []error
 	var out []Stack
 	for _, name := range names {
@@ -88,14 +92,18 @@ func Load(dir string) ([]Stack, error) {
 			continue
 		}
 		entry.Stack = name
-		if err := check(dir, &entry); err != nil {
+		if err := check(load, &entry); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		out = append(out, entry)
 	}
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
 	for name := range doc.Stacks {
-		if !slices.Contains(names, name) {
+		if !known[name] {
 			errs = append(errs, fmt.Errorf("%s: stack %q has no Pulumi.%s.yaml; remove the entry or add the stack file", File, name, name))
 		}
 	}
@@ -106,8 +114,8 @@ func Load(dir string) ([]Stack, error) {
 	return out, nil
 }
 
-func check(dir string, e *Stack) error {
-	st, err := plan.LoadStack(dir, e.Stack)
+func check(load func(string) (plan.Stack, error), e *Stack) error {
+	st, err := load(e.Stack)
 	if err != nil {
 		return err
 	}
