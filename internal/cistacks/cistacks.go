@@ -143,7 +143,7 @@ func check(load func(string) (plan.Stack, error), e *Stack) error {
 		return fmt.Errorf("%s: wave %q: only a source stack may set wave, and only to %q (the archive always deploys first; leave wave out for the deploy-sources wave)", where, e.Wave, WaveCanary)
 	}
 	if e.PreviewRole == e.Role {
-		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (README, \"Previews and deploys from GitHub\")", where)
+		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (docs/pipeline.md, \"Credentials: what goes where\")", where)
 	}
 	return nil
 }

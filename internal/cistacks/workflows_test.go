@@ -45,9 +45,13 @@ type strategy struct {
 
 // runs is the job's steps whose script contains text.
 func (j job) runs(text string) []step {
+	return j.steps(func(s step) bool { return strings.Contains(s.Run, text) })
+}
+
+func (j job) steps(keep func(step) bool) []step {
 	var out []step
 	for _, s := range j.Steps {
-		if strings.Contains(s.Run, text) {
+		if keep(s) {
 			out = append(out, s)
 		}
 	}
@@ -94,13 +98,7 @@ func allWorkflows(t *testing.T) map[string]workflow {
 }
 
 func (j job) uses(prefix string) []step {
-	var out []step
-	for _, s := range j.Steps {
-		if strings.HasPrefix(s.Uses, prefix) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return j.steps(func(s step) bool { return strings.HasPrefix(s.Uses, prefix) })
 }
 
 func TestWorkflows_OfflinePlanComparesTheMergeCommitWithItsFirstParent(t *testing.T) {
