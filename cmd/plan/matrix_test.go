@@ -206,3 +206,49 @@ func BenchmarkMatrixChangedSince(b *testing.B) {
 		})
 	}
 }
+
+func TestMatrix_RefusesBadFlags(t *testing.T) {
+	dir := fleetRepo(t, 2)
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--wave", "first"}, 2, `unknown wave "first"; give destination, canary, sources, or leave --wave out`},
+		{[]string{"--kind", "archive"}, 2, `unknown kind "archive"; give destination or source`},
+		{[]string{"--max-jobs", "0"}, 2, "--max-jobs 0: give 1 to 256"},
+		{[]string{"--max-jobs", "257"}, 2, "--max-jobs 257: give 1 to 256"},
+		{[]string{"--changed-since", "no-such-branch"}, 1, "plan matrix: no merge base of no-such-branch and HEAD"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, tt.code, run(append(append([]string{"matrix"}, tt.args...), "--dir", dir), &stdout, &stderr), "%v", tt.args)
+		assert.Contains(t, stderr.String(), tt.want, "%v", tt.args)
+		assert.Empty(t, stdout.String(), "%v: no matrix, so no job runs on a partial one", tt.args)
+	}
+}
+
+// --max-jobs bounds the shards; each shard keeps whole accounts, and the canary wave is its own matrix.
+func TestMatrix_ShardsAndWaves(t *testing.T) {
+	dir := fleetRepo(t, 30)
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"matrix", "--wave", "sources", "--max-jobs", "4", "--dir", dir}, &stdout, &stderr), stderr.String())
+	var m cistacks.ShardMatrix
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &m))
+	require.Len(t, m.Include, 4)
+	seen := map[string]string{}
+	checkShards(t, m, seen)
+	assert.Len(t, seen, 20, "30 sources, 10 of them canaries")
+	for i, sh := range m.Include {
+		assert.Equal(t, fmt.Sprintf("sources-%03d", i+1), sh.Shard)
+		assert.Equal(t, "deploy-sources", sh.Environment)
+		assert.Contains(t, []int{5}, sh.Count, "20 one-account stacks in 4 shards")
+	}
+	stdout.Reset()
+	require.Equal(t, 0, run([]string{"matrix", "--wave", "canary", "--dir", dir}, &stdout, &stderr), stderr.String())
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &m))
+	require.Len(t, m.Include, 10, "one shard per canary account")
+	assert.Equal(t, "deploy-canary", m.Include[0].Environment)
+	assert.Equal(t, testfixture.FleetAccount(1), m.Include[0].Account)
+	assert.Equal(t, "arn:aws:iam::"+testfixture.FleetAccount(1)+":role/log-archive-github-deployer", m.Include[0].Role)
+}
