@@ -55,6 +55,8 @@ func runRolloutComment(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("results", "", "a `DIR` holding the JSON files of fleet rollout --json, at any depth")
 	more := fs.String("more", "The whole previews are in the job summaries and logs of this run.", "the closing line: where the whole `TEXT` is")
+	var matrices stringList
+	fs.Var(&matrices, "matrix", "a `FILE` holding a plan matrix the previews ran (repeatable): a selected stack with no result is reported as failed")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -82,9 +84,50 @@ func runRolloutComment(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fleet rollout-comment: %v\n", err)
 		return 1
 	}
-	fmt.Fprint(stdout, rollout.ReviewComment(results, *more))
+	missing, err := unpreviewed(matrices, results)
+	if err != nil {
+		fmt.Fprintf(stderr, "fleet rollout-comment: %v\n", err)
+		return 1
+	}
+	fmt.Fprint(stdout, rollout.ReviewComment(append(results, missing...), *more))
 	return 0
 }
+
+// unpreviewed is a failed result for every stack the matrices selected that no result file covers: a
+// shard whose job failed before its preview ran must not vanish from the comment.
+func unpreviewed(matrices []string, results []rollout.Result) ([]rollout.Result, error) {
+	have := map[string]bool{}
+	for _, r := range results {
+		have[r.Stack] = true
+	}
+	var out []rollout.Result
+	for _, file := range matrices {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var m cistacks.ShardMatrix
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		for _, sh := range m.Include {
+			for _, name := range strings.Split(sh.Stacks, ",") {
+				if name != "" && !have[name] {
+					have[name] = true
+					out = append(out, rollout.Result{Stack: name, Status: rollout.StatusFailed,
+						Error: fmt.Sprintf("not previewed: the job of shard %s ended before its preview did; see its log", sh.Shard)})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func cmpOr(a, b string) string {
 	if a != "" {

@@ -48,9 +48,12 @@ func TestRolloutComment_ComposesFromResultFiles(t *testing.T) {
 		{"stack":"web","wave":"sources","status":"ok","changes":{"update":1},"diff":"~ tags"},
 		{"stack":"data","wave":"sources","status":"ok"}]}`), 0o644))
 	assert.NoError(t, os.WriteFile(filepath.Join(dir, "destination-001.json"), []byte(`{"op":"preview","results":[{"stack":"destination","wave":"destination","status":"failed","error":"AccessDenied"}]}`), 0o644))
+	matrix := filepath.Join(t.TempDir(), "sources.json")
+	assert.NoError(t, os.WriteFile(matrix, []byte(`{"include":[{"shard":"sources-001","stacks":"web,data"},{"shard":"sources-002","stacks":"lab"}]}`), 0o644))
 	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 0, run([]string{"rollout-comment", "--results", dir, "--more", "See the run."}, &stdout, &stderr), stderr.String())
-	assert.Contains(t, stdout.String(), "### Pulumi preview: 3 stacks, 1 with changes, 1 failed")
+	assert.Equal(t, 0, run([]string{"rollout-comment", "--results", dir, "--matrix", matrix, "--more", "See the run."}, &stdout, &stderr), stderr.String())
+	assert.Contains(t, stdout.String(), "### Pulumi preview: 4 stacks, 1 with changes, 2 failed")
+	assert.Contains(t, stdout.String(), "- `lab`: not previewed: the job of shard sources-002 ended before its preview did; see its log")
 	assert.Contains(t, stdout.String(), "- `destination`: AccessDenied")
 	assert.Contains(t, stdout.String(), "\nSee the run.\n")
 
