@@ -95,8 +95,13 @@ func runRollout(args []string, stdout, stderr io.Writer) int {
 		return usage(fmt.Sprintf("--assume-role %q: give deploy or preview, or leave it out to use your own credentials", *assumeRole))
 	}
 
+	// The first Ctrl-C starts no new stack and lets the running ones finish; a second one interrupts them.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	sum, err := rollout.Run(ctx, opts)
 	if err != nil {
 		return usage(err.Error())

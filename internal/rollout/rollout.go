@@ -62,7 +62,7 @@ type Options struct {
 }
 
 // Run runs the operation over the stacks, wave by wave, and returns every stack's result, those never
-// started included. The error is for a rollout that cannot start (bad options, unknown stacks); a stack
+// started included. Cancelling ctx stops it from starting more stacks. The error is for a rollout that cannot start (bad options, unknown stacks); a stack
 // that fails is a Result, and Summary.OK says whether the rollout passed.
 func Run(ctx context.Context, o Options) (Summary, error) {
 	if err := o.check(); err != nil {
@@ -194,7 +194,9 @@ func (o *Options) runWave(ctx context.Context, project string, w wave, failed *i
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			r := o.runStack(ctx, project, s)
+			// A cancelled ctx (Ctrl-C) starts no new stack; one already running finishes its update, since
+			// killing the CLI mid-update would leave a stack locked and its state behind AWS.
+			r := o.runStack(context.WithoutCancel(ctx), project, s)
 			r.Wave = w.name
 			mu.Lock()
 			if r.Status.Failed() {
