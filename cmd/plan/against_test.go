@@ -25,7 +25,7 @@ func TestDiffAgainst_UsesTheMergeBaseAndUntrackedStackFiles(t *testing.T) {
 	// Plan the base in process: compiling the base's own plan tool is what the workflow does, and slow.
 	saved := planWithOwnCode
 	t.Cleanup(func() { planWithOwnCode = saved })
-	planWithOwnCode = func(dir string) ([]byte, error) {
+	planWithOwnCode = func(dir string, _ ...string) ([]byte, error) {
 		names, err := plan.StackNames(dir)
 		if err != nil {
 			return nil, err

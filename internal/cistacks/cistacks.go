@@ -33,10 +33,16 @@ type Stack struct {
 	Role string `json:"role" yaml:"role"`
 	// PreviewRole is read-only: pull-request previews assume it, before any review.
 	PreviewRole string `json:"previewRole" yaml:"previewRole"`
+	// Wave is "canary" for a source stack deployed in the canary wave, after the archive and before the
+	// rest (GitHub environment deploy-canary); empty for the rest (deploy-sources).
+	Wave string `json:"wave,omitempty" yaml:"wave"`
 	// DestinationStack is a source stack's log-archive:destinationStack, read from its stack file: the
-	// preview asks that stack whether the deployed archive lists the source account yet.
+	// archive whose contract outputs the source reads.
 	DestinationStack string `json:"destinationStack,omitempty" yaml:"-"`
 }
+
+// WaveCanary is the one value of a stacks.yaml entry's optional wave.
+const WaveCanary = "canary"
 
 // Kinds are the values of log-archive:stackKind, and of `plan matrix --kind`.
 var Kinds = []string{string(stackconfig.KindDestination), string(stackconfig.KindSource)}
@@ -73,6 +79,10 @@ func Load(dir string) ([]Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	load, err := plan.StackLoader(dir)
+	if err != nil {
+		return nil, err
+	}
 	var errs []error
 	var out []Stack
 	for _, name := range names {
@@ -82,14 +92,18 @@ func Load(dir string) ([]Stack, error) {
 			continue
 		}
 		entry.Stack = name
-		if err := check(dir, &entry); err != nil {
+		if err := check(load, &entry); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		out = append(out, entry)
 	}
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n] = true
+	}
 	for name := range doc.Stacks {
-		if !slices.Contains(names, name) {
+		if !known[name] {
 			errs = append(errs, fmt.Errorf("%s: stack %q has no Pulumi.%s.yaml; remove the entry or add the stack file", File, name, name))
 		}
 	}
@@ -100,8 +114,8 @@ func Load(dir string) ([]Stack, error) {
 	return out, nil
 }
 
-func check(dir string, e *Stack) error {
-	st, err := plan.LoadStack(dir, e.Stack)
+func check(load func(string) (plan.Stack, error), e *Stack) error {
+	st, err := load(e.Stack)
 	if err != nil {
 		return err
 	}
@@ -125,8 +139,11 @@ func check(dir string, e *Stack) error {
 			return fmt.Errorf("%s: %s %q is not an IAM role ARN in account %s", where, r.field, r.value, e.Account)
 		}
 	}
+	if e.Wave != "" && (e.Wave != WaveCanary || e.Kind != string(stackconfig.KindSource)) {
+		return fmt.Errorf("%s: wave %q: only a source stack may set wave, and only to %q (the archive always deploys first; leave wave out for the deploy-sources wave)", where, e.Wave, WaveCanary)
+	}
 	if e.PreviewRole == e.Role {
-		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (README, \"Previews and deploys from GitHub\")", where)
+		return fmt.Errorf("%s: previewRole is the deploy role; previews run before review and must use a read-only role (docs/pipeline.md, \"Credentials: what goes where\")", where)
 	}
 	return nil
 }

@@ -62,6 +62,8 @@ func TestLoad_RejectsAMappingThatDisagrees(t *testing.T) {
 		{"no preview role", "    previewRole: arn:aws:iam::444444444444:role/previewer\n", "", `previewRole "" is not an IAM role ARN`},
 		{"preview role is the deploy role", "previewRole: arn:aws:iam::444444444444:role/previewer", "previewRole: arn:aws:iam::444444444444:role/deployer", "previewRole is the deploy role"},
 		{"missing entry", "  workload:\n", "  other:\n", `no entry for stack "workload"`},
+		{"wave on the archive", "    previewRole: arn:aws:iam::333333333333:role/previewer\n", "    previewRole: arn:aws:iam::333333333333:role/previewer\n    wave: canary\n", `stack "archive": wave "canary": only a source stack may set wave`},
+		{"unknown wave", "    previewRole: arn:aws:iam::444444444444:role/previewer\n", "    previewRole: arn:aws:iam::444444444444:role/previewer\n    wave: first\n", `stack "workload": wave "first": only a source stack may set wave, and only to "canary"`},
 		{"unknown field", "region: us-east-2\n    role: arn:aws:iam::333333333333", "regoin: us-east-2\n    role: arn:aws:iam::333333333333", "field regoin not found"},
 	}
 	for _, tt := range tests {

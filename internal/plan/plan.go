@@ -117,10 +117,24 @@ func Run(stack Stack, program Program, references map[string]map[string]any) (*P
 
 // LoadStack reads Pulumi.yaml and Pulumi.<name>.yaml from dir with the Pulumi SDK's own loaders.
 func LoadStack(dir, name string) (Stack, error) {
-	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	load, err := StackLoader(dir)
 	if err != nil {
 		return Stack{}, err
 	}
+	return load(name)
+}
+
+// StackLoader reads Pulumi.yaml once and returns a LoadStack for its stack files: reading the project
+// is most of the cost of reading a stack, which matters for a fleet of thousands of stacks.
+func StackLoader(dir string) (func(name string) (Stack, error), error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) (Stack, error) { return loadStack(dir, project, name) }, nil
+}
+
+func loadStack(dir string, project *workspace.Project, name string) (Stack, error) {
 	path := filepath.Join(dir, "Pulumi."+name+".yaml")
 	if _, err := os.Stat(path); err != nil {
 		return Stack{}, fmt.Errorf("stack %q: no stack file %s: %w", name, path, err)

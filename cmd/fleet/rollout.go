@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"log-archive/internal/program"
+	"log-archive/internal/rollout"
+)
+
+func init() {
+	subcommands["rollout"] = subcommand{summary: "pulumi preview or up over many stacks: waves, concurrency, failure tolerance", run: runRollout}
+}
+
+const rolloutUsage = `Usage:
+  fleet rollout --op preview|up (--stacks a,b,c | --stacks-file FILE) [flags]
+
+Runs pulumi preview or pulumi up over the stacks through the Pulumi Automation API, against the backend
+the environment logs in to (PULUMI_BACKEND_URL, or pulumi login). The archive runs first, alone; with
+--waves the sources whose .github/stacks.yaml entry says wave: canary run next, then the rest. At most
+--concurrency stacks run at once; once more stacks have failed than --failure-tolerance allows, no new
+stack starts and later waves are skipped. A line per stack as it starts and ends, then a summary table.
+
+A stack missing from the backend is an error (a wrong backend or organization must not start an empty
+stack that creates everything again), unless its stack file is new since --new-since REV: then up creates
+it, and preview reports it as new.
+
+Exit status: 0 when every stack ran and no more failed than tolerated, 1 otherwise, 2 for a usage error.
+
+Flags:
+`
+
+func runRollout(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fleet rollout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), rolloutUsage); fs.PrintDefaults() }
+	op := fs.String("op", "", "`preview` or up")
+	stacks := fs.String("stacks", "", "comma-separated stack `names`")
+	stacksFile := fs.String("stacks-file", "", "a `FILE` with one stack name per line")
+	concurrency := fs.Int("concurrency", 4, "run at most `N` stacks at once")
+	tolerance := fs.String("failure-tolerance", "0", "tolerate `N` failed stacks, or N% of them, before stopping")
+	waves := fs.Bool("waves", false, "run the canary wave (wave: canary in .github/stacks.yaml) before the other sources")
+	expectNoChanges := fs.Bool("expect-no-changes", false, "a preview that finds changes fails (the drift check)")
+	newSince := fs.String("new-since", "", "a stack missing from the backend may be created when its stack file is new since git `REV`")
+	assumeRole := fs.String("assume-role", "", "`deploy` or preview: give each stack's Pulumi process its own account's role from .github/stacks.yaml, through GitHub's OIDC token (GitHub Actions only)")
+	jsonOut := fs.String("json", "", "also write every stack's result, diff included, as JSON to `FILE`")
+	dir := fs.String("dir", ".", "the project directory `DIR`")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return 0
+		}
+		return 2
+	}
+	usage := func(msg string) int {
+		fmt.Fprintf(stderr, "fleet rollout: %s\n", msg)
+		fs.Usage()
+		return 2
+	}
+	if fs.NArg() > 0 {
+		return usage(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	names, err := stackList(*stacks, *stacksFile)
+	if err != nil {
+		return usage(err.Error())
+	}
+	tol, err := rollout.ParseTolerance(*tolerance)
+	if err != nil {
+		return usage(err.Error())
+	}
+	opts := rollout.Options{
+		Dir: *dir, Op: rollout.Op(*op), Stacks: names, Concurrency: *concurrency, Tolerance: tol, Waves: *waves,
+		ExpectNoChanges: *expectNoChanges, NewSince: *newSince, Program: program.Run, Progress: stderr,
+	}
+	switch rollout.RoleKind(*assumeRole) {
+	case "":
+	case rollout.DeployRole, rollout.PreviewRole:
+		tokens, err := os.MkdirTemp("", "rollout-oidc-")
+		if err != nil {
+			fmt.Fprintf(stderr, "fleet rollout: %v\n", err)
+			return 1
+		}
+		defer os.RemoveAll(tokens)
+		opts.StackEnv = rollout.WebIdentity{Kind: rollout.RoleKind(*assumeRole), Dir: tokens, Session: "log-archive-" + *op}.Env
+	default:
+		return usage(fmt.Sprintf("--assume-role %q: give deploy or preview, or leave it out to use your own credentials", *assumeRole))
+	}
+
+	// The first Ctrl-C starts no new stack and lets the running ones finish; a second one interrupts them.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	sum, err := rollout.Run(ctx, opts)
+	if err != nil {
+		return usage(err.Error())
+	}
+	fmt.Fprintln(stdout)
+	if err := sum.WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "fleet rollout: %v\n", err)
+		return 1
+	}
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(sum, "", "  ")
+		if err == nil {
+			err = os.WriteFile(*jsonOut, b, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "fleet rollout: --json: %v\n", err)
+			return 1
+		}
+	}
+	if !sum.OK() {
+		return 1
+	}
+	return 0
+}
+
+// stackList reads --stacks or --stacks-file (one name per line; blank lines and # comments skipped).
+func stackList(list, file string) ([]string, error) {
+	if (list == "") == (file == "") {
+		return nil, errors.New("give --stacks a,b,c or --stacks-file FILE")
+	}
+	var names []string
+	if list != "" {
+		for _, n := range strings.Split(list, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+		return names, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("--stacks-file: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if n := strings.TrimSpace(sc.Text()); n != "" && !strings.HasPrefix(n, "#") {
+			names = append(names, n)
+		}
+	}
+	return names, sc.Err()
+}
