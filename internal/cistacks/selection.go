@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/internal/program"
+	"log-archive/internal/contract"
 	"log-archive/internal/stackconfig"
 )
 
@@ -154,20 +154,22 @@ func All(stacks []Stack) []Selected {
 	return out
 }
 
-// CompareContract compares an archive's outputs in two offline plans: the contract outputs its source
-// stacks read (program.ContractOutputs and the organization scope), the account list apart.
+// CompareContract compares an archive's outputs in two offline plans: every output of the contract
+// (internal/contract's ArchiveOutputs) but the ones for people, the account list apart.
 func CompareContract(base, head map[string]any) ArchiveChange {
 	var change ArchiveChange
-	keys := append(slices.Clone(program.ContractOutputs), program.OutSourceOrganizationID, program.OutSourceOrganizationPaths)
-	for _, k := range keys {
-		if k == program.OutSourceAccountIDs {
+	var o contract.ArchiveOutputs
+	accounts := contract.NameOf(&o, &o.SourceAccountIDs)
+	forPeople := map[string]bool{contract.NameOf(&o, &o.KeyAlias): true}
+	for _, k := range contract.Names[contract.ArchiveOutputs]() {
+		if k == accounts || forPeople[k] {
 			continue
 		}
 		if !reflect.DeepEqual(base[k], head[k]) {
 			change.Outputs = append(change.Outputs, k)
 		}
 	}
-	was, is := stringSet(base[program.OutSourceAccountIDs]), stringSet(head[program.OutSourceAccountIDs])
+	was, is := stringSet(base[accounts]), stringSet(head[accounts])
 	for a := range was {
 		if !is[a] {
 			change.Accounts = append(change.Accounts, a)
