@@ -16,14 +16,23 @@ func FleetAccount(n int) string { return fmt.Sprintf("5%011d", n) }
 // WriteFleet turns the fixture project in dir (Copy) into a fleet: the archive admits its AWS
 // Organization, and n source stacks, each in its own account, are generated from Pulumi.source.yaml
 // with an entry each in .github/stacks.yaml; the first canary of them are in the canary wave. The
-// fixture's own source stack is removed, so the stacks are the archive and src-00001 to src-n.
+// fixture's own source stacks are removed, so the stacks are the archive and src-00001 to src-n.
 func WriteFleet(dir string, n, canary int) error {
 	src, err := os.ReadFile(filepath.Join(dir, "Pulumi.source.yaml"))
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(filepath.Join(dir, "Pulumi.source.yaml")); err != nil {
+	fixtures, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	if err != nil {
 		return err
+	}
+	for _, f := range fixtures {
+		if filepath.Base(f) == "Pulumi.destination.yaml" {
+			continue
+		}
+		if err := os.Remove(f); err != nil {
+			return err
+		}
 	}
 	dst := filepath.Join(dir, "Pulumi.destination.yaml")
 	archive, err := os.ReadFile(dst)
