@@ -33,6 +33,9 @@ type Stack struct {
 	Role string `json:"role" yaml:"role"`
 	// PreviewRole is read-only: pull-request previews assume it, before any review.
 	PreviewRole string `json:"previewRole" yaml:"previewRole"`
+	// Wave is "canary" for a source stack the canary wave deploys first; empty for the deploy-sources wave
+	// (shared decision; fleet onboard writes it).
+	Wave string `json:"wave,omitempty" yaml:"wave,omitempty"`
 	// DestinationStack is a source stack's log-archive:destinationStack, read from its stack file: the
 	// preview asks that stack whether the deployed archive lists the source account yet.
 	DestinationStack string `json:"destinationStack,omitempty" yaml:"-"`

@@ -1,0 +1,137 @@
+package onboard
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"log-archive/internal/cistacks"
+	"log-archive/internal/plan"
+	"log-archive/internal/stackconfig"
+)
+
+// validate writes the project as it would be after the changes into a temporary copy, and there loads
+// every changed stack with the Pulumi CLI's config validation (plan.LoadStack), plans it with the program
+// (the program's own validation, and a source stack's check against the archive's outputs), and checks
+// .github/stacks.yaml against the stack files as the workflow matrix does. No second validator: what
+// these accept, `pulumi up` and the workflows accept. It returns how many stacks it planned.
+func (p *project) validate(program plan.Program, rendered map[string]string) (int, error) {
+	staging, err := os.MkdirTemp("", "log-archive-onboard-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(staging)
+	if err := p.stage(staging); err != nil {
+		return 0, err
+	}
+	var problems Problems
+	dest := p.fleet.DestinationName()
+	destStack, err := plan.LoadStack(staging, dest)
+	var destPlan *plan.Plan
+	if err == nil {
+		destPlan, err = plan.Run(destStack, program, nil)
+	}
+	if err != nil {
+		problems.add(StackFile(dest)+" (the archive, with the accounts admitted)", indent(err), "fix the archive's stack file; if its policies are over their size limit, admit an organization instead (README, `plan limits`)")
+		return 0, problems
+	}
+	refs := map[string]map[string]any{p.fleet.DestinationStack: destPlan.Outputs}
+
+	stacks := make([]string, 0, len(rendered))
+	for s := range rendered {
+		stacks = append(stacks, s)
+	}
+	sort.Strings(stacks)
+	errs := make([]error, len(stacks))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				errs[i] = planSource(staging, stacks[i], program, refs)
+			}
+		}()
+	}
+	for i := range stacks {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			problems.add(rendered[stacks[i]]+" ("+StackFile(stacks[i])+")", indent(err), "correct the account's entry or "+FleetFile+"; the message names the key")
+		}
+	}
+	if _, err := cistacks.Load(staging); err != nil {
+		problems.add(cistacks.File, indent(err), "correct the entries named, or the stack files they point at")
+	}
+	if len(problems) > 0 {
+		return 0, problems
+	}
+	return len(stacks) + 1, nil
+}
+
+func planSource(dir, name string, program plan.Program, refs map[string]map[string]any) error {
+	st, err := plan.LoadStack(dir, name)
+	if err != nil {
+		return err
+	}
+	if st.Config[stackconfig.KeyStackKind] != string(stackconfig.KindSource) {
+		return fmt.Errorf("not a source stack")
+	}
+	_, err = plan.Run(st, program, refs)
+	return err
+}
+
+// stage copies the project's Pulumi.yaml, stack files and .github/stacks.yaml into dir and applies the
+// changes there.
+func (p *project) stage(dir string) error {
+	copies := []string{"Pulumi.yaml", cistacks.File}
+	for name := range p.files {
+		copies = append(copies, StackFile(name))
+	}
+	for _, path := range copies {
+		raw, err := os.ReadFile(filepath.Join(p.dir, path))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(dir, path), raw); err != nil {
+			return err
+		}
+	}
+	for _, c := range p.changes {
+		path := filepath.Join(dir, c.Path)
+		if c.Delete {
+			if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+			continue
+		}
+		if err := writeFile(path, c.New); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(path string, content []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, content, 0o644)
+}
+
+// indent puts a multi-line message under its problem's bullet.
+func indent(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "\n      ")
+}
