@@ -88,7 +88,7 @@ func LoadFleet(dir string) (*Fleet, error) {
 	path := filepath.Join(dir, FleetFile)
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%s: no such file; create it with the fleet's defaults (docs/onboarding.md, \"fleet.yaml\"), then run onboard again", FleetFile)
+		return nil, fmt.Errorf("%s: no such file; create it with the fleet's defaults (docs/onboarding.md, \"fleet.yaml\"), then run onboard again: %w", FleetFile, err)
 	}
 	if err != nil {
 		return nil, err
@@ -159,6 +159,10 @@ func (ps Problems) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d problem(s); nothing was written:\n", len(ps))
 	for _, p := range ps {
+		if p.Fix == "" { // the message is the program's own, which names its fix
+			fmt.Fprintf(&b, "  - %s: %s\n", p.Where, p.What)
+			continue
+		}
 		fmt.Fprintf(&b, "  - %s: %s. Fix: %s\n", p.Where, p.What, p.Fix)
 	}
 	return strings.TrimSuffix(b.String(), "\n")

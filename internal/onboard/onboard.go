@@ -2,6 +2,7 @@ package onboard
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,9 +76,10 @@ type project struct {
 	notes       []string
 }
 
-func loadProject(dir string) (*project, error) {
+// loadProject reads the project; fleet.yaml is required when needFleet is set, and read when present.
+func loadProject(dir string, needFleet bool) (*project, error) {
 	f, err := LoadFleet(dir)
-	if err != nil {
+	if err != nil && (needFleet || !errors.Is(err, os.ErrNotExist)) {
 		return nil, err
 	}
 	p := &project{dir: dir, fleet: f, files: map[string][]byte{}, handWritten: map[string]string{}, changes: map[string]*Change{}}
@@ -110,7 +112,7 @@ func loadProject(dir string) (*project, error) {
 // writes the Result (or prints it for --dry-run). When any input is bad, or any resulting stack fails the
 // Pulumi CLI's config validation or the program's own, it returns every problem and no Result.
 func Onboard(opts Options) (*Result, error) {
-	p, err := loadProject(opts.Dir)
+	p, err := loadProject(opts.Dir, true)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +147,7 @@ func Onboard(opts Options) (*Result, error) {
 		res.Notes = append(res.Notes, "nothing to change: every file already matches fleet.yaml")
 		return res, nil
 	}
-	planned, err := p.validate(opts.Program, rendered)
+	planned, err := p.validate(opts.Program, []string{f.DestinationStack}, rendered)
 	if err != nil {
 		return nil, err
 	}

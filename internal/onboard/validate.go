@@ -20,7 +20,7 @@ import (
 // (the program's own validation, and a source stack's check against the archive's outputs), and checks
 // .github/stacks.yaml against the stack files as the workflow matrix does. No second validator: what
 // these accept, `pulumi up` and the workflows accept. It returns how many stacks it planned.
-func (p *project) validate(program plan.Program, rendered map[string]string) (int, error) {
+func (p *project) validate(program plan.Program, archives []string, rendered map[string]string) (int, error) {
 	staging, err := os.MkdirTemp("", "log-archive-onboard-")
 	if err != nil {
 		return 0, err
@@ -30,17 +30,23 @@ func (p *project) validate(program plan.Program, rendered map[string]string) (in
 		return 0, err
 	}
 	var problems Problems
-	dest := p.fleet.DestinationName()
-	destStack, err := plan.LoadStack(staging, dest)
-	var destPlan *plan.Plan
-	if err == nil {
-		destPlan, err = plan.Run(destStack, program, nil)
+	refs := map[string]map[string]any{}
+	for _, ref := range archives {
+		dest := stackconfig.DestinationStackName(ref)
+		destStack, err := plan.LoadStack(staging, dest)
+		var destPlan *plan.Plan
+		if err == nil {
+			destPlan, err = plan.Run(destStack, program, nil)
+		}
+		if err != nil {
+			problems.add(StackFile(dest)+" (the archive, as it would be)", indent(err), "fix the archive's stack file; if its policies are over their size limit, admit an organization instead (README, `plan limits`)")
+			continue
+		}
+		refs[ref] = destPlan.Outputs
 	}
-	if err != nil {
-		problems.add(StackFile(dest)+" (the archive, with the accounts admitted)", indent(err), "fix the archive's stack file; if its policies are over their size limit, admit an organization instead (README, `plan limits`)")
+	if len(problems) > 0 {
 		return 0, problems
 	}
-	refs := map[string]map[string]any{p.fleet.DestinationStack: destPlan.Outputs}
 
 	stacks := make([]string, 0, len(rendered))
 	for s := range rendered {
@@ -66,7 +72,7 @@ func (p *project) validate(program plan.Program, rendered map[string]string) (in
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			problems.add(rendered[stacks[i]]+" ("+StackFile(stacks[i])+")", indent(err), "correct the account's entry or "+FleetFile+"; the message names the key")
+			problems.add(rendered[stacks[i]]+" ("+StackFile(stacks[i])+")", "the stack as generated is refused, so correct the account's entry or "+FleetFile+": "+indent(err), "")
 		}
 	}
 	if _, err := cistacks.Load(staging); err != nil {
@@ -75,7 +81,7 @@ func (p *project) validate(program plan.Program, rendered map[string]string) (in
 	if len(problems) > 0 {
 		return 0, problems
 	}
-	return len(stacks) + 1, nil
+	return len(stacks) + len(archives), nil
 }
 
 func planSource(dir, name string, program plan.Program, refs map[string]map[string]any) error {

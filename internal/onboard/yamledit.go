@@ -88,6 +88,9 @@ func setEntry(m *yaml.Node, key string, value *yaml.Node) bool {
 // deleteEntry removes key from mapping m; its head comment moves to the next key so a section comment
 // written above the first entry stays.
 func deleteEntry(m *yaml.Node, key string) bool {
+	if m == nil {
+		return false
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value != key {
 			continue
