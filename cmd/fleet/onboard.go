@@ -78,6 +78,7 @@ func runOnboard(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "fleet onboard: %v\n", err)
 			return 1
 		}
+		listing.SkipArchive(*dir)
 		for _, s := range listing.Skipped {
 			fmt.Fprintf(stdout, "skipped %s\n", s)
 		}

@@ -9,6 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/organizations/types"
+
+	"log-archive/internal/plan"
+	"log-archive/internal/stackconfig"
 )
 
 // OrganizationsAPI is what onboard asks AWS Organizations: the client of aws-sdk-go-v2, or a stand-in.
@@ -103,4 +106,28 @@ func stackNameFor(name, id string) string {
 		return "account-" + id
 	}
 	return s
+}
+
+// SkipArchive leaves the archive account out of an OU's listing: the archive's own stack deploys there.
+// A list (--accounts) that names it onboards it as a source too, on purpose.
+func (l *Listing) SkipArchive(dir string) {
+	f, err := LoadFleet(dir)
+	if err != nil {
+		return // onboard reports fleet.yaml's problems
+	}
+	st, err := plan.LoadStack(dir, f.DestinationName())
+	if err != nil {
+		return
+	}
+	archive := st.Config[stackconfig.KeyArchiveAccountID]
+	for i := 0; i < len(l.Input.Accounts); i++ {
+		if l.Input.Accounts[i].Account != archive {
+			continue
+		}
+		l.Skipped = append(l.Skipped, fmt.Sprintf("%s (%s): the archive account, where %s deploys; list it with --accounts to send its own logs too",
+			archive, l.Input.Accounts[i].Name, StackFile(f.DestinationName())))
+		l.Input.Accounts = append(l.Input.Accounts[:i], l.Input.Accounts[i+1:]...)
+		l.Input.Where = append(l.Input.Where[:i], l.Input.Where[i+1:]...)
+		i--
+	}
 }

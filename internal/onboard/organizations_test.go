@@ -106,7 +106,7 @@ func twoOUs() *fakeOrganizations {
 				{"555555555555", "Workload C (prod)", "ACTIVE"},
 			},
 			"ou-ab12-nested":  {{"888888888888", "Nested", "ACTIVE"}},
-			"ou-ab12-sandbox": {{"123123123123", "Sandbox", "ACTIVE"}},
+			"ou-ab12-sandbox": {{"123123123123", "Sandbox", "ACTIVE"}, {"111111111111", "Log Archive", "ACTIVE"}},
 		},
 		children: map[string][]string{"ou-ab12-workloads": {"ou-ab12-nested"}},
 	}
@@ -122,11 +122,13 @@ func TestListOUs(t *testing.T) {
 			{Account: "444444444444", Stack: "workload-b", Name: "Workload B"},
 			{Account: "555555555555", Stack: "workload-c-prod", Name: "Workload C (prod)"},
 			{Account: "123123123123", Stack: "sandbox", Name: "Sandbox"},
+			{Account: "111111111111", Stack: "log-archive", Name: "Log Archive"},
 		}},
 		{"recursive", true, []Account{
 			{Account: "444444444444", Stack: "workload-b", Name: "Workload B"},
 			{Account: "555555555555", Stack: "workload-c-prod", Name: "Workload C (prod)"},
 			{Account: "123123123123", Stack: "sandbox", Name: "Sandbox"},
+			{Account: "111111111111", Stack: "log-archive", Name: "Log Archive"},
 			{Account: "888888888888", Stack: "nested", Name: "Nested"},
 		}},
 	} {
@@ -167,6 +169,8 @@ func TestOnboard_FromOUs(t *testing.T) {
 	fake := twoOUs()
 	l, err := ListOUs(context.Background(), fake.client(t), []string{"ou-ab12-workloads", "ou-ab12-sandbox"}, true)
 	require.NoError(t, err)
+	l.SkipArchive(dir)
+	assert.Contains(t, l.Skipped, "111111111111 (Log Archive): the archive account, where Pulumi.destination.yaml deploys; list it with --accounts to send its own logs too")
 	res, err := Onboard(Options{Dir: dir, Input: l.Input, ManagementAccount: l.ManagementAccount, Canary: []string{"sandbox"}, Program: program.Program})
 	require.NoError(t, err)
 	require.NoError(t, res.Write(dir))
