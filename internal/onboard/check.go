@@ -153,18 +153,19 @@ func checkFleet(dir string, names []string) ([]Finding, error) {
 	listed := map[string]bool{}
 	for _, a := range f.Accounts {
 		listed[a.Stack] = true
-		want, err := f.Render(dir, a)
-		if err != nil {
-			out = append(out, Finding{true, FleetFile, err.Error(), "correct the account's entry"})
+		got, err := os.ReadFile(filepath.Join(dir, StackFile(a.Stack)))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		want, renderErr := f.RenderOver(dir, a, got)
+		if renderErr != nil {
+			out = append(out, Finding{true, FleetFile, renderErr.Error(), "correct the account's entry"})
 			continue
 		}
-		got, err := os.ReadFile(filepath.Join(dir, StackFile(a.Stack)))
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			out = append(out, Finding{true, FleetFile, fmt.Sprintf("lists account %s (stack %s), which has no %s", a.Account, a.Stack, StackFile(a.Stack)),
 				"go run ./cmd/fleet onboard writes it; or remove the entry if the account is offboarded"})
-		case err != nil:
-			return nil, err
 		case !bytes.Equal(got, want):
 			out = append(out, Finding{true, StackFile(a.Stack), "differs from what " + FleetFile + " renders for it (a hand edit, or " + FleetFile + " changed since it was generated)",
 				"go run ./cmd/fleet onboard regenerates it; put a lasting change in " + FleetFile})

@@ -127,7 +127,7 @@ func Onboard(opts Options) (*Result, error) {
 	}
 	rendered := map[string]string{} // stack -> where, for the plan's messages
 	for i, a := range f.Accounts {
-		content, err := f.Render(p.dir, a)
+		content, err := f.RenderOver(p.dir, a, p.files[a.Stack])
 		if err != nil {
 			p.problems.add(where[i], err.Error(), "fix the account's template path")
 			continue

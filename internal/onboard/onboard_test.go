@@ -1,6 +1,7 @@
 package onboard
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +81,25 @@ func TestOnboard_TwiceChangesNoByte(t *testing.T) {
 	res = onboard(t, dir, "", "")
 	assert.Empty(t, res.Changes, "regenerating from fleet.yaml alone changes nothing either")
 	assert.Equal(t, before, snapshot(t, dir))
+}
+
+// `pulumi stack init` with a passphrase appends encryptionsalt to the stack file; regenerating keeps it,
+// and the list check does not call the file edited.
+func TestOnboard_KeepsWhatPulumiWritesIntoAStackFile(t *testing.T) {
+	dir := fleetProject(t, fleetYAML)
+	onboard(t, dir, "accounts.csv", "account,stack\n444444444444,workload-b\n")
+	salted := read(t, dir, "Pulumi.workload-b.yaml") + "encryptionsalt: v1:abcdefghijk=:v1:lmnopqrstuv:wxyz==\n"
+	write(t, dir, "Pulumi.workload-b.yaml", salted)
+
+	res := onboard(t, dir, "", "")
+	assert.Empty(t, res.Changes)
+	findings, err := Check(dir)
+	require.NoError(t, err)
+	for _, f := range findings {
+		assert.False(t, f.Problem, f.String())
+	}
+	replace(t, dir, FleetFile, "STANDARD_IA", "GLACIER_IR")
+	onboard(t, dir, "", "")
+	assert.Contains(t, read(t, dir, "Pulumi.workload-b.yaml"), "  log-archive:replicaStorageClass: GLACIER_IR\n")
+	assert.True(t, strings.HasSuffix(read(t, dir, "Pulumi.workload-b.yaml"), "    account: \"444444444444\"\nencryptionsalt: v1:abcdefghijk=:v1:lmnopqrstuv:wxyz==\n"))
 }

@@ -75,6 +75,37 @@ func (f *Fleet) Render(dir string, a Account) ([]byte, error) {
 	return b.Bytes(), enc.Close()
 }
 
+// RenderOver is Render for an account whose stack file may exist: the top-level keys Pulumi itself
+// writes there (encryptionsalt from `pulumi stack init` with a passphrase, secretsprovider, encryptedkey)
+// are kept after the generated config, so regenerating never breaks the stack's secrets.
+func (f *Fleet) RenderOver(dir string, a Account, existing []byte) ([]byte, error) {
+	content, err := f.Render(dir, a)
+	if err != nil || existing == nil {
+		return content, err
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(existing, &doc) != nil || doc.Kind != yaml.DocumentNode || doc.Content[0].Kind != yaml.MappingNode {
+		return content, nil // not YAML: replaced whole
+	}
+	kept := &yaml.Node{Kind: yaml.MappingNode}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "config" {
+			kept.Content = append(kept.Content, copyNode(root.Content[i], nil), copyNode(root.Content[i+1], nil))
+		}
+	}
+	if len(kept.Content) == 0 {
+		return content, nil
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(kept); err != nil {
+		return nil, err
+	}
+	return append(content, b.Bytes()...), enc.Close()
+}
+
 // logBucket is the account's log-archive:logBuckets: the fleet's bucket, the account's services.
 func (f *Fleet) logBucket(a Account, fill *strings.Replacer) *yaml.Node {
 	services := f.LogBucket.Services
