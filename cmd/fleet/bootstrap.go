@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"log-archive/internal/bootstrap"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/deployer"
 	"log-archive/internal/onboard"
 	"log-archive/internal/program"
@@ -39,7 +40,7 @@ Flags:
 `
 
 func runBootstrapTemplate(args []string, stdout, stderr io.Writer) int {
-	fs := onboardFlagSet("fleet bootstrap-template", bootstrapUsage, stderr)
+	fs := cliflags.New("fleet bootstrap-template", bootstrapUsage, stderr)
 	repo := fs.String("repo", "", "the GitHub repository `OWNER/REPO` whose workflows assume the roles")
 	ous := fs.String("ou", "", "comma-separated `OU` (or root) IDs the StackSet deploys to")
 	region := fs.String("region", "", "the one `REGION` the stack instances run in (IAM is global)")
@@ -50,7 +51,7 @@ func runBootstrapTemplate(args []string, stdout, stderr io.Writer) int {
 	member := fs.Bool("member", false, "print the member template instead, to deploy directly (the management account)")
 	out := fs.String("out", "", "write the template to `FILE` instead of stdout")
 	dir := fs.String("dir", ".", "the project directory `DIR`, where fleet.yaml is")
-	if code, done := onboardParse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	source, archivePlan, err := onboard.PlanSample(*dir, program.Program)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/onboard"
 )
 
@@ -26,11 +27,11 @@ Flags:
 `
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := onboardFlagSet("fleet check", checkUsage, stderr)
+	fs := cliflags.New("fleet check", checkUsage, stderr)
 	strict := fs.Bool("strict", false, "notices fail the check too")
 	asJSON := fs.Bool("json", false, `print JSON: [{"problem","subject","what","fix"}]`)
 	dir := fs.String("dir", ".", "the project directory `DIR`")
-	if code, done := onboardParse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	findings, err := onboard.Check(*dir)

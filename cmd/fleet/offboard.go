@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/onboard"
 	"log-archive/internal/program"
 )
@@ -29,17 +30,17 @@ Flags:
 `
 
 func runOffboard(args []string, stdout, stderr io.Writer) int {
-	fs := onboardFlagSet("fleet offboard", offboardUsage, stderr)
+	fs := cliflags.New("fleet offboard", offboardUsage, stderr)
 	stacks := fs.String("stack", "", "comma-separated source `STACK`s to offboard")
 	destroyed := fs.Bool("destroyed", false, "confirm that pulumi destroy has run for every stack named")
 	dryRun := fs.Bool("dry-run", false, "print what would change, and write nothing")
 	dir := fs.String("dir", ".", "the project directory `DIR`")
-	if code, done := onboardParse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	names := splitComma(*stacks)
 	if len(names) == 0 {
-		return onboardUsageError(fs, "give --stack STACK")
+		return cliflags.UsageError(fs, "give --stack STACK")
 	}
 	res, err := onboard.Offboard(onboard.OffboardOptions{Dir: *dir, Stacks: names, Program: program.Program})
 	if err == nil && !*destroyed && !*dryRun {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/pmezard/go-difflib/difflib"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/onboard"
 	"log-archive/internal/program"
 )
@@ -22,7 +22,8 @@ func init() {
 }
 
 const onboardUsage = `Usage:
-  fleet onboard [--accounts FILE | --ou OU[,OU...] [--recursive]] [--canary STACK[,...]] [--dry-run] [--dir DIR]
+  fleet onboard [--accounts FILE [--management-account ID] | --ou OU[,OU...] [--recursive]]
+                [--canary STACK[,...]] [--dry-run] [--dir DIR]
 
 Adds accounts to fleet.yaml, then writes, for every account fleet.yaml lists: its complete
 Pulumi.<stack>.yaml (rendered from fleet.yaml's defaults), its .github/stacks.yaml entry (the roles
@@ -44,23 +45,24 @@ Flags:
 `
 
 func runOnboard(args []string, stdout, stderr io.Writer) int {
-	fs := onboardFlagSet("fleet onboard", onboardUsage, stderr)
+	fs := cliflags.New("fleet onboard", onboardUsage, stderr)
 	accounts := fs.String("accounts", "", "the account list `FILE` (.csv or .json)")
 	ous := fs.String("ou", "", "comma-separated AWS Organizations `OU` (or root) IDs whose accounts to onboard")
 	recursive := fs.Bool("recursive", false, "with --ou: the accounts of every nested OU too")
 	canary := fs.String("canary", "", "comma-separated `STACK`s or account IDs that deploy in the canary wave")
+	management := fs.String("management-account", "", "the organization's management account `ID`, refused as a source (--ou finds it itself)")
 	dryRun := fs.Bool("dry-run", false, "print what would be written, and write nothing")
 	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml and fleet.yaml are")
-	if code, done := onboardParse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	if *accounts != "" && *ous != "" {
-		return onboardUsageError(fs, "give --accounts or --ou, not both")
+		return cliflags.UsageError(fs, "give --accounts or --ou, not both")
 	}
 	if *recursive && *ous == "" {
-		return onboardUsageError(fs, "--recursive goes with --ou")
+		return cliflags.UsageError(fs, "--recursive goes with --ou")
 	}
-	opts := onboard.Options{Dir: *dir, Canary: splitComma(*canary), Program: program.Program}
+	opts := onboard.Options{Dir: *dir, Canary: splitComma(*canary), ManagementAccount: *management, Program: program.Program}
 	switch {
 	case *accounts != "":
 		data, err := os.ReadFile(*accounts)
@@ -159,40 +161,4 @@ func splitComma(s string) []string {
 		}
 	}
 	return out
-}
-
-// onboardFlagSet, onboardParse and onboardUsageError are the flag handling of onboard, offboard, check
-// and bootstrap-template: the usage goes to stdout for --help and to stderr after a usage error (exit 2).
-func onboardFlagSet(name, header string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), header)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func onboardParse(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0, true
-	case err != nil:
-		return onboardUsageError(fs, err.Error()), true
-	case fs.NArg() > 0:
-		return onboardUsageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0))), true
-	}
-	return 0, false
-}
-
-func onboardUsageError(fs *flag.FlagSet, msg string) int {
-	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), msg)
-	fs.Usage()
-	return 2
 }
