@@ -12,17 +12,9 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-const testFleet = `destinationStack: organization/log-archive/destination
-region: eu-west-1
-logBucket:
-  name: acme-{account}-logs-{region}
-  services: [vpc-flow-logs]
-accounts: []
-`
-
 func fleetDir(t *testing.T) string {
 	dir := testfixture.Project(t)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(testFleet), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(testfixture.Fleet()), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "accounts.csv"), []byte("account,stack\n444444444444,workload-b\n"), 0o644))
 	return dir
 }

@@ -2,7 +2,9 @@ package bootstrap
 
 import (
 	"encoding/json"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,20 +17,11 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-const fleetYAML = `destinationStack: organization/log-archive/destination
-region: eu-west-1
-logBucket:
-  name: acme-{account}-logs-{region}
-  services: [cloudtrail, vpc-flow-logs]
-  trailNames: [organization-trail]
-accounts: []
-`
-
 // memberArgs are the bootstrap inputs of the fixture fleet: its real deployer policies.
 func memberArgs(t *testing.T) MemberArgs {
 	t.Helper()
 	dir := testfixture.Project(t)
-	require.NoError(t, writeFile(dir+"/fleet.yaml", fleetYAML))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(testfixture.Fleet()), 0o644))
 	source, archive, err := onboard.PlanSample(dir, program.Program)
 	require.NoError(t, err)
 	a := MemberArgs{Repository: "acme/log-archive", SampleAccount: onboard.SampleAccount, Boundary: StandInRoleBoundary()}

@@ -25,16 +25,7 @@ func TestEngine_OnboardedStacksDeploy(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.MkdirAll(filepath.Join(env.WorkDir, ".github"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, ".github", "stacks.yaml"), github, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, onboard.FleetFile), []byte(`destinationStack: organization/log-archive/destination
-region: eu-west-1
-logBucket:
-  name: acme-{account}-logs-{region}
-  services: [cloudtrail, vpc-flow-logs]
-  trailNames: [organization-trail]
-config:
-  log-archive:replicaStorageClass: STANDARD_IA
-accounts: []
-`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, onboard.FleetFile), []byte(testfixture.Fleet()), 0o644))
 	in, err := onboard.ReadAccounts("accounts.csv", []byte("account,stack,region\n444444444444,workload-b,\n555555555555,workload-c,eu-central-1\n"))
 	require.NoError(t, err)
 	onboardOnce := func() *onboard.Result {

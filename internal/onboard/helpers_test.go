@@ -11,22 +11,8 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-// fleetYAML is the fleet file the tests start from: the fixture archive, one log bucket per account.
-const fleetYAML = `# The fleet's defaults.
-destinationStack: organization/log-archive/destination
-region: eu-west-1
-logBucket:
-  name: acme-{account}-logs-{region}
-  services: [cloudtrail, vpc-flow-logs]
-  trailNames: [organization-trail]
-config:
-  log-archive:replicaStorageClass: STANDARD_IA
-  # Tags on every resource.
-  log-archive:tags:
-    team: security
-    account: "{account}"
-accounts: []
-`
+// fleetYAML is the fixture fleet (testdata/fleet/fleet.yaml).
+var fleetYAML = testfixture.Fleet()
 
 // fleetProject is the fixture project (testdata/stacks) with fleet.yaml.
 func fleetProject(t testing.TB, fleet string) string {

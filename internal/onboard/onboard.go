@@ -417,11 +417,8 @@ func (r *Result) Write(dir string) error {
 			}
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
 		tmp := path + ".onboard-tmp"
-		if err := os.WriteFile(tmp, c.New, 0o644); err != nil {
+		if err := writeFile(tmp, c.New); err != nil {
 			return err
 		}
 		if err := os.Rename(tmp, path); err != nil {

@@ -2,9 +2,8 @@ package onboard
 
 import (
 	"fmt"
-	"runtime"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,32 +81,17 @@ func planEveryStack(t *testing.T, dir string) {
 	archive, err := plan.PlanStack(dir, "destination", program.Program)
 	require.NoError(t, err)
 	refs := map[string]map[string]any{"organization/log-archive/destination": archive.Outputs}
-	var mu sync.Mutex
-	var failed []string
-	var wg sync.WaitGroup
-	work := make(chan string)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for name := range work {
-				st, err := plan.LoadStack(dir, name)
-				if err == nil && st.Config[stackconfig.KeyStackKind] == string(stackconfig.KindSource) {
-					_, err = plan.Run(st, program.Program, refs)
-				}
-				if err != nil {
-					mu.Lock()
-					failed = append(failed, name+": "+err.Error())
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	for _, n := range names {
-		work <- n
-	}
-	close(work)
-	wg.Wait()
+	failed := make([]string, len(names))
+	parallel(len(names), func(i int) {
+		st, err := plan.LoadStack(dir, names[i])
+		if err == nil && st.Config[stackconfig.KeyStackKind] == string(stackconfig.KindSource) {
+			_, err = plan.Run(st, program.Program, refs)
+		}
+		if err != nil {
+			failed[i] = names[i] + ": " + err.Error()
+		}
+	})
+	failed = slices.DeleteFunc(failed, func(s string) bool { return s == "" })
 	assert.Empty(t, failed)
 }
 

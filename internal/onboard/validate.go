@@ -54,22 +54,7 @@ func (p *project) validate(program plan.Program, archives []string, rendered map
 	}
 	sort.Strings(stacks)
 	errs := make([]error, len(stacks))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				errs[i] = planSource(staging, stacks[i], program, refs)
-			}
-		}()
-	}
-	for i := range stacks {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	parallel(len(stacks), func(i int) { errs[i] = planSource(staging, stacks[i], program, refs) })
 	for i, err := range errs {
 		if err != nil {
 			problems.add(rendered[stacks[i]]+" ("+StackFile(stacks[i])+")", "the stack as generated is refused, so correct the account's entry or "+FleetFile+": "+indent(err), "")
@@ -115,19 +100,7 @@ func (p *project) stage(dir string) error {
 			return err
 		}
 	}
-	for _, c := range p.changes {
-		path := filepath.Join(dir, c.Path)
-		if c.Delete {
-			if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-				return err
-			}
-			continue
-		}
-		if err := writeFile(path, c.New); err != nil {
-			return err
-		}
-	}
-	return nil
+	return (&Result{Changes: p.sortedChanges()}).Write(dir)
 }
 
 func writeFile(path string, content []byte) error {
@@ -140,4 +113,24 @@ func writeFile(path string, content []byte) error {
 // indent puts a multi-line message under its problem's bullet.
 func indent(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", "\n      ")
+}
+
+// parallel runs do(0..n-1) on as many goroutines as Go may run at once: planning is CPU-bound.
+func parallel(n int, do func(i int)) {
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 }

@@ -60,3 +60,13 @@ func copyFile(from, to string) error {
 	}
 	return os.WriteFile(to, b, 0o644)
 }
+
+// Fleet is the fixture fleet.yaml (testdata/fleet), the defaults of an onboarded fleet over the fixture
+// archive; tests that onboard write it into their project copy.
+func Fleet() string {
+	b, err := os.ReadFile(filepath.Join(Root(), "testdata", "fleet", "fleet.yaml"))
+	if err != nil {
+		panic(fmt.Sprintf("the fixture fleet.yaml: %v", err))
+	}
+	return string(b)
+}
