@@ -32,7 +32,7 @@ log-archive-role-boundary at /log-archive/, which the deploy role carries and ca
 
 Deploy it once, in the management account (--call-as SELF) or a delegated administrator account
 (--call-as DELEGATED_ADMIN):
-  aws cloudformation deploy --stack-name log-archive-bootstrap --template-file bootstrap.json
+  aws cloudformation deploy --stack-name log-archive-bootstrap --template-file bootstrap.json --capabilities CAPABILITY_NAMED_IAM
 StackSets never deploy to the management account: --member prints the member template, to deploy
 there (or anywhere outside the OUs) directly. See docs/onboarding.md.
 

@@ -103,3 +103,27 @@ func TestOnboard_KeepsWhatPulumiWritesIntoAStackFile(t *testing.T) {
 	assert.Contains(t, read(t, dir, "Pulumi.workload-b.yaml"), "  log-archive:replicaStorageClass: GLACIER_IR\n")
 	assert.True(t, strings.HasSuffix(read(t, dir, "Pulumi.workload-b.yaml"), "    account: \"444444444444\"\nencryptionsalt: v1:abcdefghijk=:v1:lmnopqrstuv:wxyz==\n"))
 }
+
+// An account with a template copies that stack file's config instead of fleet.yaml's, placeholders filled
+// and its identity keys set by onboard.
+func TestOnboard_TemplateStackFile(t *testing.T) {
+	dir := fleetProject(t, fleetYAML)
+	write(t, dir, "templates/existing-buckets.yaml", `config:
+  log-archive:stackKind: source
+  aws:region: us-east-1
+  log-archive:sourceAccountId: "999999999999"
+  log-archive:sourceBuckets:
+    - name: acme-{account}-app-logs
+      kmsKeyArns: ["arn:aws:kms:{region}:{account}:key/6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d"]
+  log-archive:replicationTimeControl: true
+`)
+	onboard(t, dir, "accounts.csv", "account,stack,template\n444444444444,workload-b,templates/existing-buckets.yaml\n")
+	st, err := plan.LoadStack(dir, "workload-b")
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1", st.Config["aws:region"], "the fleet's Region, not the template's")
+	assert.Equal(t, "444444444444", st.Config["log-archive:sourceAccountId"])
+	assert.JSONEq(t, `[{"name":"acme-444444444444-app-logs","kmsKeyArns":["arn:aws:kms:eu-west-1:444444444444:key/6a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d"]}]`, st.Config["log-archive:sourceBuckets"])
+	assert.Equal(t, "true", st.Config["log-archive:replicationTimeControl"])
+	assert.Equal(t, "[]", st.Config["log-archive:logBuckets"], "no fleet log bucket: the template says which buckets")
+	assert.Contains(t, read(t, dir, "Pulumi.workload-b.yaml"), "from templates/existing-buckets.yaml for account 444444444444")
+}
