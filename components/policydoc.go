@@ -21,7 +21,9 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    Strings    `json:"Action"`
 	Resource  Strings    `json:"Resource,omitempty"`
-	Condition Conditions `json:"Condition,omitempty"`
+	// NotResource is every resource but these (a Deny of all but the named ones).
+	NotResource Strings    `json:"NotResource,omitempty"`
+	Condition   Conditions `json:"Condition,omitempty"`
 }
 
 // Principal is either "*" (Everyone) or a map such as {"AWS": [...]}, {"Service": "..."} or

@@ -126,12 +126,18 @@ func guard() components.PolicyDocument {
 }
 
 // previewPolicy is the preview role's own policy beside AWS's ReadOnlyAccess: Access Analyzer's public
-// access check (AA1), and the state of a self-managed backend: read, and the lock file a preview writes
+// access check (AA1), no object contents (logs stay unread by pull requests), and the state of a self-managed backend: read, and the lock file a preview writes
 // under .pulumi/locks/ (PU3; the CLI has locked self-managed stacks by default since pulumi/pulumi#8565).
 func (a MemberArgs) previewPolicy() components.PolicyDocument {
 	d := components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{
 		{Sid: "CheckNoPublicAccess", Effect: "Allow", Action: components.Strings{"access-analyzer:CheckNoPublicAccess"}, Resource: components.Strings{"*"}},
 	}}
+	// ReadOnlyAccess reads every object; a pull-request job has no business with the logs themselves.
+	noObjects := components.Statement{Sid: "NoObjectContents", Effect: "Deny", Action: components.Strings{"s3:GetObject", "s3:GetObjectVersion"}, Resource: components.Strings{"*"}}
+	if a.StateBucket != "" {
+		noObjects.Resource, noObjects.NotResource = nil, components.Strings{"arn:${AWS::Partition}:s3:::" + a.StateBucket + "/*"}
+	}
+	d.Statement = append(d.Statement, noObjects)
 	if a.StateBucket != "" {
 		bucket := "arn:${AWS::Partition}:s3:::" + a.StateBucket
 		d.Statement = append(d.Statement,

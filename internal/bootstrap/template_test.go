@@ -85,12 +85,13 @@ func (acc account) resolve(t Template, v any) any {
 
 // statement is a resolved policy statement.
 type statement struct {
-	Sid       string
-	Effect    string
-	Principal map[string]any
-	Action    []string
-	Resource  []string
-	Condition map[string]map[string][]string
+	Sid         string
+	Effect      string
+	Principal   map[string]any
+	Action      []string
+	Resource    []string
+	NotResource []string
+	Condition   map[string]map[string][]string
 }
 
 func statements(t *testing.T, doc any) []statement {
@@ -101,7 +102,7 @@ func statements(t *testing.T, doc any) []statement {
 	require.NoError(t, json.Unmarshal(b, &raw))
 	var out []statement
 	for _, s := range raw.Statement {
-		st := statement{Effect: s["Effect"].(string), Action: list(s["Action"]), Resource: list(s["Resource"])}
+		st := statement{Effect: s["Effect"].(string), Action: list(s["Action"]), Resource: list(s["Resource"]), NotResource: list(s["NotResource"])}
 		st.Sid, _ = s["Sid"].(string)
 		st.Principal, _ = s["Principal"].(map[string]any)
 		if c, ok := s["Condition"].(map[string]any); ok {
@@ -228,8 +229,19 @@ func TestMemberTemplate_PreviewRoleCannotWrite(t *testing.T) {
 			acc := account{"222222222222", false, true}
 			managed, policies := rolePolicies(t, tmpl, "PreviewRole", acc)
 			assert.Equal(t, []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}, managed, "AWS's read-only policy, nothing else managed")
+			noObjects := findStatement(policies, "NoObjectContents")
+			assert.Equal(t, "Deny", noObjects.Effect)
+			assert.Equal(t, []string{"s3:GetObject", "s3:GetObjectVersion"}, noObjects.Action, "ReadOnlyAccess would read the logs themselves")
+			if stateBucket == "" {
+				assert.Equal(t, []string{"*"}, noObjects.Resource)
+			} else {
+				assert.Equal(t, []string{"arn:aws:s3:::acme-pulumi-state/*"}, noObjects.NotResource, "every object but the state's")
+			}
 			for _, p := range policies {
 				for _, s := range p {
+					if s.Sid == "NoObjectContents" {
+						continue
+					}
 					assert.Equal(t, "Allow", s.Effect)
 					for _, a := range s.Action {
 						read := a == "access-analyzer:CheckNoPublicAccess" || strings.HasPrefix(a, "s3:Get") || strings.HasPrefix(a, "s3:List")
