@@ -23,14 +23,18 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    Strings    `json:"Action"`
 	Resource  Strings    `json:"Resource,omitempty"`
-	Condition Conditions `json:"Condition,omitempty"`
+	// NotResource is every resource but these (a Deny of all but the named ones).
+	NotResource Strings    `json:"NotResource,omitempty"`
+	Condition   Conditions `json:"Condition,omitempty"`
 }
 
-// Principal is either "*" (Everyone) or a map such as {"AWS": [...]} or {"Service": "..."}.
+// Principal is either "*" (Everyone) or a map such as {"AWS": [...]}, {"Service": "..."} or
+// {"Federated": "<OIDC provider ARN>"} (a role trusted through web identity federation).
 type Principal struct {
-	Everyone bool
-	AWS      Strings
-	Service  Strings
+	Everyone  bool
+	AWS       Strings
+	Service   Strings
+	Federated Strings
 }
 
 // Conditions maps an operator (StringEquals, ArnLike, Bool, ...) to condition keys and their values.
@@ -84,6 +88,9 @@ func (p Principal) MarshalJSON() ([]byte, error) {
 	if len(p.Service) > 0 {
 		m["Service"] = p.Service
 	}
+	if len(p.Federated) > 0 {
+		m["Federated"] = p.Federated
+	}
 	return marshalNoEscape(m)
 }
 
@@ -93,13 +100,14 @@ func (p *Principal) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var m struct {
-		AWS     Strings `json:"AWS"`
-		Service Strings `json:"Service"`
+		AWS       Strings `json:"AWS"`
+		Service   Strings `json:"Service"`
+		Federated Strings `json:"Federated"`
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("policy principal: %w", err)
 	}
-	*p = Principal{AWS: m.AWS, Service: m.Service}
+	*p = Principal{AWS: m.AWS, Service: m.Service, Federated: m.Federated}
 	return nil
 }
 

@@ -9,16 +9,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/internal/plan"
+	"log-archive/internal/testfixture"
 )
 
 // plan deployer-policy succeeds for every fixture stack file, the 100-bucket source among them (issue 17.4).
 func TestRun_DeployerPolicyJSON(t *testing.T) {
-	stacks, err := plan.StackNames(root)
+	dir := testfixture.ProjectWithExtras(t)
+	stacks, err := plan.StackNames(dir)
 	require.NoError(t, err)
 	require.Contains(t, stacks, "source-large")
 	for _, stack := range stacks {
 		var out, errOut bytes.Buffer
-		require.Equal(t, 0, run([]string{"deployer-policy", "--dir", root, "--stack", stack, "--json"}, &out, &errOut), errOut.String())
+		require.Equal(t, 0, run([]string{"deployer-policy", "--dir", dir, "--stack", stack, "--json"}, &out, &errOut), errOut.String())
 		var doc struct {
 			Stack    string `json:"stack"`
 			Limit    int    `json:"limit"`

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strings"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 )
@@ -169,45 +170,16 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// newFlagSet is a flag set whose usage is the header, then the flags. The usage goes to stderr after a
-// usage error and to stdout when asked for with --help (parse switches it).
+// newFlagSet, parse and usageError are the project's shared flag handling (internal/cliflags).
 func newFlagSet(name, header string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), header)
-		fs.PrintDefaults()
-	}
-	return fs
+	return cliflags.New(name, header, stderr)
 }
 
-// parse parses args; done is true when the command must stop with code: 0 after --help or -h, 2 after a bad
-// flag (the flag package has already said which).
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
-	out := fs.Output()
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(out)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0, true
-	case err != nil:
-		fmt.Fprintf(out, "%s: %v\n", fs.Name(), err)
-		fs.Usage()
-		return 2, true
-	case fs.NArg() > 0:
-		return usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0))), true
-	}
-	return 0, false
+	return cliflags.Parse(fs, args, stdout)
 }
 
-func usageError(fs *flag.FlagSet, msg string) int {
-	fmt.Fprintf(fs.Output(), "%s: %s\n", fs.Name(), msg)
-	fs.Usage()
-	return 2
-}
+func usageError(fs *flag.FlagSet, msg string) int { return cliflags.UsageError(fs, msg) }
 
 // stackName accepts a stack file's name for its stack: Pulumi.destination.yaml is the stack destination.
 func stackName(s string) string {

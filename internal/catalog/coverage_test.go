@@ -63,7 +63,7 @@ type planned struct {
 }
 
 func planAll(t *testing.T) []planned {
-	dir := testfixture.Project(t)
+	dir := testfixture.ProjectWithExtras(t)
 	var out []planned
 	for _, c := range configurations(t, dir) {
 		stack, err := plan.LoadStack(dir, c.stack)

@@ -35,7 +35,7 @@ type Stack struct {
 	PreviewRole string `json:"previewRole" yaml:"previewRole"`
 	// Wave is "canary" for a source stack deployed in the canary wave, after the archive and before the
 	// rest (GitHub environment deploy-canary); empty for the rest (deploy-sources).
-	Wave string `json:"wave,omitempty" yaml:"wave"`
+	Wave string `json:"wave,omitempty" yaml:"wave,omitempty"`
 	// DestinationStack is a source stack's log-archive:destinationStack, read from its stack file: the
 	// archive whose contract outputs the source reads.
 	DestinationStack string `json:"destinationStack,omitempty" yaml:"-"`

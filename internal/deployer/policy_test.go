@@ -28,7 +28,7 @@ var fixtureStacks = []string{"destination", "source"}
 
 func planFixture(t *testing.T, name string) fixture {
 	t.Helper()
-	dir := testfixture.Project(t)
+	dir := testfixture.ProjectWithExtras(t)
 	stack, err := plan.LoadStack(dir, name)
 	require.NoError(t, err)
 	p, err := plan.PlanStack(dir, name, program.Program)

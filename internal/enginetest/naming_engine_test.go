@@ -34,6 +34,7 @@ const (
 func TestEngine_OneAlarmTopicPerRegion_DeletedOnce(t *testing.T) {
 	ctx := t.Context()
 	env := NewEnv(t)
+	require.NoError(t, testfixture.CopyExtras(env.WorkDir))
 	opLog := filepath.Join(t.TempDir(), "operations.log")
 	env.envVars["FAKEAWS_OPLOG"] = opLog
 

@@ -20,7 +20,7 @@ import (
 // topics, and 100 buckets in 5 Regions; every custom resource type must be classified in
 // plan.NamedObjects.
 func TestNoTwoResourcesNameTheSameAWSObject(t *testing.T) {
-	dir := testfixture.Project(t)
+	dir := testfixture.ProjectWithExtras(t)
 	names, err := plan.StackNames(dir)
 	require.NoError(t, err)
 	for _, want := range []string{"destination", "source", "rtc-three-regions", "named-topics", "hundred-buckets"} {
@@ -46,7 +46,7 @@ func TestNoTwoResourcesNameTheSameAWSObject(t *testing.T) {
 // archive's (eu-west-1) included, and every latency alarm, whichever Region's component it belongs to,
 // notifies the archive Region's topic and waits for that topic's policy.
 func TestOneAlarmTopicPerRegion_WithRTCInThreeRegions(t *testing.T) {
-	dir := testfixture.Project(t)
+	dir := testfixture.ProjectWithExtras(t)
 	p, err := plan.PlanStack(dir, "rtc-three-regions", program.Program)
 	require.NoError(t, err)
 	objects, err := p.ObjectNames("eu-central-1")

@@ -28,6 +28,43 @@ func Project(t testing.TB) string {
 	return dir
 }
 
+// ProjectWithExtras is Project plus the large and unusual source stacks of testdata/stacks/extra (100
+// buckets in 5 Regions, replication time control in 3 Regions, named alarm topics): each is in the
+// archive's account 333333333333, so they are planned one at a time, never deployed side by side as a
+// fleet, which is why the plain fixture project does not hold them.
+func ProjectWithExtras(t testing.TB) string {
+	t.Helper()
+	dir := Project(t)
+	if err := CopyExtras(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// CopyExtras adds testdata/stacks/extra to a project Copy wrote: the stack files, and their
+// .github/stacks.yaml entries appended to the fixture's.
+func CopyExtras(dir string) error {
+	extras, err := filepath.Glob(filepath.Join(Root(), "testdata", "stacks", "extra", "Pulumi.*.yaml"))
+	if err != nil || len(extras) == 0 {
+		return fmt.Errorf("no extra fixture stack files in testdata/stacks/extra: %v", err)
+	}
+	for _, f := range extras {
+		if err := copyFile(f, filepath.Join(dir, filepath.Base(f))); err != nil {
+			return err
+		}
+	}
+	entries, err := os.ReadFile(filepath.Join(Root(), "testdata", "stacks", "extra", "github-stacks.yaml"))
+	if err != nil {
+		return err
+	}
+	stacks := filepath.Join(dir, ".github", "stacks.yaml")
+	base, err := os.ReadFile(stacks)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(stacks, append(base, entries...), 0o644)
+}
+
 // Copy writes the project's Pulumi.yaml and the fixture stack files into dir. Fixtures named
 // github-*.yaml go to .github/ (github-stacks.yaml is .github/stacks.yaml).
 func Copy(dir string) error {
@@ -59,4 +96,14 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return os.WriteFile(to, b, 0o644)
+}
+
+// Fleet is the fixture fleet.yaml (testdata/fleet), the defaults of an onboarded fleet over the fixture
+// archive; tests that onboard write it into their project copy.
+func Fleet() string {
+	b, err := os.ReadFile(filepath.Join(Root(), "testdata", "fleet", "fleet.yaml"))
+	if err != nil {
+		panic(fmt.Sprintf("the fixture fleet.yaml: %v", err))
+	}
+	return string(b)
 }

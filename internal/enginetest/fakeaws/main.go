@@ -166,7 +166,6 @@ func (p *fakeAWS) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pu
 	return p.diff(string(catalog.AWSProvider), req)
 }
 
-
 func (p *fakeAWS) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
 	cfg := req.GetArgs().AsMap()
 	// Variables are deprecated for Args, but an engine may still send the configuration only there.
