@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"log-archive/internal/catalog"
 )
 
 // PolicyDocument is an IAM-grammar policy (bucket, key, trust and role policies share it). It is a typed
@@ -41,13 +43,13 @@ type Strings []string
 
 const policyVersion = "2012-10-17"
 
-// Policy size limits that AWS enforces, in bytes of the minified document.
+// Policy size limits that AWS enforces, in bytes of the minified document: the resource-type catalogue's.
 const (
-	BucketPolicyLimit     = 20480 // R2.9
-	KeyPolicyLimit        = 32768 // R3.5
-	RoleInlinePolicyLimit = 10240 // §6: all inline policies of a role together
-	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
-	TopicPolicyLimit      = 30720 // SNS: a topic's policy attribute, at most 30 KB
+	BucketPolicyLimit     = catalog.BucketPolicyLimit     // R2.9
+	KeyPolicyLimit        = catalog.KeyPolicyLimit        // R3.5
+	RoleInlinePolicyLimit = catalog.RoleInlinePolicyLimit // §6: all inline policies of a role together
+	TrustPolicyLimit      = catalog.TrustPolicyLimit      // IAM default quota for a role trust policy
+	TopicPolicyLimit      = catalog.TopicPolicyLimit      // SNS: a topic's policy attribute, at most 30 KB
 )
 
 func (s Strings) MarshalJSON() ([]byte, error) {

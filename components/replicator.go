@@ -326,7 +326,9 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		Path:             pulumi.String(args.Archive.RolePath),
 		Description:      pulumi.Sprintf("S3 replication into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
-		Tags:             pulumi.ToStringMap(args.Tags),
+		// D8: the boundary caps the role whatever its policies say; an existing role gains it in place.
+		PermissionsBoundary: pulumi.String(RoleBoundaryArn(args.Region, args.AccountID)),
+		Tags:                pulumi.ToStringMap(args.Tags),
 	}, parent, pulumi.IgnoreChanges([]string{"name", "path"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
@@ -493,7 +495,9 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 		Path:             pulumi.String(BackfillRolePath),
 		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
-		Tags:             pulumi.ToStringMap(args.Tags),
+		// D8, as for the replication role.
+		PermissionsBoundary: pulumi.String(RoleBoundaryArn(args.Region, args.AccountID)),
+		Tags:                pulumi.ToStringMap(args.Tags),
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating backfill role: %w", err)

@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+
+	"log-archive/internal/catalog"
 )
 
 // The source account's IAM policy documents: the replication role's trust and permissions, and the
@@ -40,7 +42,7 @@ func BackfillTrustPolicy() PolicyDocument {
 // hold 10,240 characters (RoleInlinePolicyLimit, section 6). IAM does not count whitespace; the documents
 // here are minified, so their length is what IAM counts.
 const (
-	ManagedPolicyLimit  = 6144
+	ManagedPolicyLimit  = catalog.ManagedPolicyLimit
 	MaxAttachedPolicies = 10
 )
 

@@ -1,7 +1,8 @@
 // Package deployer generates, from a stack's offline plan, the least-privilege IAM policy a deploying
 // principal needs for `pulumi preview`, `pulumi up` (create, refresh, update) and `pulumi destroy` of
-// exactly the resources that stack manages. The actions per resource type are in Table; the ARNs come from
-// the plan's inputs and the stack's account, Region and partition.
+// exactly the resources that stack manages. The actions per resource type are the resource-type
+// catalogue's (internal/catalog); the ARNs come from the plan's inputs and the stack's account, Region and
+// partition. Guard statements (guards.go) keep its holder from widening its own rights.
 package deployer
 
 import (
@@ -15,12 +16,13 @@ import (
 	"strings"
 
 	"log-archive/components"
+	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
 	"log-archive/internal/stackconfig"
 )
 
 // ManagedPolicyLimit is the size limit of an IAM customer managed policy, in characters without whitespace.
-const ManagedPolicyLimit = 6144
+const ManagedPolicyLimit = catalog.ManagedPolicyLimit
 
 // Statement is one IAM policy statement.
 type Statement struct {
@@ -55,14 +57,17 @@ type Withheld struct {
 
 // Result is the generated policy of one stack.
 type Result struct {
-	Stack     string     `json:"stack"`
-	Account   string     `json:"account"`
-	Region    string     `json:"region"`
-	Partition string     `json:"partition"`
-	Limit     int        `json:"limit"`
-	Policies  []Policy   `json:"policies"`
-	Withheld  []Withheld `json:"deletesNotGranted"`
-	Notes     []string   `json:"notes"`
+	Stack     string `json:"stack"`
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Partition string `json:"partition"`
+	// Boundary is the permissions boundary every role of the stack must have (D8): the policy
+	// RoleBoundaryPolicy documents, which the deployer may neither create nor change.
+	Boundary string     `json:"roleBoundaryArn"`
+	Limit    int        `json:"limit"`
+	Policies []Policy   `json:"policies"`
+	Withheld []Withheld `json:"deletesNotGranted"`
+	Notes    []string   `json:"notes"`
 }
 
 // EnvOf is where the stack deploys, from its configuration: aws:region, its partition, and the account the
@@ -111,24 +116,35 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 		}
 	}
 
-	b := newBuilder()
-	b.add(Provider, Provider.Grants[0], e, plan.Step{}, true)
-	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: ManagedPolicyLimit}
 	for _, s := range steps {
-		rule := Table[s.NewState.Type]
+		if s.NewState.Type == string(catalog.KMSAlias) {
+			e.Aliases = sortedSet(append(e.Aliases, str(s, "name")))
+		}
+	}
+
+	b := newBuilder()
+	b.add(catalog.Provider, catalog.Provider.Grants[0], e, plan.Step{}, true)
+	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: ManagedPolicyLimit,
+		Boundary: components.RoleBoundaryArnIn(e.Partition, e.Account)}
+	for _, s := range steps {
+		info, _ := catalog.Of(catalog.Type(s.NewState.Type))
+		rule := *info.Deployer
 		deletable := !s.NewState.Protect && !s.NewState.RetainOnDelete
 		var withheld []string
 		for _, g := range rule.Grants {
 			if !b.add(rule, g, e, s, deletable) || deletable {
 				continue
 			}
-			withheld = append(withheld, deleteOnly(g, s.NewState.Inputs)...)
+			withheld = append(withheld, deleteOnly(g, s)...)
 		}
 		if len(withheld) > 0 {
 			res.Withheld = append(res.Withheld, Withheld{URN: s.URN, Type: s.NewState.Type, Reason: reason(s), Actions: sortedSet(withheld)})
 		}
 	}
-	statements := b.statements()
+	if stack.Config[stackconfig.KeyStackKind] == string(stackconfig.KindDestination) {
+		b.add(AccessAnalyzer, AccessAnalyzer.Grants[0], e, plan.Step{}, true)
+	}
+	statements := append(guards(e), b.statements()...)
 	res.Policies, err = pack(stack.Name, statements)
 	if err != nil {
 		return nil, err
@@ -159,17 +175,18 @@ func managed(p *plan.Plan) []plan.Step {
 	return out
 }
 
-// checkTypes fails for every resource type the plan registers that Table lacks.
+// checkTypes fails for every resource type the plan registers that the catalogue lacks, or holds without
+// its deployer actions.
 func checkTypes(steps []plan.Step) error {
 	var errs []error
 	seen := map[string]bool{}
 	for _, s := range steps {
 		t := s.NewState.Type
-		if _, ok := Table[t]; ok || seen[t] {
+		if info, ok := catalog.Of(catalog.Type(t)); (ok && info.Deployer != nil) || seen[t] {
 			continue
 		}
 		seen[t] = true
-		errs = append(errs, fmt.Errorf("resource type %s (%s) has no entry in internal/deployer/table.go: add the API actions the provider calls to create, read, update and delete it", t, s.Name()))
+		errs = append(errs, fmt.Errorf("resource type %s (%s) has no deployer actions in internal/catalog: add the API actions the provider calls to create, read, update and delete it", t, s.Name()))
 	}
 	return errors.Join(errs...)
 }
@@ -185,19 +202,21 @@ func reason(s plan.Step) string {
 	return strings.Join(r, ", ")
 }
 
-// grantActions is what a grant needs for create, read and update of a resource with these inputs.
-func grantActions(g Grant, in map[string]any) []string {
+// grantActions is what a grant needs for create, read and update of resource s.
+func grantActions(g catalog.Grant, s plan.Step) []string {
 	a := slices.Concat(g.Create, g.Read, g.Update)
-	if g.Extra != nil {
-		a = append(a, g.Extra(in)...)
+	for input, extra := range g.When {
+		if isSet(s, input) {
+			a = append(a, extra...)
+		}
 	}
 	return a
 }
 
 // deleteOnly is the part of a grant's delete that create, read and update do not need anyway: what is
 // withheld from a resource Pulumi never deletes.
-func deleteOnly(g Grant, in map[string]any) []string {
-	keep := grantActions(g, in)
+func deleteOnly(g catalog.Grant, s plan.Step) []string {
+	keep := grantActions(g, s)
 	var out []string
 	for _, a := range g.Delete {
 		if !slices.Contains(keep, a) {
@@ -224,15 +243,15 @@ type group struct {
 func newBuilder() *builder { return &builder{groups: map[string]*group{}} }
 
 // add records grant g of rule for step s; it reports whether the grant applies to s at all.
-func (b *builder) add(rule Rule, g Grant, e Env, s plan.Step, deletable bool) bool {
-	resources := []string{"*"}
-	if g.Resources != nil {
-		resources = g.Resources(e, s)
+func (b *builder) add(rule catalog.Deployer, g catalog.Grant, e Env, s plan.Step, deletable bool) bool {
+	if g.OnlyWhen != "" && !isSet(s, g.OnlyWhen) {
+		return false
 	}
+	resources := scopes[g.On](e, s)
 	if len(resources) == 0 {
 		return false
 	}
-	actions := grantActions(g, s.NewState.Inputs)
+	actions := grantActions(g, s)
 	if deletable {
 		actions = append(actions, g.Delete...)
 	}
@@ -240,9 +259,17 @@ func (b *builder) add(rule Rule, g Grant, e Env, s plan.Step, deletable bool) bo
 	if len(actions) == 0 {
 		return false
 	}
-	var cond Condition
-	if g.Condition != nil {
-		cond = g.Condition(e, s)
+	cond := Condition{}
+	if g.If != catalog.NoCondition {
+		cond = conditions[g.If](e, s)
+	}
+	if slices.Equal(resources, []string{"*"}) && rule.Sid != catalog.Provider.Sid {
+		// D6: what no ARN scopes is limited to the stack's Regions. sts:GetCallerIdentity is left
+		// unconditioned: it needs no permission at all (a Deny cannot refuse it).
+		addCondition(cond, "StringEquals", "aws:RequestedRegion", e.Regions)
+	}
+	if len(cond) == 0 {
+		cond = nil
 	}
 	sid := rule.Sid + g.Sid
 	ck, _ := json.Marshal(cond)
@@ -355,13 +382,13 @@ func widened(res *Result, e Env, steps []plan.Step) []string {
 		if !s.NewState.Protect && !s.NewState.RetainOnDelete {
 			continue
 		}
-		rule := Table[s.NewState.Type]
-		for _, g := range rule.Grants {
-			if g.Resources == nil {
+		info, _ := catalog.Of(catalog.Type(s.NewState.Type))
+		for _, g := range info.Deployer.Grants {
+			if g.On == catalog.OnAnyResource {
 				continue
 			}
-			for _, a := range deleteOnly(g, s.NewState.Inputs) {
-				for _, r := range g.Resources(e, s) {
+			for _, a := range deleteOnly(g, s) {
+				for _, r := range scopes[g.On](e, s) {
 					if res.Allows(a, r) {
 						notes = append(notes, fmt.Sprintf("%s is granted on %s for a deletable resource, which also covers %s (%s)", a, r, s.Name(), reason(s)))
 					}

@@ -4,38 +4,12 @@ import (
 	"fmt"
 	"strings"
 
+	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
 )
 
-// Rule is what the AWS provider calls for one resource type, as IAM actions, and which ARNs each group of
-// actions applies to. pulumi-aws v6 bridges the Terraform AWS provider (v5), so every list below is taken
-// from that provider's implementation of the resource (hashicorp/terraform-provider-aws,
-// internal/service/...), each API call mapped to the IAM action the Service Authorization Reference names
-// for it (they differ: PutBucketEncryption is s3:PutEncryptionConfiguration, DeleteBucketReplication is
-// s3:PutReplicationConfiguration, GetObjectLockConfiguration is s3:GetBucketObjectLockConfiguration, ...).
-//
-// Create includes the reads the provider makes after creating (it always reads the resource back), Read is
-// what `pulumi refresh` (and `up --refresh`, and an import) calls, Update what an in-place change calls,
-// Delete what `pulumi destroy` or a replacement calls. Delete is granted only for resources the plan neither
-// protects nor retains.
-type Rule struct {
-	Sid    string // statement ID stem, e.g. "S3BucketVersioning"
-	Source string // where the lists come from
-	Grants []Grant
-}
-
-// Grant is one group of actions on one kind of ARN.
-type Grant struct {
-	Sid                          string // appended to the rule's Sid; "" for the rule's main grant
-	Create, Read, Update, Delete []string
-	// Extra adds create/update actions that only some inputs need (e.g. Object Lock at bucket creation).
-	Extra func(in map[string]any) []string
-	// Resources are the ARNs the actions apply to for one registered resource; nil means "*" (actions
-	// with no resource type in the Service Authorization Reference).
-	Resources func(e Env, s plan.Step) []string
-	// Condition, when set, narrows the grant for one registered resource.
-	Condition func(e Env, s plan.Step) Condition
-}
+// The actions per resource type are the resource-type catalogue's (internal/catalog, Info.Deployer): this
+// file turns each grant's scope and condition into the ARNs and Condition block of one registered resource.
 
 // Condition is an IAM policy Condition block: operator -> key -> value(s).
 type Condition map[string]map[string]any
@@ -51,291 +25,67 @@ type Env struct {
 	// Roles maps role names to role ARNs for the roles the plan creates, so a RolePolicy (which names its
 	// role) is scoped to the role's ARN with its path.
 	Roles map[string]string
+	// Aliases is every KMS alias the plan creates: the keys that carry one are the stack's (D5).
+	Aliases []string
 }
 
-// Table maps each resource type token the program may register to its Rule. A type the plan registers that
-// is missing here fails the generation (and a test), so a new resource type cannot silently go without
-// permissions.
-var Table = map[string]Rule{
-	// internal/service/s3/bucket.go: resourceBucketCreate (CreateBucket, then HeadBucket until it exists,
-	// bucketCreateTags: PutBucketTagging), resourceBucketRead (HeadBucket, GetBucketPolicy, GetBucketAcl,
-	// GetBucketCors, GetBucketWebsite, GetBucketVersioning, GetBucketAccelerateConfiguration,
-	// GetBucketRequestPayment, GetBucketLogging, GetBucketLifecycleConfiguration, GetBucketReplication,
-	// GetBucketEncryption, GetObjectLockConfiguration, HeadBucket for the Region, GetBucketTagging for
-	// tags), resourceBucketUpdate (only tags for the arguments this program sets: PutBucketTagging,
-	// DeleteBucketTagging, both s3:PutBucketTagging), resourceBucketDelete (DeleteBucket). HeadBucket is
-	// authorised as s3:ListBucket. CreateBucket with x-amz-bucket-object-lock-enabled needs
-	// s3:PutBucketObjectLockConfiguration and s3:PutBucketVersioning too (S3 API reference, CreateBucket).
-	"aws:s3/bucketV2:BucketV2": {Sid: "S3Bucket", Source: "internal/service/s3/bucket.go", Grants: []Grant{{
-		Create: []string{"s3:CreateBucket", "s3:PutBucketTagging"},
-		Read: []string{"s3:ListBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
-			"s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
-			"s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration",
-			"s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
-			"s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging"},
-		Update: []string{"s3:PutBucketTagging"},
-		Delete: []string{"s3:DeleteBucket"},
-		Extra: func(in map[string]any) []string {
-			var extra []string
-			if b, _ := in["objectLockEnabled"].(bool); b {
-				extra = append(extra, "s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning")
-			}
-			return extra
-		},
-		Resources: bucketARN,
-	}, {
-		// force_destroy empties the bucket first (emptyBucket: ListObjectVersions, DeleteObjects, and
-		// BypassGovernanceRetention for objects under Object Lock governance mode).
-		Sid:    "ForceDestroy",
-		Delete: []string{"s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"},
-		Resources: func(e Env, s plan.Step) []string {
-			if b, _ := s.NewState.Inputs["forceDestroy"].(bool); !b {
-				return nil
-			}
-			return objectsARN(e, s)
-		},
-	}}},
-
-	// internal/service/s3/bucket_versioning.go: PutBucketVersioning (create, update; delete suspends
-	// versioning with PutBucketVersioning), GetBucketVersioning (read, and the wait after create).
-	"aws:s3/bucketVersioningV2:BucketVersioningV2": s3Config("S3BucketVersioning", "internal/service/s3/bucket_versioning.go",
-		"s3:PutBucketVersioning", "s3:GetBucketVersioning", "s3:PutBucketVersioning"),
-
-	// internal/service/s3/bucket_server_side_encryption_configuration.go: PutBucketEncryption
-	// (s3:PutEncryptionConfiguration), GetBucketEncryption (s3:GetEncryptionConfiguration),
-	// DeleteBucketEncryption (s3:PutEncryptionConfiguration).
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": s3Config(
-		"S3BucketEncryption", "internal/service/s3/bucket_server_side_encryption_configuration.go",
-		"s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
-
-	// internal/service/s3/bucket_ownership_controls.go: PutBucketOwnershipControls,
-	// GetBucketOwnershipControls, DeleteBucketOwnershipControls (s3:PutBucketOwnershipControls).
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": s3Config("S3BucketOwnershipControls",
-		"internal/service/s3/bucket_ownership_controls.go",
-		"s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
-
-	// internal/service/s3/bucket_public_access_block.go: PutPublicAccessBlock (s3:PutBucketPublicAccessBlock),
-	// GetPublicAccessBlock (s3:GetBucketPublicAccessBlock), DeletePublicAccessBlock
-	// (s3:PutBucketPublicAccessBlock).
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": s3Config("S3BucketPublicAccessBlock",
-		"internal/service/s3/bucket_public_access_block.go",
-		"s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
-
-	// internal/service/s3/bucket_lifecycle_configuration.go: PutBucketLifecycleConfiguration
-	// (s3:PutLifecycleConfiguration), GetBucketLifecycleConfiguration (s3:GetLifecycleConfiguration; also
-	// the wait after create and update), DeleteBucketLifecycle (s3:PutLifecycleConfiguration).
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": s3Config("S3BucketLifecycle",
-		"internal/service/s3/bucket_lifecycle_configuration.go",
-		"s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"),
-
-	// internal/service/s3/bucket_object_lock_configuration.go: PutObjectLockConfiguration
-	// (s3:PutBucketObjectLockConfiguration; delete puts it again without the default retention rule),
-	// GetObjectLockConfiguration (s3:GetBucketObjectLockConfiguration).
-	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2": s3Config("S3BucketObjectLock",
-		"internal/service/s3/bucket_object_lock_configuration.go",
-		"s3:PutBucketObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"),
-
-	// internal/service/s3/bucket_policy.go: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy (its own
-	// IAM action, s3:DeleteBucketPolicy).
-	"aws:s3/bucketPolicy:BucketPolicy": s3Config("S3BucketPolicy", "internal/service/s3/bucket_policy.go",
-		"s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
-
-	// internal/service/s3/bucket_replication_configuration.go: PutBucketReplication
-	// (s3:PutReplicationConfiguration, and iam:PassRole on the replication role: S3 checks the caller may
-	// pass it), GetBucketReplication (s3:GetReplicationConfiguration), DeleteBucketReplication
-	// (s3:PutReplicationConfiguration).
-	"aws:s3/bucketReplicationConfig:BucketReplicationConfig": {Sid: "S3BucketReplication",
-		Source: "internal/service/s3/bucket_replication_configuration.go", Grants: []Grant{{
-			Create:    []string{"s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"},
-			Read:      []string{"s3:GetReplicationConfiguration"},
-			Update:    []string{"s3:PutReplicationConfiguration"},
-			Delete:    []string{"s3:PutReplicationConfiguration"},
-			Resources: bucketARN,
-		}, {
-			Sid:       "PassRole",
-			Create:    []string{"iam:PassRole"},
-			Update:    []string{"iam:PassRole"},
-			Resources: func(_ Env, s plan.Step) []string { return nonEmpty(str(s, "role")) },
-			Condition: func(Env, plan.Step) Condition {
-				return Condition{"StringEquals": {"iam:PassedToService": "s3.amazonaws.com"}}
-			},
-		}}},
-
-	// internal/service/s3/bucket_notification.go: PutBucketNotificationConfiguration
-	// (s3:PutBucketNotification; delete puts an empty configuration), GetBucketNotificationConfiguration
-	// (s3:GetBucketNotification).
-	"aws:s3/bucketNotification:BucketNotification": s3Config("S3BucketNotification",
-		"internal/service/s3/bucket_notification.go",
-		"s3:PutBucketNotification", "s3:GetBucketNotification", "s3:PutBucketNotification"),
-
-	// internal/service/kms/key.go: resourceKeyCreate (CreateKey; updateKeyRotationEnabled:
-	// EnableKeyRotation and GetKeyRotationStatus until it shows; waitKeyPolicyPropagated: GetKeyPolicy;
-	// waitTagsPropagated: ListResourceTags), resourceKeyRead/findKeyInfo (DescribeKey, GetKeyPolicy,
-	// GetKeyRotationStatus, ListResourceTags), resourceKeyUpdate (EnableKey, EnableKeyRotation,
-	// UpdateKeyDescription and DescribeKey until it shows, PutKeyPolicy, TagResource, UntagResource),
-	// resourceKeyDelete (ScheduleKeyDeletion, then DescribeKey until pending deletion). DisableKey and
-	// DisableKeyRotation are left out: the program never disables a key or its rotation.
-	//
-	// CreateKey has no resource (the key does not exist yet): it is granted on "*" narrowed by the KMS
-	// condition keys for what the plan creates (a condition on a request parameter holds for its default
-	// value too, AWS KMS developer guide, "AWS KMS condition keys"). Tags on CreateKey need kms:TagResource
-	// "in an IAM policy that isn't restricted to particular KMS keys" (developer guide, "Controlling access
-	// to tags"), so it is granted on "*" narrowed to the plan's tag keys. Every other action is on the
-	// stack's keys, whose IDs AWS chooses: key/* in the stack's account and Region.
-	"aws:kms/key:Key": {Sid: "KmsKey", Source: "internal/service/kms/key.go", Grants: []Grant{{
-		Create: []string{"kms:EnableKeyRotation", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
-			"kms:ListResourceTags", "kms:DescribeKey"},
-		Read: []string{"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"},
-		Update: []string{"kms:EnableKey", "kms:EnableKeyRotation", "kms:UpdateKeyDescription",
-			"kms:PutKeyPolicy", "kms:UntagResource"},
-		Delete:    []string{"kms:ScheduleKeyDeletion", "kms:DescribeKey"},
-		Resources: keyARNs,
-	}, {
-		Sid:       "Create",
-		Create:    []string{"kms:CreateKey"},
-		Condition: createKeyCondition,
-	}, {
-		Sid:    "Tag",
-		Create: []string{"kms:TagResource"},
-		Update: []string{"kms:TagResource"},
-		Resources: func(_ Env, s plan.Step) []string {
-			if len(tagKeys(s)) == 0 {
-				return nil // no tags: no grant
-			}
-			return []string{"*"}
-		},
-		Condition: func(_ Env, s plan.Step) Condition {
-			return Condition{"ForAllValues:StringEquals": {"aws:TagKeys": tagKeys(s)}}
-		},
-	}}},
-
-	// internal/service/kms/alias.go: CreateAlias (authorised on the alias and on its key), ListAliases
-	// (findAliasByName, the read; no resource type, so "*"), UpdateAlias (on the alias, the old key and the
-	// new key), DeleteAlias (on the alias and its key).
-	"aws:kms/alias:Alias": {Sid: "KmsAlias", Source: "internal/service/kms/alias.go", Grants: []Grant{{
-		Create: []string{"kms:CreateAlias"},
-		Update: []string{"kms:UpdateAlias"},
-		Delete: []string{"kms:DeleteAlias"},
-		Resources: func(e Env, s plan.Step) []string {
-			return append(e.regional("kms", str(s, "name")), keyARNs(e, s)...)
-		},
-	}, {
-		Sid:    "List",
-		Create: []string{"kms:ListAliases"},
-		Read:   []string{"kms:ListAliases"},
-	}}},
-
-	// internal/service/iam/role.go: resourceRoleCreate (CreateRole with its tags, which needs iam:TagRole),
-	// resourceRoleRead (GetRole; readRoleInlinePolicies: ListRolePolicies and GetRolePolicy;
-	// findRoleAttachedPolicies: ListAttachedRolePolicies), resourceRoleUpdate (UpdateAssumeRolePolicy,
-	// UpdateRoleDescription, UpdateRole for the session duration, TagRole/UntagRole),
-	// resourceRoleDelete/deleteRole (ListInstanceProfilesForRole, ListAttachedRolePolicies, ListRolePolicies
-	// and DeleteRolePolicy for the inline policies the read recorded, DeleteRole). Permissions boundaries are
-	// added only when the plan sets one.
-	"aws:iam/role:Role": {Sid: "IamRole", Source: "internal/service/iam/role.go", Grants: []Grant{{
-		Create: []string{"iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:ListRolePolicies",
-			"iam:GetRolePolicy", "iam:ListAttachedRolePolicies"},
-		Read: []string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"},
-		Update: []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription", "iam:UpdateRole",
-			"iam:TagRole", "iam:UntagRole"},
-		Delete: []string{"iam:ListInstanceProfilesForRole", "iam:ListAttachedRolePolicies",
-			"iam:ListRolePolicies", "iam:DeleteRolePolicy", "iam:DeleteRole"},
-		Extra: func(in map[string]any) []string {
-			if b, _ := in["permissionsBoundary"].(string); b != "" {
-				return []string{"iam:PutRolePermissionsBoundary"}
-			}
-			return nil
-		},
-		Resources: func(e Env, s plan.Step) []string { return []string{e.roleARN(s)} },
-	}}},
-
-	// internal/service/iam/role_policy.go: PutRolePolicy (create, update), GetRolePolicy (read, and the
-	// read after create), DeleteRolePolicy. All are authorised on the role.
-	"aws:iam/rolePolicy:RolePolicy": {Sid: "IamRolePolicy", Source: "internal/service/iam/role_policy.go", Grants: []Grant{{
-		Create: []string{"iam:PutRolePolicy", "iam:GetRolePolicy"},
-		Read:   []string{"iam:GetRolePolicy"},
-		Update: []string{"iam:PutRolePolicy"},
-		Delete: []string{"iam:DeleteRolePolicy"},
-		Resources: func(e Env, s plan.Step) []string {
-			role := str(s, "role")
-			if arn, ok := e.Roles[role]; ok {
-				return []string{arn}
-			}
-			for name, arn := range e.Roles { // an auto-named role: the plan holds the name the mock chose
-				if prefix, auto := strings.CutSuffix(name, "*"); auto && strings.HasPrefix(role, prefix) {
-					return []string{arn}
-				}
-			}
-			if strings.HasPrefix(role, "arn:") {
-				return []string{role}
-			}
-			return []string{fmt.Sprintf("arn:%s:iam::%s:role/*%s", e.Partition, e.Account, role)}
-		},
-	}}},
-
-	// internal/service/sns/topic.go: CreateTopic (tags need sns:TagResource), SetTopicAttributes,
-	// GetTopicAttributes and ListTagsForResource (read), TagResource/UntagResource, DeleteTopic.
-	"aws:sns/topic:Topic": {Sid: "SnsTopic", Source: "internal/service/sns/topic.go", Grants: []Grant{{
-		Create: []string{"sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"},
-		Read:   []string{"sns:GetTopicAttributes", "sns:ListTagsForResource"},
-		Update: []string{"sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource"},
-		Delete: []string{"sns:DeleteTopic"},
-		Resources: func(e Env, s plan.Step) []string {
-			return e.regional("sns", named(s, "name"))
-		},
-	}}},
-
-	// internal/service/sns/topic_policy.go: SetTopicAttributes (Policy; delete writes the default policy
-	// back), GetTopicAttributes.
-	"aws:sns/topicPolicy:TopicPolicy": {Sid: "SnsTopicPolicy", Source: "internal/service/sns/topic_policy.go", Grants: []Grant{{
-		Create: []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
-		Read:   []string{"sns:GetTopicAttributes"},
-		Update: []string{"sns:SetTopicAttributes"},
-		Delete: []string{"sns:SetTopicAttributes"},
-		Resources: func(e Env, s plan.Step) []string {
-			if arn := str(s, "arn"); arn != "" {
-				return []string{arn}
-			}
-			var out []string // the topic's ARN is computed: the topic it depends on
-			for _, d := range s.NewState.Dependencies {
-				if t, ok := e.ByURN[d]; ok && t.NewState.Type == "aws:sns/topic:Topic" {
-					out = append(out, e.regional("sns", named(t, "name"))...)
-				}
-			}
-			return out
-		},
-	}}},
-
-	// internal/service/cloudwatch/metric_alarm.go: PutMetricAlarm (with tags: cloudwatch:TagResource),
-	// DescribeAlarms and ListTagsForResource (read), TagResource/UntagResource, DeleteAlarms.
-	"aws:cloudwatch/metricAlarm:MetricAlarm": {Sid: "CloudWatchMetricAlarm", Source: "internal/service/cloudwatch/metric_alarm.go", Grants: []Grant{{
-		Create: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
-		Read:   []string{"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
-		Update: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"},
-		Delete: []string{"cloudwatch:DeleteAlarms"},
-		Resources: func(e Env, s plan.Step) []string {
-			return e.regional("cloudwatch", "alarm:"+named(s, "name"))
-		},
-	}}},
+// scopes builds the ARNs of each catalogue scope for one registered resource; nil means the grant does not
+// apply to it.
+var scopes = map[catalog.Scope]func(e Env, s plan.Step) []string{
+	catalog.OnAnyResource:      func(Env, plan.Step) []string { return []string{"*"} },
+	catalog.OnBucket:           bucketARN,
+	catalog.OnBucketAndObjects: objectsARN,
+	catalog.OnStackKeys:        keyARNs,
+	catalog.OnAliasAndKeys: func(e Env, s plan.Step) []string {
+		return append(e.regional("kms", str(s, "name")), keyARNs(e, s)...)
+	},
+	catalog.OnRole:          func(e Env, s plan.Step) []string { return []string{e.roleARN(s)} },
+	catalog.OnRoleInput:     func(e Env, s plan.Step) []string { return []string{e.roleOf(str(s, "role"))} },
+	catalog.OnManagedPolicy: func(e Env, s plan.Step) []string { return []string{e.policyARN(s)} },
+	catalog.OnTopic:         func(e Env, s plan.Step) []string { return e.regional("sns", named(s, "name")) },
+	catalog.OnPolicyTopic: func(e Env, s plan.Step) []string {
+		if arn := str(s, "arn"); arn != "" {
+			return []string{arn}
+		}
+		var out []string // the topic's ARN is computed: the topic it depends on
+		for _, t := range e.dependencies(s, catalog.SNSTopic) {
+			out = append(out, e.regional("sns", named(t, "name"))...)
+		}
+		return out
+	},
+	catalog.OnAlarm: func(e Env, s plan.Step) []string { return e.regional("cloudwatch", "alarm:"+named(s, "name")) },
 }
 
-// Provider is what the provider itself calls whatever the stack holds: its account check
-// (aws:allowedAccountIds) and account lookup call sts:GetCallerIdentity when it is configured.
-var Provider = Rule{Sid: "ProviderAccountCheck", Source: "internal/conns/config.go (provider configuration)", Grants: []Grant{{
-	Create: []string{"sts:GetCallerIdentity"},
-	Read:   []string{"sts:GetCallerIdentity"},
-}}}
-
-// s3Config is the rule of a bucket sub-resource: one put (create and update), one get (read, and the read
-// after every put), and the call its delete makes, all on the bucket.
-func s3Config(sid, source, put, get, del string) Rule {
-	return Rule{Sid: sid, Source: source, Grants: []Grant{{
-		Create:    []string{put, get},
-		Read:      []string{get},
-		Update:    []string{put},
-		Delete:    []string{del},
-		Resources: bucketARN,
-	}}}
+// conditions renders each catalogue condition for one registered resource.
+var conditions = map[catalog.Condition]func(e Env, s plan.Step) Condition{
+	catalog.IfPassedToS3: func(Env, plan.Step) Condition {
+		return Condition{"StringEquals": {"iam:PassedToService": "s3.amazonaws.com"}}
+	},
+	catalog.IfKeyLikePlan: createKeyCondition,
+	// D4: exactly the plan's tag keys, each with the plan's value.
+	catalog.IfPlanTags: func(_ Env, s plan.Step) Condition {
+		tags, _ := s.NewState.Inputs["tags"].(map[string]any)
+		eq := map[string]any{}
+		for k, v := range tags {
+			eq["aws:RequestTag/"+k] = fmt.Sprint(v)
+		}
+		return Condition{"ForAllValues:StringEquals": {"aws:TagKeys": tagKeys(s)}, "StringEquals": eq}
+	},
+	// D5: keys that carry one of the plan's aliases.
+	catalog.IfStackKeyAliases: func(e Env, _ plan.Step) Condition {
+		return Condition{"ForAnyValue:StringEquals": {"kms:ResourceAliases": e.Aliases}}
+	},
+	// D7: only the managed policies the plan creates may be attached.
+	catalog.IfAttachesPlanPolicy: func(e Env, s plan.Step) Condition {
+		var arns []string
+		for _, p := range e.dependencies(s, catalog.IAMPolicy) {
+			arns = append(arns, e.policyARN(p))
+		}
+		if len(arns) == 0 {
+			arns = nonEmpty(str(s, "policyArn"))
+		}
+		return Condition{"ArnLike": {"iam:PolicyARN": arns}}
+	},
 }
 
 func (e Env) arn(service, region, account, resource string) string {
@@ -345,11 +95,22 @@ func (e Env) arn(service, region, account, resource string) string {
 	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", e.Partition, service, region, account, resource)
 }
 
+// dependencies are the resources of type t that s depends on.
+func (e Env) dependencies(s plan.Step, t catalog.Type) []plan.Step {
+	var out []plan.Step
+	for _, d := range s.NewState.Dependencies {
+		if dep, ok := e.ByURN[d]; ok && dep.NewState.Type == string(t) {
+			out = append(out, dep)
+		}
+	}
+	return out
+}
+
 // bucketARN is the bucket a resource names (input "bucket"), or for an auto-named bucket every name Pulumi
 // may choose for it.
 func bucketARN(e Env, s plan.Step) []string {
 	b := str(s, "bucket")
-	if b == "" && s.NewState.Type == "aws:s3/bucketV2:BucketV2" {
+	if b == "" && s.NewState.Type == string(catalog.S3Bucket) {
 		b = s.Name() + "-*"
 	}
 	if b == "" {
@@ -366,7 +127,7 @@ func objectsARN(e Env, s plan.Step) []string {
 	return []string{b[0], b[0] + "/*"}
 }
 
-// keyARNs is every KMS key of the stack's account and Region: a key's ID is chosen by AWS when it is
+// keyARNs is every KMS key of the stack's account and Regions: a key's ID is chosen by AWS when it is
 // created, so the plan cannot name it.
 func keyARNs(e Env, _ plan.Step) []string {
 	return e.regional("kms", "key/*")
@@ -394,8 +155,35 @@ func (e Env) roleARN(s plan.Step) string {
 	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", e.Partition, e.Account, path, named(s, "name"))
 }
 
+// roleOf is the ARN of the role a resource names: a role of the plan (by name, or an auto-named one by
+// the name the mock chose), a role ARN, or any role of that name.
+func (e Env) roleOf(role string) string {
+	if arn, ok := e.Roles[role]; ok {
+		return arn
+	}
+	for name, arn := range e.Roles {
+		if prefix, auto := strings.CutSuffix(name, "*"); auto && strings.HasPrefix(role, prefix) {
+			return arn
+		}
+	}
+	if strings.HasPrefix(role, "arn:") {
+		return role
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:role/*%s", e.Partition, e.Account, role)
+}
+
+// policyARN is a managed policy's ARN from its path and name; an auto-named policy is any name Pulumi may
+// choose.
+func (e Env) policyARN(s plan.Step) string {
+	path := str(s, "path")
+	if path == "" {
+		path = "/"
+	}
+	return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", e.Partition, e.Account, path, named(s, "name"))
+}
+
 // createKeyCondition narrows kms:CreateKey to keys like the ones the plan creates, and refuses the policy
-// lockout bypass.
+// lockout bypass (D3).
 func createKeyCondition(_ Env, s plan.Step) Condition {
 	eq := map[string]any{"kms:KeyOrigin": "AWS_KMS"}
 	if v := str(s, "customerMasterKeySpec"); v != "" {
@@ -425,6 +213,21 @@ func tagKeys(s plan.Step) []string {
 		keys = append(keys, k)
 	}
 	return sortedSet(keys)
+}
+
+// isSet reports whether input k is true or a non-empty string, list or map.
+func isSet(s plan.Step, k string) bool {
+	switch v := s.NewState.Inputs[k].(type) {
+	case bool:
+		return v
+	case string:
+		return v != ""
+	case map[string]any:
+		return len(v) > 0
+	case []any:
+		return len(v) > 0
+	}
+	return false
 }
 
 func str(s plan.Step, key string) string {

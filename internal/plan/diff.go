@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"log-archive/internal/catalog"
 )
 
 // Stacks is `cmd/plan --all --json`: every stack's plan by stack name.
@@ -159,7 +161,7 @@ func change(op string, old, new Step) Change {
 	for k := range new.NewState.Inputs {
 		keys[k] = true
 	}
-	prop, hasPolicy := PolicyProperties[c.Type]
+	prop, hasPolicy := policyProperty(c.Type)
 	var changed []string
 	other := [2]map[string]any{{}, {}}
 	for _, k := range sortedKeys(keys) {
@@ -187,7 +189,7 @@ func change(op string, old, new Step) Change {
 	}
 	if op == "update" {
 		c.What = append(c.What, changed...)
-		if c.ReplacedBy = replacedBy(c.Type, changed); len(c.ReplacedBy) > 0 {
+		if c.ReplacedBy = catalog.ReplacedBy(catalog.Type(c.Type), changed); len(c.ReplacedBy) > 0 {
 			c.Op = "replace"
 		}
 		if len(other[1]) > 0 || len(other[0]) > 0 {
@@ -197,7 +199,7 @@ func change(op string, old, new Step) Change {
 	return c
 }
 
-const replicationConfigType = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+const replicationConfigType = string(catalog.S3BucketReplication)
 
 func ruleSections(v any) []section {
 	if v == nil {

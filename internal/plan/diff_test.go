@@ -149,22 +149,6 @@ func TestDiff_MarksReplacements(t *testing.T) {
 	}
 }
 
-// Every resource type the program registers has its replace-on-change inputs listed: a type missing from
-// the table would show its replacements as updates.
-func TestReplaceOnChange_CoversEveryTypeTheProgramRegisters(t *testing.T) {
-	names, err := plan.StackNames(repoRoot())
-	require.NoError(t, err)
-	for _, name := range names {
-		p, err := plan.PlanStack(repoRoot(), name, program.Program)
-		require.NoError(t, err, name)
-		for _, s := range p.Creates() {
-			if strings.HasPrefix(s.NewState.Type, "aws:") {
-				assert.Contains(t, plan.ReplaceOnChange, s.NewState.Type, "stack %s, resource %s", name, s.Name())
-			}
-		}
-	}
-}
-
 func TestDiff_FlagsProtectedAndRetainedFirst(t *testing.T) {
 	renamed := map[string]any{"bucket": "new-name"}
 	tests := []struct {

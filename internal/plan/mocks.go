@@ -5,8 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
+
+	"log-archive/internal/catalog"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -32,7 +33,7 @@ type mocks struct {
 	providerRegions map[string]string
 }
 
-const awsProviderType = "pulumi:providers:aws"
+const awsProviderType = string(catalog.AWSProvider)
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	// The program makes no invokes; one appearing here is a change worth failing on.
@@ -136,89 +137,20 @@ func (m *mocks) regionOf(provider string) string {
 	return m.region
 }
 
-// computed returns the ID and the output properties AWS would assign to a resource in region.
+// computed returns the ID and the output properties AWS would assign to a resource in region: the
+// resource-type catalogue's, with the random parts (key IDs, autoname suffixes) a hash of the name, so a
+// plan reads the same every run.
 func (m *mocks) computed(typ, name string, in resource.PropertyMap, region string) (string, map[string]any) {
-	str := func(k string) string {
-		if v, ok := in[resource.PropertyKey(k)]; ok && v.IsString() {
-			return v.StringValue()
-		}
-		return ""
-	}
-	arnOf := func(service, account, res string) string {
-		return fmt.Sprintf("arn:%s:%s:%s:%s:%s", m.partition, service, region, account, res)
-	}
-	switch typ {
-	case "aws:kms/key:Key":
-		keyID := m.uuid(name)
-		return keyID, map[string]any{"keyId": keyID, "arn": arnOf("kms", m.account, "key/"+keyID), "multiRegion": false}
-	case "aws:kms/alias:Alias":
-		alias := str("name")
-		return alias, map[string]any{
-			"arn":          arnOf("kms", m.account, alias),
-			"targetKeyArn": arnOf("kms", m.account, "key/"+str("targetKeyId")),
-		}
-	case "aws:s3/bucketV2:BucketV2":
-		bucket := str("bucket")
-		return bucket, map[string]any{
-			"arn":                      fmt.Sprintf("arn:%s:s3:::%s", m.partition, bucket),
-			"bucketDomainName":         bucket + ".s3.amazonaws.com",
-			"bucketRegionalDomainName": fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region),
-			"region":                   region,
-		}
-	case "aws:iam/role:Role":
-		role, path := str("name"), str("path")
-		if role == "" { // Pulumi autonames it: the resource name and 7 random hex digits
-			role = name + "-" + m.hash(name)[:7]
-		}
-		if path == "" {
-			path = "/"
-		}
-		return role, map[string]any{
-			"name":     role,
-			"arn":      fmt.Sprintf("arn:%s:iam::%s:role%s%s", m.partition, m.account, path, role),
-			"uniqueId": "AROA" + strings.ToUpper(m.hash(name)[:17]),
-		}
-	case "aws:sns/topic:Topic":
-		topic := str("name")
-		if topic == "" {
-			topic = name + "-" + m.hash(name)[:7]
-		}
-		arn := arnOf("sns", m.account, topic)
-		return arn, map[string]any{"arn": arn, "name": topic}
-	case "aws:iam/rolePolicy:RolePolicy":
-		return str("role") + ":" + str("name"), nil
-	case "aws:iam/policy:Policy":
-		policy, path := str("name"), str("path")
-		if policy == "" {
-			policy = name + "-" + m.hash(name)[:7]
-		}
-		if path == "" {
-			path = "/"
-		}
-		arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", m.partition, m.account, path, policy)
-		return arn, map[string]any{"name": policy, "arn": arn, "policyId": "ANPA" + strings.ToUpper(m.hash(name)[:17])}
-	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-		return str("role") + "/" + str("policyArn"), nil
-	}
-	if b := str("bucket"); strings.HasPrefix(typ, "aws:s3/") && b != "" {
-		return b, nil // S3 bucket sub-resources are identified by their bucket
-	}
-	if typ == awsProviderType {
-		// The reference is URN::ID; an ID that says the Region reads well in a plan.
-		return str("region") + "-" + m.hash(name)[:8], nil
-	}
-	return name + "-id", nil
+	t := catalog.Type(typ)
+	at := catalog.Location{Partition: m.partition, Region: region, Account: m.account}
+	inputs := catalog.Inputs(plain(in))
+	id := catalog.NewID(t, at, inputs, name, m.hash(name))
+	return id, catalog.Outputs(t, at, id, inputs)
 }
 
 func (m *mocks) hash(name string) string {
 	sum := sha256.Sum256([]byte(m.partition + "/" + m.account + "/" + m.region + "/" + m.stack + "/" + name))
 	return hex.EncodeToString(sum[:])
-}
-
-// uuid is a stable, UUID-shaped KMS key ID.
-func (m *mocks) uuid(name string) string {
-	h := m.hash(name)
-	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
 // plain turns property values into JSON-ready Go values.

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"log-archive/components"
+	"log-archive/internal/catalog"
 )
 
 // PolicyProperty says which input of a resource type holds a policy document, and its AWS limit.
@@ -18,14 +18,13 @@ type PolicyProperty struct {
 	Limit    int
 }
 
-// PolicyProperties lists the policy-bearing inputs this program sets.
-var PolicyProperties = map[string]PolicyProperty{
-	"aws:kms/key:Key":                  {"policy", "KMS key policy", components.KeyPolicyLimit},
-	"aws:s3/bucketPolicy:BucketPolicy": {"policy", "S3 bucket policy", components.BucketPolicyLimit},
-	"aws:iam/role:Role":                {"assumeRolePolicy", "IAM role trust policy", components.TrustPolicyLimit},
-	"aws:iam/rolePolicy:RolePolicy":    {"policy", "IAM role inline policy", components.RoleInlinePolicyLimit},
-	"aws:sns/topicPolicy:TopicPolicy":  {"policy", "SNS topic policy", components.TopicPolicyLimit},
-	"aws:iam/policy:Policy":            {"policy", "IAM managed policy", components.ManagedPolicyLimit},
+// policyProperty is the policy-bearing input of type t, from the resource-type catalogue.
+func policyProperty(t string) (PolicyProperty, bool) {
+	info, ok := catalog.Of(catalog.Type(t))
+	if !ok || info.Policy == nil {
+		return PolicyProperty{}, false
+	}
+	return PolicyProperty{Property: info.Policy.Input, Label: info.Policy.Label, Limit: info.Policy.Limit}, true
 }
 
 // Policy is one policy document in a plan.
@@ -43,7 +42,7 @@ func (p Policy) Bytes() int { return len(p.Document) }
 func (p *Plan) Policies() []Policy {
 	var out []Policy
 	for _, s := range p.Creates() {
-		prop, ok := PolicyProperties[s.NewState.Type]
+		prop, ok := policyProperty(s.NewState.Type)
 		if !ok {
 			continue
 		}
@@ -110,7 +109,7 @@ func options(s Step) string {
 }
 
 func writeInputs(b *strings.Builder, s Step, indent string) {
-	prop, hasPolicy := PolicyProperties[s.NewState.Type]
+	prop, hasPolicy := policyProperty(s.NewState.Type)
 	for _, k := range sortedKeys(s.NewState.Inputs) {
 		v := s.NewState.Inputs[k]
 		if doc, ok := v.(string); ok && hasPolicy && k == prop.Property {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
+	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
@@ -65,6 +66,17 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 		return false
 	})
 	require.Positive(t, alarms, "the alarms are there")
+	// The permissions boundary (issue 17.5) came later too: each role gains it, an in-place update (the
+	// catalogue does not list it as forcing a replacement); everything else is as before.
+	var bounded int
+	for _, s := range before.Steps {
+		if s.NewState.Type == string(catalog.IAMRole) {
+			s.NewState.Inputs["permissionsBoundary"] = "arn:aws:iam::222222222222:policy/log-archive/log-archive-role-boundary"
+			bounded++
+		}
+	}
+	require.Equal(t, 2, bounded, "the replication role and the backfill role")
+	assert.Empty(t, catalog.ReplacedBy(catalog.IAMRole, []string{"permissionsBoundary"}), "gaining the boundary updates the role in place")
 	assert.Equal(t, urnsOf(before.Steps), urnsOf(now.Steps), "the same resources, by URN")
 	assert.Equal(t, normalised(t, before.Steps), normalised(t, now.Steps), "the same inputs, dependencies and options")
 	assert.Equal(t, before.Outputs[program.OutReplicationRoleArn], now.Outputs[program.OutReplicationRoleArn])

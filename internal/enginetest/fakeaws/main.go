@@ -8,7 +8,8 @@
 // of AWS for that:
 //   - computed outputs shaped like AWS's (ARNs with the configured account and Region, key IDs), because
 //     the program's source stack validates the archive's key ARN it reads through the StackReference;
-//   - replacement for the properties pulumi-aws marks ForceNew, so the engine plans replaces, not updates;
+//   - replacement for the properties pulumi-aws marks ForceNew, so the engine plans replaces, not updates:
+//     the resource-type catalogue's list (internal/catalog), which the offline plan's review reads too;
 //   - a record of every resource that "exists in AWS", one JSON file each under $FAKEAWS_STATE_DIR, which
 //     outlives the plugin process and the stack state: the test reads it to see what a destroy really
 //     deleted, and the plugin's Read serves it to imports and refreshes;
@@ -24,7 +25,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -42,6 +42,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"log-archive/internal/catalog"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
@@ -97,26 +99,6 @@ func serve() error {
 	}
 	fmt.Printf("%d\n", handle.Port)
 	return <-handle.Done
-}
-
-// forceNew lists, per type, the inputs pulumi-aws (Terraform's schema) marks ForceNew: a change to one is
-// a replacement. The other inputs update in place.
-var forceNew = map[string][]string{
-	"aws:s3/bucketV2:BucketV2":                               {"bucket", "bucketPrefix", "objectLockEnabled"},
-	"aws:iam/role:Role":                                      {"name", "namePrefix", "path"},
-	"aws:iam/rolePolicy:RolePolicy":                          {"name", "namePrefix", "role"},
-	"aws:iam/policy:Policy":                                  {"description", "name", "namePrefix", "path"},
-	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":      {"policyArn", "role"},
-	"aws:kms/key:Key":                                        {"customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"},
-	"aws:kms/alias:Alias":                                    {"name", "namePrefix"},
-	"aws:s3/bucketPolicy:BucketPolicy":                       {"bucket"},
-	"aws:s3/bucketVersioningV2:BucketVersioningV2":           {"bucket", "expectedBucketOwner"},
-	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": {"bucket"},
-	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {"bucket"},
-	"aws:s3/bucketReplicationConfig:BucketReplicationConfig": {"bucket"},
-	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {"bucket", "expectedBucketOwner"},
-	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":                       {"bucket", "expectedBucketOwner"},
-	"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2":                     {"bucket", "expectedBucketOwner"},
 }
 
 // alreadyExists is the error AWS answers when a create names an entity that exists. Types not listed are
@@ -234,12 +216,9 @@ func (p *fakeAWS) diff(typ string, req *pulumirpc.DiffRequest) (*pulumirpc.DiffR
 	resp := &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_SOME}
 	for _, k := range d.ChangedKeys() {
 		resp.Diffs = append(resp.Diffs, string(k))
-		for _, fn := range forceNew[typ] {
-			if string(k) == fn {
-				resp.Replaces = append(resp.Replaces, fn)
-			}
-		}
 	}
+	// The catalogue's replace-on-change inputs: the same list the offline plan's review diff reads.
+	resp.Replaces = catalog.ReplacedBy(catalog.Type(typ), resp.Diffs)
 	sort.Strings(resp.Diffs)
 	sort.Strings(resp.Replaces)
 	return resp, nil
@@ -263,7 +242,7 @@ func (p *fakeAWS) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulu
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
 
-	id := p.newID(typ, inputs)
+	id := p.newID(req.GetUrn(), inputs)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if existing, err := p.load(typ, id); err == nil {
@@ -374,83 +353,20 @@ func (p *fakeAWS) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error
 	return &emptypb.Empty{}, nil
 }
 
-// newID is the ID AWS (as pulumi-aws reports it) gives a new resource of this type.
-func (p *fakeAWS) newID(typ string, inputs resource.PropertyMap) string {
-	str := func(k string) string {
-		if v, ok := inputs[resource.PropertyKey(k)]; ok && v.IsString() {
-			return v.StringValue()
-		}
-		return ""
-	}
-	switch {
-	case typ == "aws:kms/key:Key":
-		return newUUID()
-	case typ == "aws:iam/rolePolicy:RolePolicy":
-		return str("role") + ":" + str("name")
-	case typ == "aws:iam/policy:Policy":
-		// pulumi-aws IDs a managed policy by its ARN; the name is autonamed (random suffix) when unset.
-		name, path := str("name"), str("path")
-		if name == "" {
-			name = "policy-" + randomHex(4)
-		}
-		if path == "" {
-			path = "/"
-		}
-		return fmt.Sprintf("arn:%s:iam::%s:policy%s%s", partitionOf(p.region), p.account, path, name)
-	case typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-		return str("role") + "/" + str("policyArn")
-	case str("bucket") != "" && str("expectedBucketOwner") != "":
-		// pulumi-aws (the Terraform provider) IDs a bucket sub-resource that sets the expected owner
-		// "bucket,owner", and imports it by that ID.
-		return str("bucket") + "," + str("expectedBucketOwner")
-	case str("bucket") != "": // the bucket and its sub-resources
-		return str("bucket")
-	case str("name") != "":
-		return str("name")
-	}
-	return randomHex(8)
+// newID is the ID AWS (as pulumi-aws reports it) gives a new resource of this type: the catalogue's, with
+// random digits where AWS or Pulumi choose at random.
+func (p *fakeAWS) newID(u string, inputs resource.PropertyMap) string {
+	return catalog.NewID(catalog.Type(typeOf(u)), p.location(), catalog.Inputs(inputs.Mappable()), urn.URN(u).Name(), randomHex(16))
 }
 
-// computed is what AWS assigns beyond the inputs, derived from the ID so that Update and Read agree with
-// Create.
+// computed is what AWS assigns beyond the inputs: the catalogue's, derived from the ID so that Update and
+// Read agree with Create.
 func (p *fakeAWS) computed(typ, id string, inputs resource.PropertyMap) resource.PropertyMap {
-	partition := partitionOf(p.region)
-	s := resource.NewStringProperty
-	switch typ {
-	case "aws:kms/key:Key":
-		return resource.PropertyMap{
-			"arn":   s(fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition, p.region, p.account, id)),
-			"keyId": s(id),
-		}
-	case "aws:kms/alias:Alias":
-		out := resource.PropertyMap{"arn": s(fmt.Sprintf("arn:%s:kms:%s:%s:%s", partition, p.region, p.account, id))}
-		if t, ok := inputs["targetKeyId"]; ok && t.IsString() {
-			out["targetKeyArn"] = s(fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", partition, p.region, p.account, t.StringValue()))
-		}
-		return out
-	case "aws:s3/bucketV2:BucketV2":
-		return resource.PropertyMap{
-			"arn":              s(fmt.Sprintf("arn:%s:s3:::%s", partition, id)),
-			"bucket":           s(id),
-			"bucketDomainName": s(id + ".s3.amazonaws.com"),
-			"region":           s(p.region),
-		}
-	case "aws:iam/policy:Policy":
-		return resource.PropertyMap{"arn": s(id), "name": s(id[strings.LastIndex(id, "/")+1:])}
-	case "aws:iam/role:Role":
-		path := "/"
-		if v, ok := inputs["path"]; ok && v.IsString() && v.StringValue() != "" {
-			path = v.StringValue()
-		}
-		sum := sha256.Sum256([]byte(p.account + path + id))
-		return resource.PropertyMap{
-			"arn":      s(fmt.Sprintf("arn:%s:iam::%s:role%s%s", partition, p.account, path, id)),
-			"name":     s(id),
-			"path":     s(path),
-			"uniqueId": s("AROA" + strings.ToUpper(hex.EncodeToString(sum[:8]))), // stable for the role's life
-		}
-	}
-	return resource.PropertyMap{}
+	return resource.NewPropertyMapFromMap(catalog.Outputs(catalog.Type(typ), p.location(), id, catalog.Inputs(inputs.Mappable())))
+}
+
+func (p *fakeAWS) location() catalog.Location {
+	return catalog.Location{Partition: partitionOf(p.region), Region: p.region, Account: p.account}
 }
 
 // save writes the record of typ/id with outputs = inputs + computed values and returns the outputs.
@@ -525,9 +441,4 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func newUUID() string {
-	h := randomHex(16)
-	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }

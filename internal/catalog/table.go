@@ -1,0 +1,340 @@
+package catalog
+
+// entries is the catalogue. Each entry cites the Terraform AWS provider file (hashicorp/terraform-provider-
+// aws v5, which pulumi-aws v6.83.4 bridges) its replace-on-change inputs and deployer actions come from.
+var entries = map[Type]Info{
+	// internal/service/kms/key.go: resourceKeyCreate (CreateKey; updateKeyRotationEnabled:
+	// EnableKeyRotation and GetKeyRotationStatus until it shows; waitKeyPolicyPropagated: GetKeyPolicy;
+	// waitTagsPropagated: ListResourceTags), resourceKeyRead/findKeyInfo (DescribeKey, GetKeyPolicy,
+	// GetKeyRotationStatus, ListResourceTags), resourceKeyUpdate (EnableKey, EnableKeyRotation,
+	// UpdateKeyDescription and DescribeKey until it shows, PutKeyPolicy, TagResource, UntagResource),
+	// resourceKeyDelete (ScheduleKeyDeletion, then DescribeKey until pending deletion). DisableKey and
+	// DisableKeyRotation are left out: the program never disables a key or its rotation.
+	//
+	// CreateKey has no resource (the key does not exist yet): it is granted on "*" narrowed by the KMS
+	// condition keys for what the plan creates (D3). Tags on CreateKey need kms:TagResource "in an IAM
+	// policy that isn't restricted to particular KMS keys" (D4): granted on "*" for exactly the plan's tags.
+	// What runs right after CreateKey, before the key has its alias, is on key/* of the stack's account and
+	// Regions (AWS picks key IDs). What changes an existing key (its policy, description, tags) is only for
+	// keys that carry one of the plan's aliases (kms:ResourceAliases, D5): every key the program creates
+	// has one, so a deployer cannot rewrite the policy or tags of any other key in the account.
+	KMSKey: {
+		ReplaceOnChange: []string{"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
+		Policy:          &PolicyInput{"policy", "KMS key policy", KeyPolicyLimit},
+		Identity:        kmsKeyIdentity,
+		Deployer: &Deployer{Sid: "KmsKey", Source: "internal/service/kms/key.go", Grants: []Grant{{
+			Create: []string{"kms:EnableKeyRotation", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
+				"kms:ListResourceTags", "kms:DescribeKey"},
+			Read:   []string{"kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"},
+			Delete: []string{"kms:ScheduleKeyDeletion", "kms:DescribeKey"},
+			On:     OnStackKeys,
+		}, {
+			Sid:    "Change",
+			Update: []string{"kms:EnableKey", "kms:EnableKeyRotation", "kms:UpdateKeyDescription", "kms:PutKeyPolicy", "kms:TagResource", "kms:UntagResource"},
+			On:     OnStackKeys,
+			If:     IfStackKeyAliases,
+		}, {
+			Sid:    "Create",
+			Create: []string{"kms:CreateKey"},
+			On:     OnAnyResource,
+			If:     IfKeyLikePlan,
+		}, {
+			Sid:      "Tag",
+			Create:   []string{"kms:TagResource"},
+			OnlyWhen: "tags",
+			On:       OnAnyResource,
+			If:       IfPlanTags,
+		}}},
+	},
+
+	// internal/service/kms/alias.go: CreateAlias (authorised on the alias and on its key), ListAliases
+	// (findAliasByName, the read; no resource type, so "*"), UpdateAlias (on the alias, the old key and the
+	// new key), DeleteAlias (on the alias and its key).
+	KMSAlias: {
+		ReplaceOnChange: []string{"name", "namePrefix"},
+		Identity:        kmsAliasIdentity,
+		Deployer: &Deployer{Sid: "KmsAlias", Source: "internal/service/kms/alias.go", Grants: []Grant{{
+			Create: []string{"kms:CreateAlias"},
+			Update: []string{"kms:UpdateAlias"},
+			Delete: []string{"kms:DeleteAlias"},
+			On:     OnAliasAndKeys,
+		}, {
+			Sid:    "List",
+			Create: []string{"kms:ListAliases"},
+			Read:   []string{"kms:ListAliases"},
+			On:     OnAnyResource,
+		}}},
+	},
+
+	// internal/service/iam/role.go: resourceRoleCreate (CreateRole with its tags, which needs iam:TagRole,
+	// and with its permissions boundary, which needs iam:PutRolePermissionsBoundary), resourceRoleRead
+	// (GetRole; readRoleInlinePolicies: ListRolePolicies and GetRolePolicy; findRoleAttachedPolicies:
+	// ListAttachedRolePolicies), resourceRoleUpdate (UpdateAssumeRolePolicy, UpdateRoleDescription,
+	// UpdateRole for the session duration, PutRolePermissionsBoundary when the boundary changes,
+	// TagRole/UntagRole), resourceRoleDelete/deleteRole (ListInstanceProfilesForRole,
+	// ListAttachedRolePolicies, ListRolePolicies and DeleteRolePolicy for the inline policies the read
+	// recorded, DeleteRole). permissionsBoundary is not ForceNew: a role gains the boundary in place.
+	IAMRole: {
+		ReplaceOnChange: []string{"name", "namePrefix", "path"},
+		Policy:          &PolicyInput{"assumeRolePolicy", "IAM role trust policy", TrustPolicyLimit},
+		Identity:        iamRoleIdentity,
+		Deployer: &Deployer{Sid: "IamRole", Source: "internal/service/iam/role.go", Grants: []Grant{{
+			Create: []string{"iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:ListRolePolicies",
+				"iam:GetRolePolicy", "iam:ListAttachedRolePolicies"},
+			Read: []string{"iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"},
+			Update: []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription", "iam:UpdateRole",
+				"iam:TagRole", "iam:UntagRole"},
+			Delete: []string{"iam:ListInstanceProfilesForRole", "iam:ListAttachedRolePolicies",
+				"iam:ListRolePolicies", "iam:DeleteRolePolicy", "iam:DeleteRole"},
+			When: map[string][]string{"permissionsBoundary": {"iam:PutRolePermissionsBoundary"}},
+			On:   OnRole,
+		}}},
+	},
+
+	// internal/service/iam/role_policy.go: PutRolePolicy (create, update), GetRolePolicy (read, and the
+	// read after create), DeleteRolePolicy. All are authorised on the role.
+	IAMRolePolicy: {
+		ReplaceOnChange: []string{"name", "namePrefix", "role"},
+		Policy:          &PolicyInput{"policy", "IAM role inline policy", RoleInlinePolicyLimit},
+		Identity:        iamRolePolicyIdentity,
+		Deployer: &Deployer{Sid: "IamRolePolicy", Source: "internal/service/iam/role_policy.go", Grants: []Grant{{
+			Create: []string{"iam:PutRolePolicy", "iam:GetRolePolicy"},
+			Read:   []string{"iam:GetRolePolicy"},
+			Update: []string{"iam:PutRolePolicy"},
+			Delete: []string{"iam:DeleteRolePolicy"},
+			On:     OnRoleInput,
+		}}},
+	},
+
+	// internal/service/iam/policy.go: resourcePolicyCreate (CreatePolicy with its tags, which needs
+	// iam:TagPolicy), resourcePolicyRead (GetPolicy, GetPolicyVersion of the default version,
+	// ListPolicyTags), resourcePolicyUpdate (policyPruneVersions: ListPolicyVersions and DeletePolicyVersion
+	// of the oldest when five exist; CreatePolicyVersion with SetAsDefault, which IAM authorises as
+	// iam:SetDefaultPolicyVersion too; TagPolicy/UntagPolicy), resourcePolicyDelete
+	// (policyDeleteNonDefaultVersions: ListPolicyVersions, DeletePolicyVersion; DeletePolicy).
+	IAMPolicy: {
+		ReplaceOnChange: []string{"description", "name", "namePrefix", "path"},
+		Policy:          &PolicyInput{"policy", "IAM managed policy", ManagedPolicyLimit},
+		Identity:        iamPolicyIdentity,
+		Deployer: &Deployer{Sid: "IamPolicy", Source: "internal/service/iam/policy.go", Grants: []Grant{{
+			Create: []string{"iam:CreatePolicy", "iam:TagPolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
+			Read:   []string{"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
+			Update: []string{"iam:ListPolicyVersions", "iam:DeletePolicyVersion", "iam:CreatePolicyVersion",
+				"iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"},
+			Delete: []string{"iam:ListPolicyVersions", "iam:DeletePolicyVersion", "iam:DeletePolicy"},
+			On:     OnManagedPolicy,
+		}}},
+	},
+
+	// internal/service/iam/role_policy_attachment.go: AttachRolePolicy (create), ListAttachedRolePolicies
+	// (read, and the read after create), DetachRolePolicy (delete). All are authorised on the role, and
+	// carry the policy's ARN in iam:PolicyARN (D7): the grant names the plan's own managed policies.
+	IAMRolePolicyAttachment: {
+		ReplaceOnChange: []string{"policyArn", "role"},
+		Identity:        iamAttachmentIdentity,
+		Deployer: &Deployer{Sid: "IamRolePolicyAttachment", Source: "internal/service/iam/role_policy_attachment.go", Grants: []Grant{{
+			Create: []string{"iam:AttachRolePolicy"},
+			Delete: []string{"iam:DetachRolePolicy"},
+			On:     OnRoleInput,
+			If:     IfAttachesPlanPolicy,
+		}, {
+			Sid:    "List",
+			Create: []string{"iam:ListAttachedRolePolicies"},
+			Read:   []string{"iam:ListAttachedRolePolicies"},
+			On:     OnRoleInput,
+		}}},
+	},
+
+	// internal/service/s3/bucket.go: resourceBucketCreate (CreateBucket, then HeadBucket until it exists,
+	// bucketCreateTags: PutBucketTagging), resourceBucketRead (HeadBucket, GetBucketPolicy, GetBucketAcl,
+	// GetBucketCors, GetBucketWebsite, GetBucketVersioning, GetBucketAccelerateConfiguration,
+	// GetBucketRequestPayment, GetBucketLogging, GetBucketLifecycleConfiguration, GetBucketReplication,
+	// GetBucketEncryption, GetObjectLockConfiguration, HeadBucket for the Region, GetBucketTagging for
+	// tags), resourceBucketUpdate (only tags for the arguments this program sets: PutBucketTagging,
+	// DeleteBucketTagging, both s3:PutBucketTagging), resourceBucketDelete (DeleteBucket). HeadBucket is
+	// authorised as s3:ListBucket. CreateBucket with x-amz-bucket-object-lock-enabled needs
+	// s3:PutBucketObjectLockConfiguration and s3:PutBucketVersioning too (S3 API reference, CreateBucket).
+	S3Bucket: {
+		ReplaceOnChange: []string{"bucket", "bucketPrefix", "objectLockEnabled"},
+		Identity:        s3BucketIdentity,
+		Deployer: &Deployer{Sid: "S3Bucket", Source: "internal/service/s3/bucket.go", Grants: []Grant{{
+			Create: []string{"s3:CreateBucket", "s3:PutBucketTagging"},
+			Read: []string{"s3:ListBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
+				"s3:GetBucketWebsite", "s3:GetBucketVersioning", "s3:GetAccelerateConfiguration",
+				"s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration",
+				"s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
+				"s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging"},
+			Update: []string{"s3:PutBucketTagging"},
+			Delete: []string{"s3:DeleteBucket"},
+			When:   map[string][]string{"objectLockEnabled": {"s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning"}},
+			On:     OnBucket,
+		}, {
+			// force_destroy empties the bucket first (emptyBucket: ListObjectVersions, DeleteObjects, and
+			// BypassGovernanceRetention for objects under Object Lock governance mode).
+			Sid:      "ForceDestroy",
+			Delete:   []string{"s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"},
+			OnlyWhen: "forceDestroy",
+			On:       OnBucketAndObjects,
+		}}},
+	},
+
+	// internal/service/s3/bucket_policy.go: PutBucketPolicy, GetBucketPolicy, DeleteBucketPolicy (its own
+	// IAM action, s3:DeleteBucketPolicy).
+	S3BucketPolicy: {
+		ReplaceOnChange: []string{"bucket"},
+		Policy:          &PolicyInput{"policy", "S3 bucket policy", BucketPolicyLimit},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketPolicy", "internal/service/s3/bucket_policy.go",
+			"s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
+	},
+
+	// internal/service/s3/bucket_versioning.go: PutBucketVersioning (create, update; delete suspends
+	// versioning with PutBucketVersioning), GetBucketVersioning (read, and the wait after create).
+	S3BucketVersioning: {
+		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketVersioning", "internal/service/s3/bucket_versioning.go",
+			"s3:PutBucketVersioning", "s3:GetBucketVersioning", "s3:PutBucketVersioning"),
+	},
+
+	// internal/service/s3/bucket_server_side_encryption_configuration.go: PutBucketEncryption
+	// (s3:PutEncryptionConfiguration), GetBucketEncryption (s3:GetEncryptionConfiguration),
+	// DeleteBucketEncryption (s3:PutEncryptionConfiguration).
+	S3BucketEncryption: {
+		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketEncryption", "internal/service/s3/bucket_server_side_encryption_configuration.go",
+			"s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
+	},
+
+	// internal/service/s3/bucket_ownership_controls.go: PutBucketOwnershipControls,
+	// GetBucketOwnershipControls, DeleteBucketOwnershipControls (s3:PutBucketOwnershipControls).
+	S3BucketOwnershipControls: {
+		ReplaceOnChange: []string{"bucket"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketOwnershipControls", "internal/service/s3/bucket_ownership_controls.go",
+			"s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
+	},
+
+	// internal/service/s3/bucket_public_access_block.go: PutPublicAccessBlock (s3:PutBucketPublicAccessBlock),
+	// GetPublicAccessBlock (s3:GetBucketPublicAccessBlock), DeletePublicAccessBlock
+	// (s3:PutBucketPublicAccessBlock).
+	S3BucketPublicAccessBlock: {
+		ReplaceOnChange: []string{"bucket"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketPublicAccessBlock", "internal/service/s3/bucket_public_access_block.go",
+			"s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
+	},
+
+	// internal/service/s3/bucket_lifecycle_configuration.go: PutBucketLifecycleConfiguration
+	// (s3:PutLifecycleConfiguration), GetBucketLifecycleConfiguration (s3:GetLifecycleConfiguration; also
+	// the wait after create and update), DeleteBucketLifecycle (s3:PutLifecycleConfiguration).
+	S3BucketLifecycle: {
+		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketLifecycle", "internal/service/s3/bucket_lifecycle_configuration.go",
+			"s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"),
+	},
+
+	// internal/service/s3/bucket_object_lock_configuration.go: PutObjectLockConfiguration
+	// (s3:PutBucketObjectLockConfiguration; delete puts it again without the default retention rule),
+	// GetObjectLockConfiguration (s3:GetBucketObjectLockConfiguration). object_lock_enabled is ForceNew.
+	S3BucketObjectLock: {
+		ReplaceOnChange: []string{"bucket", "expectedBucketOwner", "objectLockEnabled"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketObjectLock", "internal/service/s3/bucket_object_lock_configuration.go",
+			"s3:PutBucketObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"),
+	},
+
+	// internal/service/s3/bucket_replication_configuration.go: PutBucketReplication
+	// (s3:PutReplicationConfiguration, and iam:PassRole on the replication role: S3 checks the caller may
+	// pass it), GetBucketReplication (s3:GetReplicationConfiguration), DeleteBucketReplication
+	// (s3:PutReplicationConfiguration).
+	S3BucketReplication: {
+		ReplaceOnChange: []string{"bucket"},
+		Identity:        s3PartIdentity,
+		Deployer: &Deployer{Sid: "S3BucketReplication", Source: "internal/service/s3/bucket_replication_configuration.go", Grants: []Grant{{
+			Create: []string{"s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"},
+			Read:   []string{"s3:GetReplicationConfiguration"},
+			Update: []string{"s3:PutReplicationConfiguration"},
+			Delete: []string{"s3:PutReplicationConfiguration"},
+			On:     OnBucket,
+		}, {
+			Sid:    "PassRole",
+			Create: []string{"iam:PassRole"},
+			Update: []string{"iam:PassRole"},
+			On:     OnRoleInput,
+			If:     IfPassedToS3,
+		}}},
+	},
+
+	// internal/service/s3/bucket_notification.go: PutBucketNotificationConfiguration
+	// (s3:PutBucketNotification; delete puts an empty configuration), GetBucketNotificationConfiguration
+	// (s3:GetBucketNotification).
+	S3BucketNotification: {
+		ReplaceOnChange: []string{"bucket"},
+		Identity:        s3PartIdentity,
+		Deployer: s3Part("S3BucketNotification", "internal/service/s3/bucket_notification.go",
+			"s3:PutBucketNotification", "s3:GetBucketNotification", "s3:PutBucketNotification"),
+	},
+
+	// internal/service/cloudwatch/metric_alarm.go: PutMetricAlarm (with tags: cloudwatch:TagResource),
+	// DescribeAlarms and ListTagsForResource (read), TagResource/UntagResource, DeleteAlarms. alarm_name is
+	// ForceNew.
+	CloudWatchMetricAlarm: {
+		ReplaceOnChange: []string{"name"},
+		Identity:        Identity{ID: byName},
+		Deployer: &Deployer{Sid: "CloudWatchMetricAlarm", Source: "internal/service/cloudwatch/metric_alarm.go", Grants: []Grant{{
+			Create: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
+			Read:   []string{"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
+			Update: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"},
+			Delete: []string{"cloudwatch:DeleteAlarms"},
+			On:     OnAlarm,
+		}}},
+	},
+
+	// internal/service/sns/topic.go: CreateTopic (tags need sns:TagResource), SetTopicAttributes,
+	// GetTopicAttributes and ListTagsForResource (read), TagResource/UntagResource, DeleteTopic. name and
+	// fifo_topic are ForceNew.
+	SNSTopic: {
+		ReplaceOnChange: []string{"fifoTopic", "name", "namePrefix"},
+		Identity:        snsTopicIdentity,
+		Deployer: &Deployer{Sid: "SnsTopic", Source: "internal/service/sns/topic.go", Grants: []Grant{{
+			Create: []string{"sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"},
+			Read:   []string{"sns:GetTopicAttributes", "sns:ListTagsForResource"},
+			Update: []string{"sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource"},
+			Delete: []string{"sns:DeleteTopic"},
+			On:     OnTopic,
+		}}},
+	},
+
+	// internal/service/sns/topic_policy.go: SetTopicAttributes (Policy; delete writes the default policy
+	// back), GetTopicAttributes. arn is ForceNew.
+	SNSTopicPolicy: {
+		ReplaceOnChange: []string{"arn"},
+		Policy:          &PolicyInput{"policy", "SNS topic policy", TopicPolicyLimit},
+		Identity:        snsTopicPolicyIdentity,
+		Deployer: &Deployer{Sid: "SnsTopicPolicy", Source: "internal/service/sns/topic_policy.go", Grants: []Grant{{
+			Create: []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
+			Read:   []string{"sns:GetTopicAttributes"},
+			Update: []string{"sns:SetTopicAttributes"},
+			Delete: []string{"sns:SetTopicAttributes"},
+			On:     OnPolicyTopic,
+		}}},
+	},
+
+	// A source stack's provider for another Region: its name carries the Region, so its configuration
+	// never changes in place; what the engine does with a changed provider is the engine's, not an input's.
+	AWSProvider: {
+		ReplaceOnChange: []string{},
+		Identity:        providerIdentity,
+	},
+}
+
+// Provider is what the AWS provider itself calls whatever the stack holds: its account check
+// (aws:allowedAccountIds) and account lookup call sts:GetCallerIdentity (internal/conns/config.go).
+var Provider = Deployer{Sid: "ProviderAccountCheck", Source: "internal/conns/config.go (provider configuration)", Grants: []Grant{{
+	Create: []string{"sts:GetCallerIdentity"},
+	Read:   []string{"sts:GetCallerIdentity"},
+	On:     OnAnyResource,
+}}}
