@@ -130,7 +130,7 @@ var (
 			}
 		},
 	}
-	s3PartIdentity = Identity{ID: byBucket}
+	s3PartIdentity  = Identity{ID: byBucket}
 	iamRoleIdentity = Identity{
 		ID: byName,
 		Outputs: func(at Location, id string, in Inputs) map[string]any {

@@ -48,7 +48,9 @@ var AccessAnalyzer = catalog.Deployer{Sid: "AccessAnalyzerCheckNoPublicAccess", 
 // policy the principal holds, so they hold whatever else it is granted.
 func guards(e Env) []Statement {
 	boundary := components.RoleBoundaryArnIn(e.Partition, e.Account)
-	iam := func(resource string) string { return fmt.Sprintf("arn:%s:iam::%s:%s", e.Partition, e.Account, resource) }
+	iam := func(resource string) string {
+		return fmt.Sprintf("arn:%s:iam::%s:%s", e.Partition, e.Account, resource)
+	}
 	out := []Statement{{
 		Sid: "DenyRoleWithoutBoundary", Effect: "Deny", Action: RoleBoundaryActions, Resource: []string{"*"},
 		Condition: Condition{"StringNotEquals": {"iam:PermissionsBoundary": boundary}},
