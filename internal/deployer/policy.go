@@ -87,7 +87,7 @@ func EnvOf(stack plan.Stack) (Env, error) {
 		return Env{}, fmt.Errorf("%s is not set: the policy's ARNs need the stack's account", key)
 	}
 	return Env{Partition: partition, Region: region, Account: account, Regions: []string{region},
-		Roles: map[string]string{}, ByURN: map[string]plan.Step{}}, nil
+		Roles: map[string]string{}, ByURN: map[string]plan.Step{}, ProviderRegions: map[string]string{}}, nil
 }
 
 // Generate builds the deployer policy for the plan p of stack.
@@ -102,8 +102,11 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 	}
 	for _, s := range p.Creates() {
 		e.ByURN[s.URN] = s
-		if r := str(s, "region"); s.NewState.Type == "pulumi:providers:aws" && r != "" && !slices.Contains(e.Regions, r) {
-			e.Regions = append(e.Regions, r)
+		if r := str(s, "region"); s.NewState.Type == string(catalog.AWSProvider) && r != "" {
+			e.ProviderRegions[s.URN] = r
+			if !slices.Contains(e.Regions, r) {
+				e.Regions = append(e.Regions, r)
+			}
 		}
 	}
 	for _, s := range steps {
@@ -150,10 +153,6 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 		return nil, err
 	}
 	res.Notes = widened(res, e, steps)
-	if len(e.Regions) > 1 {
-		res.Notes = append(res.Notes, fmt.Sprintf("the plan registers AWS providers for Regions %s, and does not record which resources use which: regional ARNs (KMS, SNS, CloudWatch) name every one of them",
-			strings.Join(e.Regions, ", ")))
-	}
 	if res.Withheld == nil {
 		res.Withheld = []Withheld{}
 	}
@@ -318,7 +317,7 @@ func Size(v any) int {
 	return len(bytes.TrimSpace(buf.Bytes()))
 }
 
-// pack puts the statements into as few managed policies as fit the size limit, in order. A statement that
+// pack puts the statements into as few managed policies as fit the size limit. A statement that
 // alone is over the limit is split into numbered statements over parts of its resources.
 func pack(stack string, statements []Statement) ([]Policy, error) {
 	var split []Statement
@@ -329,18 +328,22 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 		}
 		split = append(split, parts...)
 	}
+	// First fit: each statement goes into the first policy it fits, so the guards, which come first,
+	// are in policy 1 and smaller statements fill the room larger ones leave.
 	var docs []Document
-	cur := Document{Version: "2012-10-17"}
 	for _, st := range split {
-		next := cur
-		next.Statement = append(slices.Clone(cur.Statement), st)
-		if Size(next) > ManagedPolicyLimit && len(cur.Statement) > 0 {
-			docs = append(docs, cur)
-			next = Document{Version: "2012-10-17", Statement: []Statement{st}}
+		placed := false
+		for i := range docs {
+			next := Document{Version: docs[i].Version, Statement: append(slices.Clone(docs[i].Statement), st)}
+			if Size(next) <= ManagedPolicyLimit {
+				docs[i], placed = next, true
+				break
+			}
 		}
-		cur = next
+		if !placed {
+			docs = append(docs, Document{Version: "2012-10-17", Statement: []Statement{st}})
+		}
 	}
-	docs = append(docs, cur)
 	policies := make([]Policy, len(docs))
 	for i, d := range docs {
 		name := "log-archive-deployer-" + stack

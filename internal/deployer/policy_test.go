@@ -345,35 +345,53 @@ func targetKeyID(t *testing.T, p *plan.Plan, alias string) string {
 	return id
 }
 
-// TestPolicy_AlarmsAndAnotherRegion: the alarm resources (not in the fixture plans yet) get their
-// permissions, a topic policy whose topic ARN is computed is scoped through its dependency, and an explicit
-// provider's Region is covered by the regional ARNs, with a note saying so.
+// TestPolicy_AlarmsAndAnotherRegion: the alarm resources get their permissions, a topic policy whose topic
+// ARN is computed is scoped through its dependency, and what an explicit provider creates is in that
+// provider's Region: its regional ARNs name that Region, and the stack's own resources only the stack's.
 func TestPolicy_AlarmsAndAnotherRegion(t *testing.T) {
 	f := planFixture(t, "source")
 	urn := func(typ, name string) string { return "urn:pulumi:source::log-archive::" + typ + "::" + name }
+	provider := urn("pulumi:providers:aws", "archive-region")
+	via := provider + "::us-east-1-0123abcd"
 	topic := urn("aws:sns/topic:Topic", "alarms")
 	p := &plan.Plan{Steps: append(slices.Clone(f.plan.Steps),
-		plan.Step{Op: "create", URN: urn("pulumi:providers:aws", "archive-region"),
+		plan.Step{Op: "create", URN: provider,
 			NewState: plan.State{Type: "pulumi:providers:aws", Custom: true, Inputs: map[string]any{"region": "us-east-1"}}},
 		plan.Step{Op: "create", URN: topic,
-			NewState: plan.State{Type: "aws:sns/topic:Topic", Custom: true, Inputs: map[string]any{"name": "log-archive-alarms"}}},
+			NewState: plan.State{Type: "aws:sns/topic:Topic", Custom: true, Provider: via, Inputs: map[string]any{"name": "log-archive-alarms"}}},
 		plan.Step{Op: "create", URN: urn("aws:sns/topicPolicy:TopicPolicy", "alarms-policy"),
-			NewState: plan.State{Type: "aws:sns/topicPolicy:TopicPolicy", Custom: true, Inputs: map[string]any{}, Dependencies: []string{topic}}},
+			NewState: plan.State{Type: "aws:sns/topicPolicy:TopicPolicy", Custom: true, Provider: via, Inputs: map[string]any{}, Dependencies: []string{topic}}},
 		plan.Step{Op: "create", URN: urn("aws:cloudwatch/metricAlarm:MetricAlarm", "failed"),
-			NewState: plan.State{Type: "aws:cloudwatch/metricAlarm:MetricAlarm", Custom: true, Inputs: map[string]any{"name": "replication-failed"}}},
+			NewState: plan.State{Type: "aws:cloudwatch/metricAlarm:MetricAlarm", Custom: true, Provider: via, Inputs: map[string]any{"name": "replication-failed"}}},
 		plan.Step{Op: "create", URN: urn("aws:s3/bucketNotification:BucketNotification", "events"),
 			NewState: plan.State{Type: "aws:s3/bucketNotification:BucketNotification", Custom: true, Inputs: map[string]any{"bucket": "acme-workload-a-app-logs"}}},
 	)}
 	r, err := Generate(f.stack, p)
 	require.NoError(t, err)
-	for _, region := range []string{"eu-west-1", "us-east-1"} {
-		assert.True(t, r.Allows("sns:CreateTopic", "arn:aws:sns:"+region+":222222222222:log-archive-alarms"), region)
-		assert.True(t, r.Allows("sns:SetTopicAttributes", "arn:aws:sns:"+region+":222222222222:log-archive-alarms"), region)
-		assert.True(t, r.Allows("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:"+region+":222222222222:alarm:replication-failed"), region)
-		assert.True(t, r.Allows("kms:DescribeKey", "arn:aws:kms:"+region+":222222222222:key/k"), region)
+	for region, want := range map[string]bool{"us-east-1": true, "eu-west-1": false} {
+		assert.Equal(t, want, r.Allows("sns:CreateTopic", "arn:aws:sns:"+region+":222222222222:log-archive-alarms"), region)
+		assert.Equal(t, want, r.Allows("sns:SetTopicAttributes", "arn:aws:sns:"+region+":222222222222:log-archive-alarms"), region)
+		assert.Equal(t, want, r.Allows("cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:"+region+":222222222222:alarm:replication-failed"), region)
+		assert.Equal(t, !want, r.Allows("kms:DescribeKey", "arn:aws:kms:"+region+":222222222222:key/k"), "the stack's keys are in its own Region: %s", region)
 	}
-	assert.True(t, r.Allows("sns:DeleteTopic", "arn:aws:sns:eu-west-1:222222222222:log-archive-alarms"), "the topic is not retained")
-	assert.False(t, r.Allows("sns:SetTopicAttributes", "arn:aws:sns:eu-west-1:222222222222:other"))
+	assert.True(t, r.Allows("sns:DeleteTopic", "arn:aws:sns:us-east-1:222222222222:log-archive-alarms"), "the topic is not retained")
+	assert.False(t, r.Allows("sns:SetTopicAttributes", "arn:aws:sns:us-east-1:222222222222:other"))
 	assert.True(t, r.Allows("s3:PutBucketNotification", "arn:aws:s3:::acme-workload-a-app-logs"))
-	assert.True(t, slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, "eu-west-1, us-east-1") }), r.Notes)
+	// The * grants admit every Region the plan's providers use, and no other.
+	create := statementWith(t, r, "kms:CreateKey")
+	assert.ElementsMatch(t, []any{"eu-west-1", "us-east-1"}, toAny(create.Condition["StringEquals"]["aws:RequestedRegion"]))
+}
+
+func toAny(v any) []any {
+	switch v := v.(type) {
+	case []string:
+		out := make([]any, len(v))
+		for i, s := range v {
+			out[i] = s
+		}
+		return out
+	case []any:
+		return v
+	}
+	return []any{v}
 }

@@ -17,9 +17,11 @@ type Condition map[string]map[string]any
 // Env is where the stack deploys: ARNs are built from it.
 type Env struct {
 	Partition, Region, Account string
-	// Regions is Region and the Region of every other AWS provider the plan registers: the plan does not
-	// record which provider a resource uses, so regional ARNs cover them all.
+	// Regions is Region and the Region of every other AWS provider the plan registers.
 	Regions []string
+	// ProviderRegions maps an explicit provider's URN to its Region: a resource created through it (its
+	// Provider reference is URN::ID) is in that Region.
+	ProviderRegions map[string]string
 	// ByURN is every resource of the plan, for a resource that names another only by dependency.
 	ByURN map[string]plan.Step
 	// Roles maps role names to role ARNs for the roles the plan creates, so a RolePolicy (which names its
@@ -37,23 +39,23 @@ var scopes = map[catalog.Scope]func(e Env, s plan.Step) []string{
 	catalog.OnBucketAndObjects: objectsARN,
 	catalog.OnStackKeys:        keyARNs,
 	catalog.OnAliasAndKeys: func(e Env, s plan.Step) []string {
-		return append(e.regional("kms", str(s, "name")), keyARNs(e, s)...)
+		return append(e.regional(s, "kms", str(s, "name")), keyARNs(e, s)...)
 	},
 	catalog.OnRole:          func(e Env, s plan.Step) []string { return []string{e.roleARN(s)} },
 	catalog.OnRoleInput:     func(e Env, s plan.Step) []string { return []string{e.roleOf(str(s, "role"))} },
 	catalog.OnManagedPolicy: func(e Env, s plan.Step) []string { return []string{e.policyARN(s)} },
-	catalog.OnTopic:         func(e Env, s plan.Step) []string { return e.regional("sns", named(s, "name")) },
+	catalog.OnTopic:         func(e Env, s plan.Step) []string { return e.regional(s, "sns", named(s, "name")) },
 	catalog.OnPolicyTopic: func(e Env, s plan.Step) []string {
 		if arn := str(s, "arn"); arn != "" {
 			return []string{arn}
 		}
 		var out []string // the topic's ARN is computed: the topic it depends on
 		for _, t := range e.dependencies(s, catalog.SNSTopic) {
-			out = append(out, e.regional("sns", named(t, "name"))...)
+			out = append(out, e.regional(t, "sns", named(t, "name"))...)
 		}
 		return out
 	},
-	catalog.OnAlarm: func(e Env, s plan.Step) []string { return e.regional("cloudwatch", "alarm:"+named(s, "name")) },
+	catalog.OnAlarm: func(e Env, s plan.Step) []string { return e.regional(s, "cloudwatch", "alarm:"+named(s, "name")) },
 }
 
 // conditions renders each catalogue condition for one registered resource.
@@ -127,23 +129,21 @@ func objectsARN(e Env, s plan.Step) []string {
 	return []string{b[0], b[0] + "/*"}
 }
 
-// keyARNs is every KMS key of the stack's account and Regions: a key's ID is chosen by AWS when it is
-// created, so the plan cannot name it.
-func keyARNs(e Env, _ plan.Step) []string {
-	return e.regional("kms", "key/*")
+// keyARNs is every KMS key of the stack's account in the resource's Region: a key's ID is chosen by AWS
+// when it is created, so the plan cannot name it.
+func keyARNs(e Env, s plan.Step) []string {
+	return e.regional(s, "kms", "key/*")
 }
 
-// regional is resource's ARN in each of the plan's Regions.
-func (e Env) regional(service, resource string) []string {
-	regions := e.Regions
-	if len(regions) == 0 {
-		regions = []string{e.Region}
+// regional is resource's ARN in the Region s is created in: its explicit provider's, or the stack's.
+func (e Env) regional(s plan.Step, service, resource string) []string {
+	region := e.Region
+	if i := strings.LastIndex(s.NewState.Provider, "::"); i > 0 {
+		if r, ok := e.ProviderRegions[s.NewState.Provider[:i]]; ok {
+			region = r
+		}
 	}
-	var out []string
-	for _, r := range regions {
-		out = append(out, nonEmpty(e.arn(service, r, e.Account, resource))...)
-	}
-	return out
+	return nonEmpty(e.arn(service, region, e.Account, resource))
 }
 
 // roleARN is the role's ARN from its path and name; an auto-named role is any name Pulumi may choose.
