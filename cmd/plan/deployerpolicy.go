@@ -1,35 +1,50 @@
 package main
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
+	"log-archive/components"
 	"log-archive/internal/deployer"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 )
 
 const deployerPolicyUsage = `Usage:
-  plan deployer-policy --stack NAME [--json] [--dir DIR]
+  plan deployer-policy --stack NAME [--boundary] [--json] [--dir DIR]
 
 Prints the least-privilege IAM policy a deploying principal needs for ` + "`pulumi preview`, `pulumi up`" + `
 (create, refresh, update) and ` + "`pulumi destroy`" + ` of exactly the resources the stack's plan manages: one
 statement per resource type, scoped to the ARNs the plan names, without the delete actions of resources
 the plan protects or retains. Text: a # header (what is covered, the deletes left out, what is out of
 scope), then each policy document. --json: {"stack","account","region","partition","limit",
-"policies":[{"name","size","document"}],"deletesNotGranted":[...],"notes":[...]}.
+"roleBoundaryArn","policies":[{"name","size","document"}],"deletesNotGranted":[...],"notes":[...]}.
+
+--boundary prints instead the permissions boundary every IAM role of the program must have: the customer
+managed policy log-archive-role-boundary at path /log-archive/ of the stack's account, which an
+administrator (or the onboarding bootstrap) creates before the stack's first ` + "`pulumi up`" + `, and which the
+deployer policy forbids the deployer to create or change. --json: {"name","path","arn","document"}.
 
 Flags:
 `
 
 // runDeployerPolicy prints the deployer policy of one stack.
 func runDeployerPolicy(args []string, stdout, stderr io.Writer) int {
+	var boundary bool
 	f, code, done := parseStackCommand("plan deployer-policy", deployerPolicyUsage,
-		"print JSON: the policy documents with their names and sizes, and what is left out", args, stdout, stderr)
+		"print JSON: the policy documents with their names and sizes, and what is left out", args, stdout, stderr,
+		func(fs *flag.FlagSet) {
+			fs.BoolVar(&boundary, "boundary", false, "print the role permissions boundary policy instead (D8)")
+		})
 	if done {
 		return code
+	}
+	if boundary {
+		return runRoleBoundary(f, stdout, stderr)
 	}
 	res, err := deployerPolicy(f.dir, f.stack)
 	if err != nil {
@@ -54,10 +69,13 @@ type stackCommand struct {
 	json       bool
 }
 
-// parseStackCommand parses --stack NAME [--json] [--dir DIR] and checks that the stack exists. done is
+// parseStackCommand parses --stack NAME [--json] [--dir DIR], and the flags more adds, and checks that the stack exists. done is
 // true when the command should exit with code (help, a usage error, an unknown stack).
-func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stderr io.Writer) (stackCommand, int, bool) {
+func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stderr io.Writer, more ...func(*flag.FlagSet)) (stackCommand, int, bool) {
 	fs := newFlagSet(name, usage, stderr)
+	for _, m := range more {
+		m(fs)
+	}
 	stack := fs.String("stack", "", "the stack file Pulumi.`NAME`.yaml")
 	asJSON := fs.Bool("json", false, jsonHelp)
 	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
@@ -90,4 +108,49 @@ func deployerPolicy(dir, name string) (*deployer.Result, error) {
 		return nil, err
 	}
 	return deployer.Generate(stack, p)
+}
+
+// roleBoundary is `plan deployer-policy --boundary --json`.
+type roleBoundary struct {
+	Name     string            `json:"name"`
+	Path     string            `json:"path"`
+	Arn      string            `json:"arn"`
+	Document deployer.Document `json:"document"`
+}
+
+// runRoleBoundary prints the role boundary policy for the stack's account.
+func runRoleBoundary(f stackCommand, stdout, stderr io.Writer) int {
+	stack, err := plan.LoadStack(f.dir, f.stack)
+	if err == nil {
+		var e deployer.Env
+		if e, err = deployer.EnvOf(stack); err == nil {
+			b := roleBoundary{Name: components.RoleBoundaryName, Path: components.RoleBoundaryPath,
+				Arn: components.RoleBoundaryArnIn(e.Partition, e.Account), Document: deployer.RoleBoundaryPolicy(e.Partition)}
+			if f.json {
+				err = writeJSON(stdout, b)
+			} else {
+				err = writeRoleBoundary(stdout, b)
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "plan deployer-policy --boundary: stack %s: %v\n", f.stack, err)
+		return 1
+	}
+	return 0
+}
+
+func writeRoleBoundary(w io.Writer, b roleBoundary) error {
+	doc, err := json.MarshalIndent(b.Document, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, `# Permissions boundary of every IAM role the program creates: %s
+# The most the replication role and the backfill role may ever do, whatever their own policies say: S3
+# replication and batch replication, and KMS through S3. Nothing in IAM, STS or Organizations.
+# Create it once per account, before the first `+"`pulumi up`"+` (the program never creates or changes it):
+#   aws iam create-policy --path %s --policy-name %s --policy-document file://boundary.json
+%s
+`, b.Arn, b.Path, b.Name, doc)
+	return err
 }

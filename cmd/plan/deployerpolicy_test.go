@@ -7,10 +7,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/plan"
 )
 
+// plan deployer-policy succeeds for every fixture stack file, the 100-bucket source among them (issue 17.4).
 func TestRun_DeployerPolicyJSON(t *testing.T) {
-	for _, stack := range []string{"destination", "source"} {
+	stacks, err := plan.StackNames(root)
+	require.NoError(t, err)
+	require.Contains(t, stacks, "source-large")
+	for _, stack := range stacks {
 		var out, errOut bytes.Buffer
 		require.Equal(t, 0, run([]string{"deployer-policy", "--dir", root, "--stack", stack, "--json"}, &out, &errOut), errOut.String())
 		var doc struct {
@@ -34,8 +40,36 @@ func TestRun_DeployerPolicyJSON(t *testing.T) {
 			assert.NotEmpty(t, p.Document.Statement)
 			assert.LessOrEqual(t, p.Size, doc.Limit)
 		}
-		assert.NotEmpty(t, doc.Withheld, "%s: the fixture protects or retains resources", stack)
+		if stack == "source-large" {
+			// Only existing buckets: their retained versioning withholds nothing (its delete is its put).
+			assert.Greater(t, len(doc.Policies), 1, "100 buckets need more than one managed policy")
+			assert.LessOrEqual(t, len(doc.Policies), 10, "IAM attaches at most 10 managed policies to a role by default")
+		} else {
+			assert.NotEmpty(t, doc.Withheld, "%s: the fixture protects or retains resources", stack)
+		}
 	}
+}
+
+func TestRun_DeployerPolicyBoundary(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 0, run([]string{"deployer-policy", "--dir", root, "--stack", "source", "--boundary", "--json"}, &out, &errOut), errOut.String())
+	var b struct {
+		Name, Path, Arn string
+		Document        struct{ Statement []map[string]any }
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &b))
+	assert.Equal(t, "log-archive-role-boundary", b.Name)
+	assert.Equal(t, "/log-archive/", b.Path)
+	assert.Equal(t, "arn:aws:iam::222222222222:policy/log-archive/log-archive-role-boundary", b.Arn)
+	assert.NotEmpty(t, b.Document.Statement)
+
+	out.Reset()
+	require.Equal(t, 0, run([]string{"deployer-policy", "--dir", root, "--stack", "source", "--boundary"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "aws iam create-policy --path /log-archive/ --policy-name log-archive-role-boundary")
+
+	out.Reset()
+	require.Equal(t, 0, run([]string{"deployer-policy", "--dir", root, "--stack", "source"}, &out, &errOut), errOut.String())
+	assert.Contains(t, out.String(), "arn:aws:iam::222222222222:policy/log-archive/log-archive-role-boundary", "the policy says which boundary it requires")
 }
 
 func TestRun_DeployerPolicyText(t *testing.T) {

@@ -35,6 +35,12 @@ func (r *Result) WriteText(w io.Writer) error {
 		c("Object Lock default retention (each is its s3:Put* action).")
 		c("")
 	}
+	c("Every IAM role the stack creates must have the permissions boundary")
+	c("  %s", r.Boundary)
+	c("which an administrator creates first (`plan deployer-policy --boundary`). The Deny statements keep")
+	c("the holder from creating or changing a role without it, removing it, changing the boundary policy,")
+	c("assuming the stack's roles or changing its own role and policies (docs/deployer-policy.md).")
+	c("")
 	for _, n := range r.Notes {
 		c("Note: %s.", n)
 	}
