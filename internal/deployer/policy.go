@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"log-archive/components"
 	"log-archive/internal/catalog"
@@ -61,6 +62,8 @@ type Result struct {
 	Account   string `json:"account"`
 	Region    string `json:"region"`
 	Partition string `json:"partition"`
+	// Regions are the stack's Regions: aws:region and every explicit provider's.
+	Regions []string `json:"regions"`
 	// Boundary is the permissions boundary every role of the stack must have (D8): the policy
 	// RoleBoundaryPolicy documents, which the deployer may neither create nor change.
 	Boundary string     `json:"roleBoundaryArn"`
@@ -90,39 +93,41 @@ func EnvOf(stack plan.Stack) (Env, error) {
 		Roles: map[string]string{}, ByURN: map[string]plan.Step{}, ProviderRegions: map[string]string{}}, nil
 }
 
+// PlanEnv is where the plan p of stack deploys, with what its ARNs need from the plan: every resource by
+// URN, the Region of each explicit provider, the roles and the key aliases it creates.
+func PlanEnv(stack plan.Stack, p *plan.Plan) (Env, error) {
+	e, err := EnvOf(stack)
+	if err != nil {
+		return Env{}, err
+	}
+	for _, s := range p.Creates() {
+		e.ByURN[s.URN] = s
+		switch catalog.Type(s.NewState.Type) {
+		case catalog.AWSProvider:
+			if r := str(s, "region"); r != "" {
+				e.ProviderRegions[s.URN] = r
+				if !slices.Contains(e.Regions, r) {
+					e.Regions = append(e.Regions, r)
+				}
+			}
+		case catalog.IAMRole:
+			e.Roles[named(s, "name")] = e.roleARN(s)
+		case catalog.KMSAlias:
+			e.Aliases = sortedSet(append(e.Aliases, str(s, "name")))
+		}
+	}
+	return e, nil
+}
+
 // Generate builds the deployer policy for the plan p of stack.
 func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
-	e, err := EnvOf(stack)
+	e, err := PlanEnv(stack, p)
 	if err != nil {
 		return nil, err
 	}
 	steps := managed(p)
 	if err := checkTypes(steps); err != nil {
 		return nil, err
-	}
-	for _, s := range p.Creates() {
-		e.ByURN[s.URN] = s
-		if r := str(s, "region"); s.NewState.Type == string(catalog.AWSProvider) && r != "" {
-			e.ProviderRegions[s.URN] = r
-			if !slices.Contains(e.Regions, r) {
-				e.Regions = append(e.Regions, r)
-			}
-		}
-	}
-	for _, s := range steps {
-		if s.NewState.Type == "aws:iam/role:Role" {
-			name := str(s, "name")
-			if name == "" {
-				name = s.Name() + "-*"
-			}
-			e.Roles[name] = e.roleARN(s)
-		}
-	}
-
-	for _, s := range steps {
-		if s.NewState.Type == string(catalog.KMSAlias) {
-			e.Aliases = sortedSet(append(e.Aliases, str(s, "name")))
-		}
 	}
 
 	b := newBuilder()
@@ -152,6 +157,7 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Regions = e.Regions
 	res.Notes = widened(res, e, steps)
 	if res.Withheld == nil {
 		res.Withheld = []Withheld{}
@@ -429,25 +435,33 @@ func (r *Result) Statements() []Statement {
 	return out
 }
 
+// globs caches the compiled form of each pattern globMatch has seen.
+var globs sync.Map
+
 func globMatch(pattern, s string, fold bool) bool {
-	var re strings.Builder
-	re.WriteString("^")
+	key := fmt.Sprint(fold, pattern)
+	if re, ok := globs.Load(key); ok {
+		return re.(*regexp.Regexp).MatchString(s)
+	}
+	var b strings.Builder
+	b.WriteString("^")
 	if fold {
-		re.WriteString("(?i)")
+		b.WriteString("(?i)")
 	}
 	for _, c := range pattern {
 		switch c {
 		case '*':
-			re.WriteString(".*")
+			b.WriteString(".*")
 		case '?':
-			re.WriteString(".")
+			b.WriteString(".")
 		default:
-			re.WriteString(regexp.QuoteMeta(string(c)))
+			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
 	}
-	re.WriteString("$")
-	ok, _ := regexp.MatchString(re.String(), s)
-	return ok
+	b.WriteString("$")
+	re := regexp.MustCompile(b.String())
+	globs.Store(key, re)
+	return re.MatchString(s)
 }
 
 func sortedSet(values []string) []string {

@@ -395,3 +395,20 @@ func toAny(v any) []any {
 	}
 	return []any{v}
 }
+
+// ForAccount renders the policy for a template that deploys it to many accounts (the onboarding
+// bootstrap: a CloudFormation StackSet substitutes ${AWS::AccountId}).
+func TestResult_ForAccount(t *testing.T) {
+	f := planFixture(t, "source")
+	r, err := f.result.ForAccount("${AWS::AccountId}")
+	require.NoError(t, err)
+	text, err := json.Marshal(r.Policies)
+	require.NoError(t, err)
+	assert.NotContains(t, string(text), "222222222222")
+	assert.Contains(t, string(text), "arn:aws:iam::${AWS::AccountId}:role/log-archive/log-archive-replication")
+	assert.Contains(t, string(text), "arn:aws:iam::${AWS::AccountId}:policy/log-archive/log-archive-role-boundary")
+	assert.Equal(t, "${AWS::AccountId}", r.Account)
+	assert.Equal(t, f.result.Policies[0].Size, r.Policies[0].Size, "the size IAM counts is the substituted document's")
+	orig, _ := json.Marshal(f.result.Policies)
+	assert.Contains(t, string(orig), "222222222222", "the original is untouched")
+}
