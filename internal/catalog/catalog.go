@@ -7,10 +7,7 @@
 // It imports nothing of the project's, so every package may import it.
 package catalog
 
-import (
-	"fmt"
-	"sort"
-)
+import "sort"
 
 // Type is a Pulumi resource type token.
 type Type string
@@ -83,15 +80,6 @@ type PolicyInput struct {
 func Of(t Type) (Info, bool) {
 	info, ok := entries[t]
 	return info, ok
-}
-
-// MustOf returns the catalogue entry of t, or an error that says where to add it.
-func MustOf(t Type) (Info, error) {
-	info, ok := entries[t]
-	if !ok {
-		return Info{}, fmt.Errorf("resource type %s has no entry in internal/catalog: add its replace-on-change inputs, policy input, computed outputs and deployer actions", t)
-	}
-	return info, nil
 }
 
 // Types is every catalogued type, sorted.

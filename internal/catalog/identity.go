@@ -51,16 +51,16 @@ func Outputs(t Type, at Location, id string, in Inputs) map[string]any {
 	return map[string]any{}
 }
 
-// Autoname is the name Pulumi gives a resource whose name input is unset: the resource name, a dash and
+// autoname is the name Pulumi gives a resource whose name input is unset: the resource name, a dash and
 // seven random hex digits.
-func Autoname(name, unique string) string { return name + "-" + unique[:7] }
+func autoname(name, unique string) string { return name + "-" + unique[:7] }
 
 // byName identifies a resource by its name input (alarms, aliases), or its autoname.
 func byName(_ Location, in Inputs, name, unique string) string {
 	if n := in.Str("name"); n != "" {
 		return n
 	}
-	return Autoname(name, unique)
+	return autoname(name, unique)
 }
 
 // byBucket identifies a bucket sub-resource by its bucket, and "bucket,owner" when it names the expected
@@ -118,7 +118,7 @@ var (
 			if b := in.Str("bucket"); b != "" {
 				return b
 			}
-			return Autoname(name, unique)
+			return autoname(name, unique)
 		},
 		Outputs: func(at Location, id string, _ Inputs) map[string]any {
 			return map[string]any{

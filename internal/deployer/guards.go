@@ -51,11 +51,18 @@ func guards(e Env) []Statement {
 	iam := func(resource string) string {
 		return fmt.Sprintf("arn:%s:iam::%s:%s", e.Partition, e.Account, resource)
 	}
+	// The project's roles: the plan's, and any at the project's path. The guards apply there only, so a
+	// principal that also manages other roles keeps doing so under its other policies.
+	roles := []string{iam("role" + components.RoleBoundaryPath + "*")}
+	for _, arn := range e.Roles {
+		roles = append(roles, arn)
+	}
+	roles = sortedSet(roles)
 	out := []Statement{{
-		Sid: "DenyRoleWithoutBoundary", Effect: "Deny", Action: RoleBoundaryActions, Resource: []string{"*"},
+		Sid: "DenyRoleWithoutBoundary", Effect: "Deny", Action: RoleBoundaryActions, Resource: roles,
 		Condition: Condition{"StringNotEquals": {"iam:PermissionsBoundary": boundary}},
 	}, {
-		Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"},
+		Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: roles,
 	}, {
 		Sid: "DenyBoundaryPolicyChange", Effect: "Deny", Action: []string{"iam:*"}, Resource: []string{boundary},
 	}}
@@ -64,16 +71,10 @@ func guards(e Env) []Statement {
 		own = append(own, iam("role/*"+name))
 	}
 	own = append(own, iam("policy/*"+DeployerPolicyPrefix+"*"))
-	out = append(out, Statement{
-		Sid: "DenyDeployerSelfChange", Effect: "Deny", Resource: own, Action: []string{"iam:*"},
-	})
-	var roles []string
-	for _, arn := range e.Roles {
-		roles = append(roles, arn)
-	}
-	if len(roles) > 0 {
+	out = append(out, Statement{Sid: "DenyDeployerSelfChange", Effect: "Deny", Resource: own, Action: []string{"iam:*"}})
+	if len(e.Roles) > 0 {
 		out = append(out, Statement{
-			Sid: "DenyAssumeStackRoles", Effect: "Deny", Resource: sortedSet(roles),
+			Sid: "DenyAssumeStackRoles", Effect: "Deny", Resource: roles,
 			Action: []string{"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"},
 		})
 	}

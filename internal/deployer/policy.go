@@ -352,7 +352,7 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 	}
 	policies := make([]Policy, len(docs))
 	for i, d := range docs {
-		name := "log-archive-deployer-" + stack
+		name := DeployerPolicyPrefix + stack
 		if len(docs) > 1 {
 			name = fmt.Sprintf("%s-%d", name, i+1)
 		}

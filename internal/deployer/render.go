@@ -22,7 +22,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	c("Deployer policy for stack %s: the IAM permissions a deploying principal needs for `pulumi preview`,", r.Stack)
 	c("`pulumi up` (create, refresh, update) and `pulumi destroy` of exactly the resources this stack's plan")
 	c("manages, in account %s, Region %s (partition %s). Each action list comes from the Terraform AWS", r.Account, r.Region, r.Partition)
-	c("provider's implementation of the resource, which pulumi-aws v6 bridges (internal/deployer/table.go).")
+	c("provider's implementation of the resource, which pulumi-aws v6 bridges (internal/catalog/table.go).")
 	c("")
 	if len(r.Withheld) > 0 {
 		c("Delete permissions NOT granted: Pulumi never deletes these resources (destroy refuses a protected one,")
