@@ -19,8 +19,9 @@ var ReplaceOnChange = map[string][]string{
 	"aws:iam/rolePolicy:RolePolicy":                     {"name", "namePrefix", "role"},
 	"aws:iam/policy:Policy":                             {"description", "name", "namePrefix", "path"},
 	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {"policyArn", "role"},
-	// A source stack's provider for another Region: its name carries the Region, so its configuration
-	// never changes in place; what the engine does with a changed provider is the engine's, not an input's.
+	// A source stack's provider for another Region: its name carries the Region, so its Region never
+	// changes (a changed Region would replace everything under it, pulumi-aws#4000); its other settings,
+	// the stack's aws: ones, update it in place.
 	"pulumi:providers:aws":                         {},
 	"aws:s3/bucketV2:BucketV2":                     {"bucket", "bucketPrefix", "objectLockEnabled"},
 	"aws:s3/bucketPolicy:BucketPolicy":             {"bucket"},
