@@ -245,6 +245,15 @@ func (e *Env) Destroy(ctx context.Context, s auto.Stack) (auto.DestroyResult, er
 	return s.Destroy(ctx, optdestroy.ProgressStreams(e.logWriter(s.Name()+" destroy")))
 }
 
+// LogOperations makes the fake AWS log every create, update and delete from now on into a new file,
+// whose path it returns (read it with readOps).
+func (e *Env) LogOperations() string {
+	e.t.Helper()
+	path := filepath.Join(e.t.TempDir(), "operations.log")
+	e.envVars["FAKEAWS_OPLOG"] = path
+	return path
+}
+
 // Record is one resource that exists in the fake AWS (see fakeaws.Record).
 type Record struct {
 	Type    string         `json:"type"`

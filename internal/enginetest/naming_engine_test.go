@@ -35,8 +35,7 @@ func TestEngine_OneAlarmTopicPerRegion_DeletedOnce(t *testing.T) {
 	ctx := t.Context()
 	env := NewEnv(t)
 	require.NoError(t, testfixture.CopyExtras(env.WorkDir))
-	opLog := filepath.Join(t.TempDir(), "operations.log")
-	env.envVars["FAKEAWS_OPLOG"] = opLog
+	opLog := env.LogOperations()
 
 	env.Up(ctx, env.Stack(ctx, "destination"))
 	src := env.Stack(ctx, "rtc-three-regions")
@@ -95,14 +94,7 @@ func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 	).Replace(readFile(t, filepath.Join(env.WorkDir, "Pulumi.source.yaml")))
 	rtc = rtc[:strings.Index(rtc, "  log-archive:sourceBuckets:")] + "  log-archive:replicationTimeControl: true\n"
 	require.NoError(t, os.WriteFile(filepath.Join(env.WorkDir, "Pulumi.latency.yaml"), []byte(rtc), 0o644))
-	// The fixture source with a log bucket and an existing bucket in eu-central-1 too.
-	env.Edit("Pulumi.source.yaml", func(s string) string {
-		s = strings.Replace(s, "      trailNames: [workload-a-management-events]\n", "      trailNames: [workload-a-management-events]\n"+
-			"    - name: acme-workload-a-logs-eu-central-1\n      region: eu-central-1\n      services: [vpc-flow-logs]\n", 1)
-		return strings.Replace(s, "      prefix: AWSLogs/\n", "      prefix: AWSLogs/\n"+
-			"    - name: acme-workload-a-app-logs-eu-central-1\n      region: eu-central-1\n      kmsKeyArns:\n"+
-			"        - "+centralKey(0)+"\n", 1)
-	})
+	env.Edit("Pulumi.source.yaml", withCentralBuckets)
 
 	upWithCommit(t, env, mainCommit, "destination", "source", "latency")
 	before := map[string][]Record{}
@@ -118,8 +110,7 @@ func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 		for _, op := range []apitype.OpType{apitype.OpCreate, apitype.OpReplace, apitype.OpCreateReplacement, apitype.OpDeleteReplaced, apitype.OpDelete} {
 			assert.Zero(t, preview.ChangeSummary[op], "%s: %s in %v", stack, op, preview.ChangeSummary)
 		}
-		opLog := filepath.Join(t.TempDir(), stack+"-operations.log")
-		env.envVars["FAKEAWS_OPLOG"] = opLog
+		opLog := env.LogOperations()
 		up := env.Up(ctx, s)
 		require.NotNil(t, up.Summary.ResourceChanges)
 		for _, op := range []string{"create", "replace", "delete"} {

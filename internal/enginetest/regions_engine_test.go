@@ -33,17 +33,10 @@ const (
 func TestEngine_SourceStackInTwoRegions_AndItsRoleGrowsIntoManagedPolicies(t *testing.T) {
 	ctx := t.Context()
 	env := NewEnv(t)
-	opLog := filepath.Join(t.TempDir(), "operations.log")
-	env.envVars["FAKEAWS_OPLOG"] = opLog
+	opLog := env.LogOperations()
 
 	env.Up(ctx, env.Stack(ctx, "destination"))
-	env.Edit("Pulumi.source.yaml", func(s string) string {
-		s = strings.Replace(s, "      trailNames: [workload-a-management-events]\n", "      trailNames: [workload-a-management-events]\n"+
-			"    - name: acme-workload-a-logs-eu-central-1\n      region: eu-central-1\n      services: [vpc-flow-logs]\n", 1)
-		return strings.Replace(s, "      prefix: AWSLogs/\n", "      prefix: AWSLogs/\n"+
-			"    - name: acme-workload-a-app-logs-eu-central-1\n      region: eu-central-1\n      kmsKeyArns:\n"+
-			"        - "+centralKey(0)+"\n", 1)
-	})
+	env.Edit("Pulumi.source.yaml", withCentralBuckets)
 	twoRegions := readFile(t, filepath.Join(env.WorkDir, "Pulumi.source.yaml"))
 	src := env.Stack(ctx, "source")
 	up := env.Up(ctx, src)
@@ -164,6 +157,15 @@ func TestEngine_SourceStackInTwoRegions_AndItsRoleGrowsIntoManagedPolicies(t *te
 	assert.Empty(t, OfType(recs, typePolicyAttachment))
 	assert.Empty(t, OfType(recs, typeManagedPolicy))
 	assert.Len(t, OfType(recs, typeRolePolicy), 2)
+}
+
+// withCentralBuckets adds to the fixture source stack a log bucket and an existing bucket in eu-central-1.
+func withCentralBuckets(s string) string {
+	s = strings.Replace(s, "      trailNames: [workload-a-management-events]\n", "      trailNames: [workload-a-management-events]\n"+
+		"    - name: acme-workload-a-logs-eu-central-1\n      region: eu-central-1\n      services: [vpc-flow-logs]\n", 1)
+	return strings.Replace(s, "      prefix: AWSLogs/\n", "      prefix: AWSLogs/\n"+
+		"    - name: acme-workload-a-app-logs-eu-central-1\n      region: eu-central-1\n      kmsKeyArns:\n"+
+		"        - "+centralKey(0)+"\n", 1)
 }
 
 func centralKey(i int) string {

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,6 +24,9 @@ func TestEveryProviderInheritsTheStacksAWSSettings(t *testing.T) {
 		"aws:defaultTags", `{"tags": {"cost-center": "security", "owner": "platform"}}`,
 		"aws:skipMetadataApiCheck", "true",
 		"aws:sharedConfigFiles", `["/etc/aws/config"]`,
+		"aws:maxRetries", "5",
+		"aws:endpoints", `[{"s3": "https://s3.example.internal"}]`,
+		"aws:ignoreTags", `{"keyPrefixes": ["kubernetes.io/"]}`,
 	)
 	p, err := runStack(t, "workload-a", cfg, archiveOutputs(t, destinationConfig()))
 	require.NoError(t, err)
@@ -34,6 +38,9 @@ func TestEveryProviderInheritsTheStacksAWSSettings(t *testing.T) {
 		"allowedAccountIds":    []any{sourceAccount},
 		"skipMetadataApiCheck": true,
 		"sharedConfigFiles":    []any{"/etc/aws/config"},
+		"maxRetries":           5.0,
+		"endpoints":            []any{map[string]any{"s3": "https://s3.example.internal"}},
+		"ignoreTags":           map[string]any{"keyPrefixes": []any{"kubernetes.io/"}},
 	}
 	regions := map[string]bool{}
 	var first map[string]any
@@ -44,6 +51,11 @@ func TestEveryProviderInheritsTheStacksAWSSettings(t *testing.T) {
 		for key, value := range want {
 			assert.Equal(t, value, in[key], "%s: %s", s.Name(), key)
 		}
+		// Nothing else but the two defaults aws.NewProvider sets, as the stack's default provider has them.
+		assert.ElementsMatch(t, append(slices.Collect(maps.Keys(want)), "skipCredentialsValidation", "skipRegionValidation"),
+			slices.Collect(maps.Keys(in)), s.Name())
+		assert.Equal(t, false, in["skipCredentialsValidation"])
+		assert.Equal(t, true, in["skipRegionValidation"])
 		if first == nil {
 			first = in
 		}
