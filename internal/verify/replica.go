@@ -200,14 +200,15 @@ func checkReplica(ctx context.Context, o Options, r *BucketResult) {
 		until := aws.ToTime(head.ObjectLockRetainUntilDate)
 		lock.Got = fmt.Sprintf("%s until %s", orNone(string(head.ObjectLockMode)), until.UTC().Format(time.RFC3339))
 		if head.ObjectLockMode == "" || !until.After(o.Now()) {
-			lock.Status, lock.Facts = Fail, []string{"H3", "R1.7"}
+			lock.Status, lock.Facts = Fail, []string{"H3", "R1.7", "H8"}
 			lock.Got = "none"
 			if head.ObjectLockMode != "" {
 				lock.Got = fmt.Sprintf("%s until %s (expired)", head.ObjectLockMode, until.UTC().Format(time.RFC3339))
 			}
 			lock.Cause = "the archive has Object Lock, but this replica is not locked: replicas take the source's Object Lock settings, " +
-				"so the archive's default retention may not apply to replicas of unlocked sources. Lock at the source (default " +
-				"retention on the log bucket) where WORM must hold end to end. (HeadObject also omits the lock without s3:GetObjectRetention.)"
+				"so the archive's default retention may not apply to replicas of unlocked sources. Lock at the source where WORM must hold " +
+				"end to end: default retention on a source bucket whose writers send the checksum Object Lock requires, which no AWS page " +
+				"shows GuardDuty, CloudTrail or VPC Flow Logs doing (H8). (HeadObject also omits the lock without s3:GetObjectRetention.)"
 		}
 		r.add(lock)
 	}
