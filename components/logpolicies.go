@@ -74,27 +74,15 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 				"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails},
 				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {a.trailsOf(account)}},
 			},
-		}, Statement{
+		},
 			// DescribeKey carries no encryption context, so it cannot share the statement above: the
 			// context condition would be false and CloudTrail could not create or update the trail.
-			Sid:       SidCloudTrailDescribesKey,
-			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"kms:DescribeKey"},
-			Resource:  Strings{"*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
-		}, Statement{
+			cloudTrailKeyStatement(SidCloudTrailDescribesKey, "kms:DescribeKey", account, trails),
 			// C1: the log bucket has an S3 Bucket Key (newDefaultKMSEncryption), and with one, creating or
 			// updating a trail with SSE-KMS needs kms:Decrypt for the CloudTrail service principal. No
 			// encryption context condition: under a Bucket Key S3 asks KMS with the bucket's context, not
 			// the object's, and AWS's statement has none.
-			Sid:       SidCloudTrailDecrypts,
-			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"kms:Decrypt"},
-			Resource:  Strings{"*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
-		})
+			cloudTrailKeyStatement(SidCloudTrailDecrypts, "kms:Decrypt", account, trails))
 	}
 	if b.Serves(VPCFlowLogs) { // V1
 		stmts = append(stmts, Statement{
@@ -175,6 +163,18 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 	}
 	stmts = append(stmts, denyInsecureTransport(a, b.Name))
 	return PolicyDocument{Version: policyVersion, Statement: stmts}
+}
+
+// cloudTrailKeyStatement lets CloudTrail call action on the key for the named trails of the account (C1).
+func cloudTrailKeyStatement(sid, action, account string, trails Strings) Statement {
+	return Statement{
+		Sid:       sid,
+		Effect:    "Allow",
+		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
+		Action:    Strings{action},
+		Resource:  Strings{"*"},
+		Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+	}
 }
 
 // flowLogsConditions is V1's confused-deputy pair: the account, and any log delivery source in it.

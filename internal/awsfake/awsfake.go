@@ -37,6 +37,17 @@ type Object struct {
 	ReplicationStatus string // PENDING, COMPLETED, FAILED, REPLICA or ""
 	LockMode          string
 	RetainUntil       time.Time
+	// StorageClass is reported by HeadObject and GetObject when it is not STANDARD, as S3 does. GLACIER
+	// and DEEP_ARCHIVE objects, and INTELLIGENT_TIERING ones in an archive tier (ArchiveStatus
+	// ARCHIVE_ACCESS or DEEP_ARCHIVE_ACCESS), answer GetObject with 403 InvalidObjectState (R5.11).
+	StorageClass  string
+	ArchiveStatus string
+}
+
+// archived says whether GetObject answers InvalidObjectState for the object: it is in an archive class
+// or tier and has not been restored (the fake restores nothing).
+func (o *Object) archived() bool {
+	return o.StorageClass == "GLACIER" || o.StorageClass == "DEEP_ARCHIVE" || o.ArchiveStatus != ""
 }
 
 // Bucket is a bucket and the settings the fake reads.
@@ -267,6 +278,11 @@ func (s *Server) s3(w http.ResponseWriter, r *http.Request, body []byte, account
 			writeError(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", head)
 			return
 		}
+		if !head && o.archived() {
+			w.Header().Set("x-amz-storage-class", o.StorageClass)
+			writeError(w, http.StatusForbidden, "InvalidObjectState", "The operation is not valid for the object's storage class", false)
+			return
+		}
 		w.Header().Set("x-amz-version-id", o.VersionID)
 		w.Header().Set("Content-Length", strconv.Itoa(len(o.Body)))
 		w.Header().Set("Last-Modified", time.Now().UTC().Format(http.TimeFormat))
@@ -289,6 +305,10 @@ func objectHeaders(w http.ResponseWriter, o *Object) {
 	set("x-amz-server-side-encryption-aws-kms-key-id", o.KMSKeyID)
 	set("x-amz-replication-status", o.ReplicationStatus)
 	set("x-amz-object-lock-mode", o.LockMode)
+	if o.StorageClass != "STANDARD" {
+		set("x-amz-storage-class", o.StorageClass)
+	}
+	set("x-amz-archive-status", o.ArchiveStatus)
 	if !o.RetainUntil.IsZero() {
 		set("x-amz-object-lock-retain-until-date", o.RetainUntil.UTC().Format(time.RFC3339))
 	}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // The classes of mistakes that passed the plan and failed in AWS, or silently replicated nothing, each
@@ -88,24 +87,7 @@ func TestBadInput_ClassesRefusedBeforeAnyResource(t *testing.T) {
 			[]string{`Pulumi.workload-a.yaml: aws:region = "cn-north-1": is in partition aws-cn, but the archive is in eu-west-1 (partition aws)`,
 				"Fix: replicate this account into an archive in partition aws-cn"}},
 	} {
-		t.Run(tc.class+"/"+tc.name, func(t *testing.T) {
-			var refs map[string]map[string]any
-			if tc.stack != "destination" {
-				refs = archiveOutputs(t, destinationConfig())
-			}
-			p, err := runStack(t, tc.stack, tc.cfg, refs)
-			require.Error(t, err)
-			msg := err.Error()
-			for _, w := range tc.want {
-				assert.Contains(t, msg, w)
-			}
-			assert.Contains(t, msg, "Pulumi."+tc.stack+".yaml: ")
-			assert.Contains(t, msg, "Fix: ")
-			for _, internal := range []string{"stackconfig.", "[]string", "interface {}", "json:", "invalid character"} {
-				assert.NotContains(t, msg, internal, "no Go internals in what the user reads")
-			}
-			assert.Empty(t, p.Creates(), "nothing registered")
-		})
+		t.Run(tc.class+"/"+tc.name, func(t *testing.T) { assertRefused(t, tc.stack, tc.cfg, tc.want, nil) })
 	}
 }
 
@@ -181,25 +163,20 @@ func TestBadInput_SlippedThroughOrMisreported(t *testing.T) {
 			[]string{`log-archive:sourceAccountIds[0] = "": is empty`, `Fix: write each account's 12-digit ID in quotes`},
 			[]string{"SourceAccountIDs", "DestinationArchive"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var refs map[string]map[string]any
-			if tc.stack != "destination" {
-				refs = archiveOutputs(t, destinationConfig())
-			}
-			p, err := runStack(t, tc.stack, tc.cfg, refs)
-			require.Error(t, err)
-			msg := err.Error()
-			for _, w := range tc.want {
-				assert.Contains(t, msg, w)
-			}
-			for _, u := range tc.unwant {
-				assert.NotContains(t, msg, u)
-			}
-			assert.Contains(t, msg, "Pulumi."+tc.stack+".yaml: ")
-			for _, internal := range []string{"stackconfig.", "[]string", "interface {}", "json:", "invalid character"} {
-				assert.NotContains(t, msg, internal, "no Go internals in what the user reads")
-			}
-			assert.Empty(t, p.Creates(), "nothing registered")
-		})
+		t.Run(tc.name, func(t *testing.T) { assertRefused(t, tc.stack, tc.cfg, tc.want, tc.unwant) })
+	}
+}
+
+// assertRefused is requireRefused, and also: no unwanted text, a fix, and no Go internals in what the user
+// reads.
+func assertRefused(t *testing.T, stack string, cfg map[string]string, want, unwant []string) {
+	t.Helper()
+	msg := requireRefused(t, stack, cfg, want...)
+	for _, u := range unwant {
+		assert.NotContains(t, msg, u)
+	}
+	assert.Contains(t, msg, "Fix: ")
+	for _, internal := range []string{"stackconfig.", "[]string", "interface {}", "json:", "invalid character"} {
+		assert.NotContains(t, msg, internal, "no Go internals in what the user reads")
 	}
 }

@@ -120,8 +120,9 @@ func input(t testing.TB, s plan.Step, path ...any) any {
 func repoRoot(testing.TB) string { return testfixture.Root() }
 
 // requireRefused runs a stack that must be refused: its error names the stack file and holds every
-// fragment of want, and nothing was registered. A source stack reads the default archive's outputs.
-func requireRefused(t *testing.T, stack string, cfg map[string]string, want ...string) {
+// fragment of want, and nothing was registered. A source stack reads the default archive's outputs. It
+// returns the error's text.
+func requireRefused(t *testing.T, stack string, cfg map[string]string, want ...string) string {
 	t.Helper()
 	var refs map[string]map[string]any
 	if stack != "destination" {
@@ -134,4 +135,5 @@ func requireRefused(t *testing.T, stack string, cfg map[string]string, want ...s
 	}
 	assert.Contains(t, err.Error(), "Pulumi."+stack+".yaml: ")
 	assert.Empty(t, p.Creates(), "nothing registered")
+	return err.Error()
 }

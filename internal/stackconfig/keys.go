@@ -150,7 +150,7 @@ var KeyTable = []Declaration{
 		Rules:       "`[{name, kmsKeyArns: [full key ARNs], prefix, objectLock, region}]`; `region` defaults to `aws:region`. Keys are full ARNs in the bucket's account and Region, never aliases [R1.13, R4.9]; a prefix is literal. This key, `logBuckets`, or both; a name appears under one key only."},
 	{Key: KeyLogBuckets, Kind: KindSource, Type: "array", Items: "object", Default: []any{}, Unset: "none",
 		Description: "Log buckets to create and replicate whole, each with its own key, for GuardDuty, CloudTrail and VPC Flow Logs.",
-		Rules:       "`[{name, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId, trailNames, serviceRegion, objectLock, adoptKeyArn, region}]`: `guardduty` needs `guardDutyDetectorId`, `cloudtrail` needs `trailNames`; Object Lock needs an archive with Object Lock [R4.14]. This key, `sourceBuckets`, or both."},
+		Rules:       "`[{name, services: [guardduty, cloudtrail, vpc-flow-logs], guardDutyDetectorId, trailNames, serviceRegion, adoptKeyArn, region}]`: `guardduty` needs `guardDutyDetectorId`, `cloudtrail` needs `trailNames`; `objectLock` is refused: no AWS page shows these services writing into a locked bucket [H8]. This key, `sourceBuckets`, or both."},
 	{Key: KeyReplicaStorageClass, Kind: KindSource, Type: "string", Default: "", Unset: "the source object's class",
 		Description: "Storage class of the replicas [R4.13].",
 		Rules:       "`STANDARD`, `STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER` or `DEEP_ARCHIVE`."},

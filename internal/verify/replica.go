@@ -169,21 +169,46 @@ func checkReplica(ctx context.Context, o Options, r *BucketResult) {
 	}
 	r.add(key)
 
-	r.add(readReplica(ctx, o, r))
+	// HeadObject reports the class only when it is not STANDARD. Without a class in the rule the replica
+	// keeps the canary's, STANDARD (R4.13).
+	class := Check{Name: "replica storage class", Status: OK, Got: orDefault(string(head.StorageClass), "STANDARD"), Want: orDefault(r.ruleClass, "STANDARD")}
+	if !r.ruleRead {
+		class.Want = "" // the rule could not be read: nothing to compare with
+	}
+	if class.Want != "" && class.Got != class.Want {
+		class.Status, class.Facts = Fail, []string{"R4.13"}
+		class.Cause = "the replica is not in the storage class the rule names: the rule was changed after the canary replicated, or another rule wrote it"
+	}
+	r.add(class)
+
+	// R5.11: an archived replica answers GetObject with InvalidObjectState until it is restored, so its
+	// body is not read; status, key and lock come from HeadObject above.
+	if tier := string(head.ArchiveStatus); tier != "" || archivedClass(class.Got) {
+		where := "storage class " + class.Got
+		if tier != "" {
+			where += ", tier " + tier
+		}
+		r.add(Check{Name: "replica readable", Status: Skipped, Got: "body not read: " + where, Want: "GetObject returns the canary",
+			Cause: "S3 answers GetObject on an object in " + where + " with InvalidObjectState until it is restored (RestoreObject), " +
+				"so verify did not read the body; replication status, key and lock were checked with HeadObject", Facts: []string{"R5.11", "R4.13"}})
+	} else {
+		r.add(readReplica(ctx, o, r))
+	}
 
 	if t.ObjectLock {
 		lock := Check{Name: "replica object lock", Status: OK, Want: "a mode and a retain-until date in the future"}
 		until := aws.ToTime(head.ObjectLockRetainUntilDate)
 		lock.Got = fmt.Sprintf("%s until %s", orNone(string(head.ObjectLockMode)), until.UTC().Format(time.RFC3339))
 		if head.ObjectLockMode == "" || !until.After(o.Now()) {
-			lock.Status, lock.Facts = Fail, []string{"H3", "R1.7"}
+			lock.Status, lock.Facts = Fail, []string{"H3", "R1.7", "H8"}
 			lock.Got = "none"
 			if head.ObjectLockMode != "" {
 				lock.Got = fmt.Sprintf("%s until %s (expired)", head.ObjectLockMode, until.UTC().Format(time.RFC3339))
 			}
 			lock.Cause = "the archive has Object Lock, but this replica is not locked: replicas take the source's Object Lock settings, " +
-				"so the archive's default retention may not apply to replicas of unlocked sources. Lock at the source (default " +
-				"retention on the log bucket) where WORM must hold end to end. (HeadObject also omits the lock without s3:GetObjectRetention.)"
+				"so the archive's default retention may not apply to replicas of unlocked sources. Lock at the source where WORM must hold " +
+				"end to end: default retention on a source bucket whose writers send the checksum Object Lock requires, which no AWS page " +
+				"shows GuardDuty, CloudTrail or VPC Flow Logs doing (H8). (HeadObject also omits the lock without s3:GetObjectRetention.)"
 		}
 		r.add(lock)
 	}
@@ -197,6 +222,11 @@ func readReplica(ctx context.Context, o Options, r *BucketResult) Check {
 		Bucket: aws.String(t.ArchiveBucket), Key: aws.String(r.CanaryKey), VersionId: optional(r.VersionID),
 		ExpectedBucketOwner: optional(t.ArchiveAccount),
 	})
+	if errorCode(err) == "InvalidObjectState" { // archived after HeadObject looked: not the key's fault
+		c.Status, c.Got, c.Facts = Skipped, "body not read: "+describe(err), []string{"R5.11"}
+		c.Cause = "the replica is archived (GLACIER, DEEP_ARCHIVE or an Intelligent-Tiering archive tier) and S3 serves it only after a restore; replication status, key and lock were checked with HeadObject"
+		return c
+	}
 	if err != nil {
 		c.Status, c.Got = Fail, describe(err)
 		c.Cause = "the archive account cannot read the replica: if the replica is under a key other than the archive key, that key " +
@@ -216,6 +246,16 @@ func readReplica(ctx context.Context, o Options, r *BucketResult) Check {
 		c.Got = fmt.Sprintf("%d bytes, as written", len(body))
 	}
 	return c
+}
+
+// archivedClass says whether objects of a storage class must be restored before GetObject (R5.11).
+func archivedClass(class string) bool { return class == "GLACIER" || class == "DEEP_ARCHIVE" }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func orNone(s string) string {

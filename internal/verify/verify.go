@@ -89,6 +89,8 @@ type BucketResult struct {
 	sourceSSE string
 	sourceKey string
 	ruleKey   string // ReplicaKmsKeyID of the rule, when read
+	ruleClass string // the rule's destination storage class, when read and set (R4.13)
+	ruleRead  bool   // the rule was read, so ruleClass is known
 	ruleBad   *Check // the first failed rule check: the likely cause of a FAILED canary
 	done      bool   // no further checks (the canary could not be written, or no rule)
 }
@@ -304,6 +306,7 @@ func checkRule(ctx context.Context, o Options, r *BucketResult) {
 		if rule.Destination.EncryptionConfiguration != nil {
 			r.ruleKey = aws.ToString(rule.Destination.EncryptionConfiguration.ReplicaKmsKeyID)
 		}
+		r.ruleClass, r.ruleRead = string(rule.Destination.StorageClass), true
 	}
 	check("rule destination", dest[strings.LastIndex(dest, ":")+1:], t.ArchiveBucket,
 		"the rule replicates into another bucket: run `pulumi up` on the source stack")

@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"log-archive/components"
 	"log-archive/internal/awsfake"
 )
 
@@ -30,14 +32,21 @@ const (
 )
 
 // rule is the replication configuration the source stack writes (components/replicator.go).
-type rule struct{ prefix, replicaKey, role string }
+type rule struct{ prefix, replicaKey, role, class string }
 
 func (r rule) xml() string {
 	return fmt.Sprintf(`<ReplicationConfiguration><Role>%s</Role><Rule><ID>log-archive-%s</ID><Priority>1</Priority>`+
 		`<Status>Enabled</Status><Filter><Prefix>%s</Prefix></Filter><SourceSelectionCriteria><SseKmsEncryptedObjects>`+
 		`<Status>Enabled</Status></SseKmsEncryptedObjects></SourceSelectionCriteria><Destination><Bucket>arn:aws:s3:::%s</Bucket>`+
-		`<Account>%s</Account><EncryptionConfiguration><ReplicaKmsKeyID>%s</ReplicaKmsKeyID></EncryptionConfiguration>`+
-		`</Destination></Rule></ReplicationConfiguration>`, r.role, archive, r.prefix, archive, dstAccount, r.replicaKey)
+		`<Account>%s</Account>%s<EncryptionConfiguration><ReplicaKmsKeyID>%s</ReplicaKmsKeyID></EncryptionConfiguration>`+
+		`</Destination></Rule></ReplicationConfiguration>`, r.role, archive, r.prefix, archive, dstAccount, storageClassXML(r.class), r.replicaKey)
+}
+
+func storageClassXML(class string) string {
+	if class == "" {
+		return ""
+	}
+	return "<StorageClass>" + class + "</StorageClass>"
 }
 
 var goodRule = rule{prefix: "AWSLogs/", replicaKey: archiveKey, role: roleArn}
@@ -51,6 +60,8 @@ type replication struct {
 	replicaKey string // "" is the archive key; "source" the source object's key
 	lockMode   string
 	lockDays   int
+	class      string // the replica's storage class ("" is STANDARD)
+	tier       string // its Intelligent-Tiering archive tier, if any
 }
 
 type env struct {
@@ -98,6 +109,7 @@ func newEnv(t *testing.T, rules map[string]rule, rep replication, objectLock boo
 		if rep.replicaKey == "source" {
 			replica.KMSKeyID = o.KMSKeyID
 		}
+		replica.StorageClass, replica.ArchiveStatus = rep.class, rep.tier
 		if rep.lockMode != "" {
 			replica.LockMode, replica.RetainUntil = rep.lockMode, time.Now().AddDate(0, 0, rep.lockDays)
 		}
@@ -456,4 +468,101 @@ func TestWithoutBucketRegionsABucketInAnotherRegionSaysWhereItIs(t *testing.T) {
 	assert.True(t, r.OK)
 	assert.Equal(t, "us-east-2", r.Buckets[0].Region)
 	assert.Equal(t, "the source credentials' Region; the source stack's bucketRegions does not name this bucket", r.Buckets[0].RegionFrom)
+}
+
+// R4.13, R5.11: every class replicaStorageClass accepts. GLACIER and DEEP_ARCHIVE replicas answer GetObject
+// with InvalidObjectState until restored, so verify checks their status, key, class and lock with
+// HeadObject, does not read the body, and says so; every other class is read back byte for byte.
+func TestEveryReplicaStorageClass_ArchivedReplicasPassWithoutTheirBodyRead(t *testing.T) {
+	for _, class := range append([]string{""}, components.ReplicaStorageClasses...) {
+		t.Run(orDefault(class, "unset"), func(t *testing.T) {
+			withClass := goodRule
+			withClass.class = class
+			rep := completed()
+			rep.class = class
+			e := newEnv(t, map[string]rule{"trail-logs": withClass}, rep, true)
+			r := e.run()
+			require.True(t, r.OK)
+			b := r.Buckets[0]
+			for _, name := range []string{"replica status", "replica encryption", "replica key", "replica object lock"} {
+				assert.Equal(t, OK, check(t, b, name).Status, name)
+			}
+			sc := check(t, b, "replica storage class")
+			assert.Equal(t, OK, sc.Status)
+			assert.Equal(t, orDefault(class, "STANDARD"), sc.Got)
+
+			bodyReads := 0
+			for _, req := range e.srv.Requests {
+				if strings.HasPrefix(req, "GET /"+archive+"/"+b.CanaryKey) {
+					bodyReads++
+				}
+			}
+			read := check(t, b, "replica readable")
+			var text bytes.Buffer
+			require.NoError(t, r.WriteText(&text))
+			if class == "GLACIER" || class == "DEEP_ARCHIVE" {
+				assert.Equal(t, Skipped, read.Status)
+				assert.Equal(t, "body not read: storage class "+class, read.Got)
+				assert.Contains(t, read.Cause, "InvalidObjectState")
+				assert.Contains(t, read.Cause, "verify did not read the body")
+				assert.Contains(t, read.Facts, "R5.11")
+				assert.Zero(t, bodyReads, "no GetObject on an archived replica")
+				assert.Contains(t, text.String(), "replica readable: S3 answers GetObject on an object in storage class "+class)
+			} else {
+				assert.Equal(t, OK, read.Status, "GLACIER_IR and the other classes are read")
+				assert.Equal(t, 1, bodyReads)
+			}
+		})
+	}
+}
+
+// An Intelligent-Tiering replica in an archive tier is not read either (a fresh canary never is: the
+// archive tiers start after 90 and 180 days without access, R5.11), and a replica in another class
+// than the rule names fails (R4.13).
+func TestReplicaStorageClass_ArchiveTierAndMismatch(t *testing.T) {
+	it := goodRule
+	it.class = "INTELLIGENT_TIERING"
+	rep := completed()
+	rep.class, rep.tier = "INTELLIGENT_TIERING", "ARCHIVE_ACCESS"
+	r := newEnv(t, map[string]rule{"trail-logs": it}, rep, true).run()
+	require.True(t, r.OK)
+	read := check(t, r.Buckets[0], "replica readable")
+	assert.Equal(t, Skipped, read.Status)
+	assert.Equal(t, "body not read: storage class INTELLIGENT_TIERING, tier ARCHIVE_ACCESS", read.Got)
+
+	glacier := goodRule
+	glacier.class = "GLACIER"
+	r = newEnv(t, map[string]rule{"trail-logs": glacier}, completed(), true).run()
+	require.False(t, r.OK)
+	c := check(t, r.Buckets[0], "replica storage class")
+	assert.Equal(t, Fail, c.Status)
+	assert.Equal(t, "STANDARD", c.Got)
+	assert.Equal(t, "GLACIER", c.Want)
+	assert.Equal(t, []string{"R4.13"}, c.Facts)
+}
+
+// The fake answers GetObject on archived objects as S3 does: 403 InvalidObjectState (R5.11).
+func TestFakeAnswersGetObjectOnArchivedObjectsWithInvalidObjectState(t *testing.T) {
+	e := newEnv(t, map[string]rule{"trail-logs": goodRule}, completed(), false)
+	for _, tc := range []struct {
+		class, tier string
+		archived    bool
+	}{
+		{"STANDARD", "", false}, {"STANDARD_IA", "", false}, {"ONEZONE_IA", "", false}, {"GLACIER_IR", "", false},
+		{"INTELLIGENT_TIERING", "", false}, {"INTELLIGENT_TIERING", "ARCHIVE_ACCESS", true},
+		{"INTELLIGENT_TIERING", "DEEP_ARCHIVE_ACCESS", true}, {"GLACIER", "", true}, {"DEEP_ARCHIVE", "", true},
+	} {
+		key := "archived/" + tc.class + tc.tier
+		e.srv.Buckets[archive].Objects[key] = &awsfake.Object{Body: []byte("x"), VersionID: "v1", StorageClass: tc.class, ArchiveStatus: tc.tier}
+		_, err := e.opts.Archive.S3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(archive), Key: aws.String(key)})
+		if !tc.archived {
+			assert.NoError(t, err, key)
+			continue
+		}
+		require.Error(t, err, key)
+		assert.Equal(t, "InvalidObjectState", errorCode(err), key)
+		var re *smithyhttp.ResponseError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, 403, re.HTTPStatusCode(), key)
+	}
 }
