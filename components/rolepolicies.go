@@ -141,8 +141,8 @@ func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string)
 	})
 }
 
-// BackfillRolePermissions lays out BackfillRolePolicy in IAM; it has no shared statements, so in managed
-// policies the role has no inline policy at all.
+// BackfillRolePermissions lays out the backfill role's policy (backfillPolicy) in IAM; it has no shared
+// statements, so in managed policies the role has no inline policy at all.
 func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 	buckets := args.replicatedBuckets(nil)
 	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) PolicyDocument {
@@ -150,16 +150,11 @@ func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 	})
 }
 
-// BackfillRolePolicy is what an S3 Batch Replication job with an S3-generated manifest needs on the
-// replicated buckets (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate
-// replication of their objects, and read the replication configuration and write the inventory
-// configuration that generate the manifest. Jobs run without a stored manifest or a completion report,
-// so no manifest or report bucket is granted. This is the whole document; BackfillRolePermissions says
-// how IAM holds it.
-func BackfillRolePolicy(args *SourceReplicatorArgs) PolicyDocument {
-	return backfillPolicy(args, args.replicatedBuckets(nil))
-}
-
+// backfillPolicy is what an S3 Batch Replication job with an S3-generated manifest needs on buckets
+// (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate replication of their
+// objects, and read the replication configuration and write the inventory configuration that generate
+// the manifest. Jobs run without a stored manifest or a completion report, so no manifest or report
+// bucket is granted. BackfillRolePermissions lays it out in IAM.
 func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) PolicyDocument {
 	a := arnsFor(args.Region)
 	var bucketArns, objectArns Strings
