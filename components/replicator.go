@@ -96,6 +96,9 @@ type SourceReplicator struct {
 
 	// LogBuckets are the log buckets created for args.LogBuckets, in order.
 	LogBuckets []*SourceLogBucket
+	// Providers are the AWS providers it created, one per bucket Region other than the stack's: other
+	// resources of those Regions (the monitoring links) go through them too.
+	Providers map[string]*aws.Provider
 
 	TrustPolicy PolicyDocument
 }
@@ -343,19 +346,13 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	// stack's Region, which keeps the URNs and provider it always had.
 	providers := map[string]*aws.Provider{}
 	for _, region := range args.Regions()[1:] {
-		pargs := &aws.ProviderArgs{
-			Region:            pulumi.String(region),
-			AllowedAccountIds: pulumi.StringArray{pulumi.String(args.AccountID)},
-		}
-		if args.Profile != "" {
-			pargs.Profile = pulumi.String(args.Profile)
-		}
-		p, err := aws.NewProvider(ctx, name+"-aws-"+region, pargs, parent)
+		p, err := NewRegionProvider(ctx, name+"-aws-"+region, region, args.AccountID, args.Profile, parent)
 		if err != nil {
-			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
+			return nil, err
 		}
 		providers[region] = p
 	}
+	c.Providers = providers
 	// in is where a bucket's resources go: under the component, through its Region's provider.
 	in := func(region string, opts ...pulumi.ResourceOption) []pulumi.ResourceOption {
 		opts = append([]pulumi.ResourceOption{parent}, opts...)

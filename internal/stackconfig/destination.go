@@ -32,8 +32,24 @@ type lifecycleConfig struct {
 	NoncurrentExpirationDays         int    `json:"noncurrentExpirationDays"`
 }
 
+// DestinationSettings is the archive stack's configuration: the archive's arguments and its fleet view.
+type DestinationSettings struct {
+	Args       *components.DestinationArchiveArgs
+	Monitoring Monitoring
+	File       string
+}
+
 // LoadDestination reads the archive stack's configuration into DestinationArchive arguments.
 func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, error) {
+	s, err := LoadDestinationSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Args, nil
+}
+
+// LoadDestinationSettings reads the archive stack's configuration, the fleet view included.
+func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindDestination, SourceKeys)
 	r.rejectUnknownKeys(ctx)
@@ -144,6 +160,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 			"remove it, and point each account's trail at a log bucket in that account (log-archive:logBuckets with cloudtrail in services), which replicates into the archive. Trails that deliver into the archive today stop when this stack is updated: move them first")
 	}
 	args.Tags = r.tags()
+	settings := &DestinationSettings{Args: args, File: r.file, Monitoring: r.monitoring(KindDestination, args.AccountID, args.Region)}
 
 	if err := r.err(); err != nil {
 		return nil, err
@@ -154,7 +171,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 		r.fail(KeySourceAccountIDs, fmt.Sprintf("(%d accounts)", len(args.SourceAccountIDs)), err.Error(), fix)
 		return nil, r.err()
 	}
-	return args, nil
+	return settings, nil
 }
 
 // objectLock checks an Object Lock retention read from key (H3).

@@ -45,6 +45,8 @@ const (
 	KeyAlarms                 = Namespace + ":alarms"
 
 	KeyTags = Namespace + ":tags"
+	// KeyMonitoring is the fleet view, read by both kinds (docs/fleet-health.md).
+	KeyMonitoring = Namespace + ":monitoring"
 
 	// The AWS provider's keys, which the program reads too: the Region everything is created in, and the
 	// account guard. Pulumi.yaml cannot declare types for another namespace's keys.
@@ -78,8 +80,9 @@ type Declaration struct {
 
 // Declarations is every key of the program's namespace; a test keeps Pulumi.yaml equal to it.
 var Declarations = map[string]Declaration{
-	KeyStackKind: {Type: "string"},
-	KeyTags:      {Type: "object", Default: map[string]any{}},
+	KeyStackKind:  {Type: "string"},
+	KeyTags:       {Type: "object", Default: map[string]any{}},
+	KeyMonitoring: {Type: "object", Default: map[string]any{}},
 
 	KeyArchiveAccountID:     {Kind: KindDestination, Type: "string", Default: ""},
 	KeyArchiveBucketName:    {Kind: KindDestination, Type: "string", Default: ""},

@@ -43,6 +43,8 @@ type SourceSettings struct {
 	DestinationStack string
 	Args             *components.SourceReplicatorArgs
 	File             string
+	// Monitoring links this account to the archive's sinks when enabled (docs/fleet-health.md).
+	Monitoring Monitoring
 }
 
 // A stack reference is "stack", "project/stack" or "organization/project/stack".
@@ -101,6 +103,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	}
 	r.alarms(args)
 	args.Tags = r.tags()
+	s.Monitoring = r.monitoring(KindSource, args.AccountID, args.Region)
 
 	if err := r.err(); err != nil {
 		return nil, err
