@@ -31,6 +31,8 @@ type ArchiveContract struct {
 	// OrganizationPaths when any are listed. A source stack cannot check its own membership offline.
 	OrganizationID    string
 	OrganizationPaths []string
+	// MonitoringSinkArns are the archive's OAM sinks by Region (none when its fleet view is off).
+	MonitoringSinkArns map[string]string
 }
 
 // SourceBucket is an existing bucket in the source account whose objects replicate into the archive.

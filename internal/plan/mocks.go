@@ -199,6 +199,16 @@ func (m *mocks) computed(typ, name string, in resource.PropertyMap, region strin
 		return arn, map[string]any{"name": policy, "arn": arn, "policyId": "ANPA" + strings.ToUpper(m.hash(name)[:17])}
 	case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
 		return str("role") + "/" + str("policyArn"), nil
+	case "aws:oam/sink:Sink": // the sink's ID is its ARN, arn:aws:oam:<region>:<account>:sink/<uuid>
+		arn := arnOf("oam", m.account, "sink/"+m.uuid(name))
+		return arn, map[string]any{"arn": arn, "sinkId": m.uuid(name)}
+	case "aws:oam/link:Link":
+		arn := arnOf("oam", m.account, "link/"+m.uuid(name))
+		return arn, map[string]any{"arn": arn, "linkId": m.uuid(name), "label": m.account, "sinkArn": str("sinkIdentifier")}
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		return str("name"), map[string]any{"arn": arnOf("cloudwatch", m.account, "alarm:"+str("name"))}
+	case "aws:cloudwatch/dashboard:Dashboard": // dashboards are global to the account: no Region in the ARN
+		return str("dashboardName"), map[string]any{"dashboardArn": fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", m.partition, m.account, str("dashboardName"))}
 	}
 	if b := str("bucket"); strings.HasPrefix(typ, "aws:s3/") && b != "" {
 		return b, nil // S3 bucket sub-resources are identified by their bucket

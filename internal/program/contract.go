@@ -34,6 +34,9 @@ const (
 	// admits beside the listed accounts ("" and [] when none, R2.12). Sources read them when present.
 	OutSourceOrganizationID    = "sourceOrganizationId"
 	OutSourceOrganizationPaths = "sourceOrganizationPaths"
+	// OutMonitoringSinkArns maps each Region of the fleet view to the archive's OAM sink there ({} when
+	// log-archive:monitoring is off): a source with monitoring on links to the sinks of its Regions.
+	OutMonitoringSinkArns = "monitoringSinkArns"
 )
 
 // The source stack's outputs.
@@ -51,6 +54,8 @@ const (
 	// OutLogBuckets maps each created log bucket to what its services are pointed at: bucketArn, keyArn
 	// and keyAlias.
 	OutLogBuckets = "logBuckets"
+	// OutMonitoringLinkArns maps each Region to this account's OAM link to the archive's sink ({} when off).
+	OutMonitoringLinkArns = "monitoringLinkArns"
 )
 
 // ContractOutputs are the outputs a source stack requires.
@@ -174,6 +179,20 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		for _, p := range paths {
 			s, _ := p.(string)
 			c.OrganizationPaths = append(c.OrganizationPaths, s)
+		}
+	}
+	// Newer than contract version 1 too: an archive without it has no sinks.
+	if d, err := ref.GetOutputDetails(OutMonitoringSinkArns); err == nil && d.Value != nil {
+		sinks, ok := d.Value.(map[string]any)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("output %s is a %T, not a map of Regions to sink ARNs", OutMonitoringSinkArns, d.Value))
+		}
+		for region, v := range sinks {
+			arn, _ := v.(string)
+			if c.MonitoringSinkArns == nil {
+				c.MonitoringSinkArns = map[string]string{}
+			}
+			c.MonitoringSinkArns[region] = arn
 		}
 	}
 	if len(problems) > 0 {

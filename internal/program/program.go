@@ -45,15 +45,22 @@ func Program(ctx *pulumi.Context) (pulumi.Map, error) {
 }
 
 func destination(ctx *pulumi.Context) (pulumi.Map, error) {
-	args, err := stackconfig.LoadDestination(ctx)
+	settings, err := stackconfig.LoadDestinationSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
+	args := settings.Args
 	archive, err := components.NewDestinationArchive(ctx, "archive", args)
 	if err != nil {
 		return nil, err
 	}
-	return publishContract(archive, args), nil
+	outputs := publishContract(archive, args)
+	sinks, err := fleetMonitoring(ctx, settings)
+	if err != nil {
+		return nil, err
+	}
+	outputs[OutMonitoringSinkArns] = sinks
+	return outputs, nil
 }
 
 func source(ctx *pulumi.Context) (pulumi.Map, error) {
@@ -68,7 +75,15 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err := checkAgainstArchive(settings); err != nil {
 		return nil, err
 	}
+	sinks, err := monitoringSinks(settings)
+	if err != nil {
+		return nil, err
+	}
 	replicator, err := components.NewSourceReplicator(ctx, "source", args)
+	if err != nil {
+		return nil, err
+	}
+	links, err := monitoringLinks(ctx, args, sinks, replicator)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +113,7 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 		OutLogBuckets:         logBuckets,
 		OutArchiveBucketName:  pulumi.String(args.Archive.BucketName),
 		OutArchiveKeyArn:      pulumi.String(args.Archive.KeyArn),
+		OutMonitoringLinkArns: links,
 	}, nil
 }
 

@@ -37,6 +37,7 @@ type DestinationSettings struct {
 	Args       *components.DestinationArchiveArgs
 	Monitoring Monitoring
 	File       string
+	Profile    string // aws:profile, which the providers created for other Regions repeat
 }
 
 // LoadDestination reads the archive stack's configuration into DestinationArchive arguments.
@@ -160,7 +161,8 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 			"remove it, and point each account's trail at a log bucket in that account (log-archive:logBuckets with cloudtrail in services), which replicates into the archive. Trails that deliver into the archive today stop when this stack is updated: move them first")
 	}
 	args.Tags = r.tags()
-	settings := &DestinationSettings{Args: args, File: r.file, Monitoring: r.monitoring(KindDestination, args.AccountID, args.Region)}
+	settings := &DestinationSettings{Args: args, File: r.file, Profile: r.raw(keyProfile),
+		Monitoring: r.monitoring(KindDestination, args.AccountID, args.Region)}
 
 	if err := r.err(); err != nil {
 		return nil, err
