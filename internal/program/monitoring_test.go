@@ -177,7 +177,7 @@ func TestFleetMonitoring_SinkPolicyMutationsAreCaught(t *testing.T) {
 		"another organization": func(d *components.PolicyDocument) {
 			d.Statement[1].Condition["StringEquals"]["aws:PrincipalOrgID"] = components.Strings{"o-zzzzzzzzzz"}
 		},
-		"no account condition":      func(d *components.PolicyDocument) { delete(d.Statement[0].Condition, "StringEquals") },
+		"no account condition":           func(d *components.PolicyDocument) { delete(d.Statement[0].Condition, "StringEquals") },
 		"organization statement dropped": func(d *components.PolicyDocument) { d.Statement = d.Statement[:1] },
 	}
 	for name, mutate := range mutations {
@@ -404,7 +404,7 @@ func TestMonitoring_SourceNeedsASinkInEachOfItsRegions_M5(t *testing.T) {
 		archive []string
 		want    string
 	}{
-		"archive's view off":          {nil, "its sinks: none: its fleet view is off"},
+		"archive's view off":           {nil, "its sinks: none: its fleet view is off"},
 		"no sink in the bucket Region": {[]string{"log-archive:monitoring", `{"enabled": true}`}, "the archive has no sink in us-east-2 (its sinks: eu-west-1)"},
 	} {
 		t.Run(name, func(t *testing.T) {
