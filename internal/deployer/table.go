@@ -317,6 +317,55 @@ var Table = map[string]Rule{
 			return e.regional("cloudwatch", "alarm:"+named(s, "name"))
 		},
 	}}},
+
+	// --- The fleet view (components/monitoring.go, docs/fleet-health.md), added by the fleet-health issue.
+	// internal/service/oam/sink.go: CreateSink (tags: oam:TagResource), GetSink and ListTagsForResource
+	// (read), TagResource/UntagResource, DeleteSink. A sink's ARN ends in an ID AWS assigns: sink/*.
+	"aws:oam/sink:Sink": {Sid: "OamSink", Source: "internal/service/oam/sink.go", Grants: []Grant{{
+		Create: []string{"oam:CreateSink", "oam:TagResource", "oam:GetSink", "oam:ListTagsForResource"},
+		Read:   []string{"oam:GetSink", "oam:ListTagsForResource"},
+		Update: []string{"oam:TagResource", "oam:UntagResource"},
+		Delete: []string{"oam:DeleteSink"},
+		Resources: func(e Env, _ plan.Step) []string {
+			return e.regional("oam", "sink/*")
+		},
+	}}},
+	// internal/service/oam/sink_policy.go: PutSinkPolicy, GetSinkPolicy; its delete writes nothing back.
+	"aws:oam/sinkPolicy:SinkPolicy": {Sid: "OamSinkPolicy", Source: "internal/service/oam/sink_policy.go", Grants: []Grant{{
+		Create: []string{"oam:PutSinkPolicy", "oam:GetSinkPolicy"},
+		Read:   []string{"oam:GetSinkPolicy"},
+		Update: []string{"oam:PutSinkPolicy"},
+		Resources: func(e Env, _ plan.Step) []string {
+			return e.regional("oam", "sink/*")
+		},
+	}}},
+	// internal/service/oam/link.go: CreateLink, which also needs cloudwatch:Link for the metrics it shares
+	// (CloudWatch-Unified-Cross-Account-Setup.html, "permissions"), GetLink, UpdateLink, DeleteLink; tags
+	// through oam:TagResource. The link is in the source account; the sink it names is the archive's.
+	"aws:oam/link:Link": {Sid: "OamLink", Source: "internal/service/oam/link.go", Grants: []Grant{{
+		Create: []string{"oam:CreateLink", "oam:TagResource", "oam:GetLink", "oam:ListTagsForResource"},
+		Read:   []string{"oam:GetLink", "oam:ListTagsForResource"},
+		Update: []string{"oam:UpdateLink", "oam:TagResource", "oam:UntagResource"},
+		Delete: []string{"oam:DeleteLink"},
+		Resources: func(e Env, s plan.Step) []string {
+			return append(e.regional("oam", "link/*"), nonEmpty(str(s, "sinkIdentifier"))...)
+		},
+	}, {
+		Sid:    "ShareMetrics",
+		Create: []string{"cloudwatch:Link"},
+		Update: []string{"cloudwatch:Link"},
+	}}},
+	// internal/service/cloudwatch/dashboard.go: PutDashboard, GetDashboard (read), DeleteDashboards.
+	// Dashboards are global to the account: their ARN has no Region.
+	"aws:cloudwatch/dashboard:Dashboard": {Sid: "CloudWatchDashboard", Source: "internal/service/cloudwatch/dashboard.go", Grants: []Grant{{
+		Create: []string{"cloudwatch:PutDashboard", "cloudwatch:GetDashboard"},
+		Read:   []string{"cloudwatch:GetDashboard"},
+		Update: []string{"cloudwatch:PutDashboard"},
+		Delete: []string{"cloudwatch:DeleteDashboards"},
+		Resources: func(e Env, s plan.Step) []string {
+			return []string{e.arn("cloudwatch", "", e.Account, "dashboard/"+named(s, "dashboardName"))}
+		},
+	}}},
 }
 
 // Provider is what the provider itself calls whatever the stack holds: its account check
