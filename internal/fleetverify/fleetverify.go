@@ -255,4 +255,3 @@ func orGot(c verify.Check) string {
 	}
 	return msg
 }
-
