@@ -383,7 +383,7 @@ func (p *fakeAWS) newID(typ string, inputs resource.PropertyMap) string {
 		return ""
 	}
 	switch {
-	case typ == "aws:kms/key:Key":
+	case typ == "aws:kms/key:Key", typ == "aws:oam/sink:Sink", typ == "aws:oam/link:Link": // AWS assigns the ID
 		return newUUID()
 	case typ == "aws:iam/rolePolicy:RolePolicy":
 		return str("role") + ":" + str("name")
@@ -437,6 +437,9 @@ func (p *fakeAWS) computed(typ, id string, inputs resource.PropertyMap) resource
 		}
 	case "aws:iam/policy:Policy":
 		return resource.PropertyMap{"arn": s(id), "name": s(id[strings.LastIndex(id, "/")+1:])}
+	case "aws:oam/sink:Sink", "aws:oam/link:Link": // the fleet view: arn:aws:oam:<region>:<account>:sink/<id>
+		kind := typ[strings.LastIndex(typ, ":")+1:]
+		return resource.PropertyMap{"arn": s(fmt.Sprintf("arn:%s:oam:%s:%s:%s/%s", partition, p.region, p.account, strings.ToLower(kind), id))}
 	case "aws:iam/role:Role":
 		path := "/"
 		if v, ok := inputs["path"]; ok && v.IsString() && v.StringValue() != "" {
