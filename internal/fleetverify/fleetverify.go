@@ -15,7 +15,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 
 	"log-archive/internal/verify"
 )
@@ -126,7 +125,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if archiveErr == nil {
 		cfg, err := o.Credentials(ctx, o.Archive.Role, o.Archive.Region)
 		if err != nil {
-			archiveErr = fmt.Errorf("the archive account %s's role %s: %s", o.Archive.Account, o.Archive.Role, describe(err))
+			archiveErr = fmt.Errorf("the archive account %s's role %s: %s", o.Archive.Account, o.Archive.Role, verify.Describe(err))
 		}
 		archive = verify.NewAccount(cfg, "role "+o.Archive.Role, o.S3Options...)
 	}
@@ -193,7 +192,7 @@ func (o Options) verifyStack(ctx context.Context, s Stack, archiveOutputs map[st
 	cfg, err := o.Credentials(ctx, s.Role, s.Region)
 	if err != nil {
 		return fail(ColumnCredentials, fmt.Errorf("assuming %s: %s. Fix: check that the role exists in account %s and trusts the principal fleet verify runs as "+
-			"(in GitHub Actions: the fleet-health environment)", s.Role, describe(err), s.Account))
+			"(in GitHub Actions: the fleet-health environment)", s.Role, verify.Describe(err), s.Account))
 	}
 	rep, err := verify.Run(ctx, verify.Options{
 		Target: target, Source: verify.NewAccount(cfg, "role "+s.Role, o.S3Options...), Archive: archive,
@@ -215,15 +214,6 @@ func (o Options) verifyStack(ctx context.Context, s Stack, archiveOutputs map[st
 		}
 	}
 	return row
-}
-
-// describe is an AWS error's code and message, without the SDK's layers around them.
-func describe(err error) string {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		return api.ErrorCode() + ": " + api.ErrorMessage()
-	}
-	return err.Error()
 }
 
 func cellOf(status string) string {

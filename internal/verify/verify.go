@@ -164,6 +164,10 @@ func checkIdentity(ctx context.Context, side string, a Account, want string) err
 	return nil
 }
 
+// Describe is an AWS error's code and message, with what a credential error means (for the commands
+// built on verify, such as fleet verify).
+func Describe(err error) string { return describe(err) }
+
 // describe is an AWS error's code and message, with what a credential error means.
 func describe(err error) string {
 	var api smithy.APIError
