@@ -30,6 +30,8 @@ type ArchiveContract struct {
 	// OrganizationPaths when any are listed. A source stack cannot check its own membership offline.
 	OrganizationID    string
 	OrganizationPaths []string
+	// MonitoringSinkArns are the archive's OAM sinks by Region (none when its fleet view is off).
+	MonitoringSinkArns map[string]string
 }
 
 // RuleID is the ID the replicator gives every rule into the archive: the alarms filter their metrics by
@@ -100,8 +102,7 @@ type SourceReplicator struct {
 	AlarmTopicArns map[string]string
 
 	// LogBuckets are the log buckets created for args.LogBuckets, in order.
-	LogBuckets []*SourceLogBucket
-
+	LogBuckets  []*SourceLogBucket
 	TrustPolicy PolicyDocument
 }
 

@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -96,6 +97,9 @@ type Server struct {
 	Deny func(op, account, bucket, key string) bool
 	// OnDescribe runs before DescribeJob answers (e.g. to advance the job).
 	OnDescribe func(j *Job)
+	// DenyAssume makes sts:AssumeRole and sts:AssumeRoleWithWebIdentity of a role answer 403
+	// AccessDenied. A role that may be assumed gets credentials of the role's account.
+	DenyAssume func(roleArn string) bool
 
 	// Requests logs every request as "METHOD /path?query account".
 	Requests []string
@@ -185,6 +189,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sts(w http.ResponseWriter, body []byte, account string, known bool) {
+	if bytes.Contains(body, []byte("Action=AssumeRole")) {
+		s.assumeRole(w, body, known)
+		return
+	}
 	if !bytes.Contains(body, []byte("Action=GetCallerIdentity")) {
 		http.Error(w, "unsupported STS action", http.StatusBadRequest)
 		return
@@ -403,4 +411,29 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, ac
 	default:
 		writeControlError(w, http.StatusNotImplemented, "NotImplemented", r.Method+" "+r.URL.Path+" is not faked")
 	}
+}
+
+// assumeRole answers AssumeRole (signed) and AssumeRoleWithWebIdentity (unsigned): credentials whose
+// access key belongs to the role's account, unless DenyAssume refuses the role.
+func (s *Server) assumeRole(w http.ResponseWriter, body []byte, known bool) {
+	form, _ := url.ParseQuery(string(body))
+	action, roleArn := form.Get("Action"), form.Get("RoleArn")
+	parts := strings.Split(roleArn, ":")
+	if action == "AssumeRole" && !known || len(parts) != 6 || s.DenyAssume != nil && s.DenyAssume(roleArn) {
+		w.Header().Set("Content-Type", "text/xml")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>`+
+			`<Code>AccessDenied</Code><Message>Not authorized to perform sts:%s on %s</Message>`+
+			`</Error><RequestId>fake</RequestId></ErrorResponse>`, action, roleArn)
+		return
+	}
+	s.versions++
+	akid := fmt.Sprintf("ASIA%s%06d", parts[4], s.versions)
+	s.Accounts[akid] = parts[4]
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprintf(w, `<%[1]sResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><%[1]sResult><Credentials>`+
+		`<AccessKeyId>%[2]s</AccessKeyId><SecretAccessKey>fake</SecretAccessKey><SessionToken>fake</SessionToken>`+
+		`<Expiration>%[3]s</Expiration></Credentials><AssumedRoleUser><Arn>%[4]s</Arn><AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser>`+
+		`</%[1]sResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></%[1]sResponse>`,
+		action, akid, time.Now().Add(time.Hour).UTC().Format(time.RFC3339), roleArn)
 }

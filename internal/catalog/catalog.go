@@ -37,6 +37,12 @@ const (
 	SNSTopic              Type = "aws:sns/topic:Topic"
 	SNSTopicPolicy        Type = "aws:sns/topicPolicy:TopicPolicy"
 
+	// The fleet view (components/monitoring.go, monitoringlinks.go).
+	OAMSink             Type = "aws:oam/sink:Sink"
+	OAMSinkPolicy       Type = "aws:oam/sinkPolicy:SinkPolicy"
+	OAMLink             Type = "aws:oam/link:Link"
+	CloudWatchDashboard Type = "aws:cloudwatch/dashboard:Dashboard"
+
 	// AWSProvider is an explicit provider (one per Region other than the stack's). Pulumi's engine, not
 	// AWS, creates it: it has no deployer actions of its own and no policy.
 	AWSProvider Type = "pulumi:providers:aws"
@@ -49,7 +55,11 @@ const (
 	RoleInlinePolicyLimit = 10240 // all inline policies of a role together
 	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
 	TopicPolicyLimit      = 30720 // SNS: a topic's Policy attribute, at most 30 KB
-	ManagedPolicyLimit    = 6144  // an IAM customer managed policy (IAM counts it without whitespace)
+	// SinkPolicyLimit is a budget of our own: no AWS page found states a maximum for PutSinkPolicy's
+	// Policy (M2). The sink policy names the same accounts as the archive's bucket policy, in fewer
+	// characters per account, so any archive whose bucket policy fits (R2.9) fits this budget too.
+	SinkPolicyLimit    = BucketPolicyLimit
+	ManagedPolicyLimit = 6144 // an IAM customer managed policy (IAM counts it without whitespace)
 )
 
 // Info is everything the project knows about one resource type.

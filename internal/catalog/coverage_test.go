@@ -20,6 +20,8 @@ import (
 type configuration struct {
 	name, stack string
 	set         map[string]string // config keys set over the fixture's
+	// archiveSet are config keys set over the fixture archive's, for a source whose archive differs.
+	archiveSet map[string]string
 }
 
 // configurations are the fixture stack files and, changed from them, the configurations they lack: every
@@ -47,12 +49,35 @@ func configurations(t *testing.T, dir string) []configuration {
 		configuration{name: "source, alarms to a named topic", stack: "source", set: map[string]string{
 			"log-archive:alarms": `{"topicArns": {"eu-west-1": "arn:aws:sns:eu-west-1:222222222222:security-alerts"}}`}},
 		configuration{name: "source, existing buckets only", stack: "source", set: map[string]string{"log-archive:logBuckets": ""}},
+		// The fleet view: the archive's sinks, sink policies, dashboards and alarms in two Regions, and a source
+		// with a bucket in the second Region linking to both sinks (one through an explicit provider).
+		configuration{name: "destination, fleet view in 2 Regions", stack: "destination", set: map[string]string{
+			"log-archive:monitoring": `{"enabled": true, "regions": ["us-east-1"]}`}},
+		configuration{name: "source, fleet view on, buckets in 2 Regions", stack: "source",
+			set: map[string]string{
+				"log-archive:monitoring": `{"enabled": true}`,
+				"log-archive:sourceBuckets": `[
+				{"name": "west-app-logs", "kmsKeyArns": ["` + key("eu-west-1", 1) + `"]},
+				{"name": "east-app-logs", "region": "us-east-1", "kmsKeyArns": ["` + key("us-east-1", 2) + `"]}]`},
+			archiveSet: map[string]string{"log-archive:monitoring": `{"enabled": true, "regions": ["us-east-1"]}`}},
 		configuration{name: "destination, organization, no Object Lock, no lifecycle", stack: "destination", set: map[string]string{
 			"log-archive:sourceOrganization": `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]}`,
 			"log-archive:objectLock":         "",
 			"log-archive:lifecycle":          "",
 		}},
 	)
+}
+
+// setOver sets the keys of set over the stack's configuration ("" removes a key).
+func setOver(stack *plan.Stack, set map[string]string) {
+	stack.Config = maps.Clone(stack.Config)
+	for k, v := range set {
+		if v == "" {
+			delete(stack.Config, k)
+		} else {
+			stack.Config[k] = v
+		}
+	}
 }
 
 // planned is a configuration's plan and its stack.
@@ -68,17 +93,13 @@ func planAll(t *testing.T) []planned {
 	for _, c := range configurations(t, dir) {
 		stack, err := plan.LoadStack(dir, c.stack)
 		require.NoError(t, err)
-		stack.Config = maps.Clone(stack.Config)
-		for k, v := range c.set {
-			if v == "" {
-				delete(stack.Config, k)
-			} else {
-				stack.Config[k] = v
-			}
-		}
+		setOver(&stack, c.set)
 		var refs map[string]map[string]any
 		if ref := stack.Config["log-archive:destinationStack"]; ref != "" {
-			dest, err := plan.PlanStack(dir, ref[strings.LastIndex(ref, "/")+1:], program.Program)
+			archive, err := plan.LoadStack(dir, ref[strings.LastIndex(ref, "/")+1:])
+			require.NoError(t, err)
+			setOver(&archive, c.archiveSet)
+			dest, err := plan.Run(archive, program.Program, nil)
 			require.NoError(t, err)
 			refs = map[string]map[string]any{ref: dest.Outputs}
 		}
@@ -143,7 +164,7 @@ func TestCatalogue_Entries(t *testing.T) {
 			assert.Positive(t, info.Policy.Limit, typ)
 			assert.NotEmpty(t, info.Policy.Label, typ)
 		}
-		in := catalog.Inputs{"name": "n", "bucket": "b", "role": "r", "policyArn": "p", "arn": "a", "region": "cn-north-1"}
+		in := catalog.Inputs{"name": "n", "bucket": "b", "role": "r", "policyArn": "p", "arn": "a", "region": "cn-north-1", "dashboardName": "d", "sinkIdentifier": "s"}
 		id := catalog.NewID(typ, at, in, "res", unique)
 		assert.NotEmpty(t, id, typ)
 		for k, v := range catalog.Outputs(typ, at, id, in) {

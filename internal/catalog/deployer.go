@@ -55,6 +55,13 @@ const (
 	OnPolicyTopic Scope = "topic of a topic policy"
 	// OnAlarm is the CloudWatch alarm the resource is (input "name").
 	OnAlarm Scope = "alarm"
+	// OnSink is sink/* in the stack's account and the resource's Region: AWS chooses sink IDs.
+	OnSink Scope = "the stack's sinks"
+	// OnLink is link/* in the stack's account and the resource's Region (AWS chooses link IDs), and the sink
+	// the link names (input "sinkIdentifier"), which CreateLink is authorised on too.
+	OnLink Scope = "the stack's links and their sink"
+	// OnDashboard is the CloudWatch dashboard the resource is (input "dashboardName"); dashboards are global.
+	OnDashboard Scope = "dashboard"
 )
 
 // Condition names the condition a grant carries for one registered resource; internal/deployer renders it.

@@ -168,6 +168,30 @@ var (
 		},
 	}
 	snsTopicPolicyIdentity = Identity{ID: func(_ Location, in Inputs, _, _ string) string { return in.Str("arn") }}
+	// pulumi-aws IDs a sink and a link by their ARNs, which end in an ID AWS assigns (a UUID).
+	oamSinkIdentity = Identity{
+		ID: func(at Location, _ Inputs, _, unique string) string {
+			return at.arn("oam", at.Account, "sink/"+keyUUID(unique))
+		},
+		Outputs: func(_ Location, id string, _ Inputs) map[string]any {
+			return map[string]any{"arn": id, "sinkId": id[strings.LastIndex(id, "/")+1:]}
+		},
+	}
+	oamLinkIdentity = Identity{
+		ID: func(at Location, _ Inputs, _, unique string) string {
+			return at.arn("oam", at.Account, "link/"+keyUUID(unique))
+		},
+		Outputs: func(at Location, id string, in Inputs) map[string]any {
+			return map[string]any{"arn": id, "linkId": id[strings.LastIndex(id, "/")+1:], "label": at.Account, "sinkArn": in.Str("sinkIdentifier")}
+		},
+	}
+	// A dashboard is IDed by its name; its ARN has no Region.
+	cloudWatchDashboardIdentity = Identity{
+		ID: func(_ Location, in Inputs, _, _ string) string { return in.Str("dashboardName") },
+		Outputs: func(at Location, id string, _ Inputs) map[string]any {
+			return map[string]any{"dashboardArn": fmt.Sprintf("arn:%s:cloudwatch::%s:dashboard/%s", at.Partition, at.Account, id)}
+		},
+	}
 	// The engine refers to a provider as URN::ID; an ID that says the Region reads well in a plan.
 	providerIdentity = Identity{ID: func(_ Location, in Inputs, _, unique string) string {
 		return in.Str("region") + "-" + unique[:8]

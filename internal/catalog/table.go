@@ -323,6 +323,71 @@ var entries = map[Type]Info{
 		}}},
 	},
 
+	// --- The fleet view (components/monitoring.go, docs/fleet-health.md).
+	// internal/service/oam/sink.go: CreateSink (tags: oam:TagResource), GetSink and ListTagsForResource
+	// (read), TagResource/UntagResource, DeleteSink. name is ForceNew (M1). pulumi-aws IDs a sink by its
+	// ARN, which ends in an ID AWS assigns: sink/*.
+	OAMSink: {
+		ReplaceOnChange: []string{"name"},
+		Identity:        oamSinkIdentity,
+		Deployer: &Deployer{Sid: "OamSink", Source: "internal/service/oam/sink.go", Grants: []Grant{{
+			Create: []string{"oam:CreateSink", "oam:TagResource", "oam:GetSink", "oam:ListTagsForResource"},
+			Read:   []string{"oam:GetSink", "oam:ListTagsForResource"},
+			Update: []string{"oam:TagResource", "oam:UntagResource"},
+			Delete: []string{"oam:DeleteSink"},
+			On:     OnSink,
+		}}},
+	},
+
+	// internal/service/oam/sink_policy.go: PutSinkPolicy, GetSinkPolicy; its delete writes nothing back.
+	// sink_identifier is ForceNew; the ID is the sink's ARN (M2).
+	OAMSinkPolicy: {
+		ReplaceOnChange: []string{"sinkIdentifier"},
+		Policy:          &PolicyInput{"policy", "OAM sink policy", SinkPolicyLimit},
+		Identity:        Identity{ID: func(_ Location, in Inputs, _, _ string) string { return in.Str("sinkIdentifier") }},
+		Deployer: &Deployer{Sid: "OamSinkPolicy", Source: "internal/service/oam/sink_policy.go", Grants: []Grant{{
+			Create: []string{"oam:PutSinkPolicy", "oam:GetSinkPolicy"},
+			Read:   []string{"oam:GetSinkPolicy"},
+			Update: []string{"oam:PutSinkPolicy"},
+			On:     OnSink,
+		}}},
+	},
+
+	// internal/service/oam/link.go: CreateLink, which also needs cloudwatch:Link for the metrics it shares
+	// (M8), GetLink, UpdateLink (resource types and the link configuration change in place), DeleteLink;
+	// tags through oam:TagResource. sink_identifier and label_template are ForceNew. The link is in the
+	// source account; the sink it names is the archive's. cloudwatch:Link has no resource type: "*".
+	OAMLink: {
+		ReplaceOnChange: []string{"labelTemplate", "sinkIdentifier"},
+		Identity:        oamLinkIdentity,
+		Deployer: &Deployer{Sid: "OamLink", Source: "internal/service/oam/link.go", Grants: []Grant{{
+			Create: []string{"oam:CreateLink", "oam:TagResource", "oam:GetLink", "oam:ListTagsForResource"},
+			Read:   []string{"oam:GetLink", "oam:ListTagsForResource"},
+			Update: []string{"oam:UpdateLink", "oam:TagResource", "oam:UntagResource"},
+			Delete: []string{"oam:DeleteLink"},
+			On:     OnLink,
+		}, {
+			Sid:    "ShareMetrics",
+			Create: []string{"cloudwatch:Link"},
+			Update: []string{"cloudwatch:Link"},
+			On:     OnAnyResource,
+		}}},
+	},
+
+	// internal/service/cloudwatch/dashboard.go: PutDashboard, GetDashboard (read), DeleteDashboards.
+	// dashboard_name is ForceNew. Dashboards are global to the account: their ARN has no Region (M6).
+	CloudWatchDashboard: {
+		ReplaceOnChange: []string{"dashboardName"},
+		Identity:        cloudWatchDashboardIdentity,
+		Deployer: &Deployer{Sid: "CloudWatchDashboard", Source: "internal/service/cloudwatch/dashboard.go", Grants: []Grant{{
+			Create: []string{"cloudwatch:PutDashboard", "cloudwatch:GetDashboard"},
+			Read:   []string{"cloudwatch:GetDashboard"},
+			Update: []string{"cloudwatch:PutDashboard"},
+			Delete: []string{"cloudwatch:DeleteDashboards"},
+			On:     OnDashboard,
+		}}},
+	},
+
 	// A provider for another Region: its name carries the Region, so its Region never changes in place;
 	// if it did, pulumi-aws (since v6.38, pulumi/pulumi-aws#4000) would replace every resource under it.
 	AWSProvider: {

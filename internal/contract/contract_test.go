@@ -24,6 +24,7 @@ func archive() contract.ArchiveOutputs {
 		ReplicationRoleArnPattern: "arn:aws:iam::*:role/log-archive/log-archive-replication",
 		SourceAccountIDs:          []string{"222222222222"}, SourceOrganizationID: "o-a1b2c3d4e5",
 		SourceOrganizationPaths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"},
+		MonitoringSinkArns:      map[string]string{"eu-west-1": "arn:aws:oam:eu-west-1:111111111111:sink/aaaaaaaa-1111-4222-a333-444444444444"},
 	}
 }
 
@@ -37,6 +38,7 @@ func source() contract.SourceOutputs {
 		ArchiveBucketName:  "acme-log-archive", ArchiveKeyArn: keyArn,
 		LogBuckets: map[string]contract.LogBucketOutputs{"trail-logs": {BucketArn: "arn:aws:s3:::trail-logs",
 			KeyArn: "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444", KeyAlias: "alias/log-archive/trail-logs"}},
+		MonitoringLinkArns: map[string]string{"us-east-2": "arn:aws:oam:us-east-2:222222222222:link/bbbbbbbb-1111-4222-a333-444444444444"},
 	}
 }
 
@@ -115,10 +117,10 @@ func TestFields_TheNamesArePinned(t *testing.T) {
 	req, opt := required(contract.Fields[contract.ArchiveOutputs]())
 	assert.Equal(t, []string{"contractVersion", "archiveAccountId", "archiveRegion", "archiveBucketName", "archiveBucketArn",
 		"archiveKeyArn", "archiveObjectLockEnabled", "replicationRoleName", "replicationRolePath", "sourceAccountIds"}, req)
-	assert.Equal(t, []string{"archiveKeyAlias", "replicationRoleArnPattern", "sourceOrganizationId", "sourceOrganizationPaths"}, opt)
+	assert.Equal(t, []string{"archiveKeyAlias", "replicationRoleArnPattern", "sourceOrganizationId", "sourceOrganizationPaths", "monitoringSinkArns"}, opt)
 	req, opt = required(contract.Fields[contract.SourceOutputs]())
 	assert.Equal(t, []string{"replicationRoleArn", "replicatedBuckets", "archiveBucketName", "archiveKeyArn"}, req)
-	assert.Equal(t, []string{"backfillRoleArn", "bucketRegions", "alarmTopicArns", "logBuckets"}, opt)
+	assert.Equal(t, []string{"backfillRoleArn", "bucketRegions", "alarmTopicArns", "logBuckets", "monitoringLinkArns"}, opt)
 
 	var s contract.SourceOutputs
 	assert.Equal(t, "bucketRegions", contract.NameOf(&s, &s.BucketRegions))

@@ -47,6 +47,9 @@ type ArchiveOutputs struct {
 	SourceOrganizationID string `output:"sourceOrganizationId" example:"\"\" or \"o-a1b2c3d4e5\""`
 	// The OUs, when only some of the organization's are admitted ([] when all are, or none).
 	SourceOrganizationPaths []string `output:"sourceOrganizationPaths" example:"[]"`
+	// The archive's OAM sink in each Region of its fleet view, which a source with
+	// `log-archive:monitoring` links to ({} when the fleet view is off; older archives lack it) [M1].
+	MonitoringSinkArns map[string]string `output:"monitoringSinkArns" shape:"a map of Regions to OAM sink ARNs" example:"{\"eu-west-1\":\"arn:aws:oam:eu-west-1:111111111111:sink/…\"}"`
 }
 
 // SourceOutputs are a source stack's outputs.
@@ -68,6 +71,8 @@ type SourceOutputs struct {
 	// For each log bucket the stack created, what the services are pointed at: its `bucketArn`, `keyArn`
 	// and `keyAlias` (`keyArn` is what `adoptKeyArn` takes).
 	LogBuckets map[string]LogBucketOutputs `output:"logBuckets" shape:"a map of bucket names to {bucketArn, keyArn, keyAlias}" example:"{\"trail-logs\":{\"bucketArn\":…}}"`
+	// This account's OAM link to the archive's sink in each Region ({} without the fleet view) [M1].
+	MonitoringLinkArns map[string]string `output:"monitoringLinkArns" shape:"a map of Regions to OAM link ARNs" example:"{\"eu-west-1\":\"arn:aws:oam:eu-west-1:222222222222:link/…\"}"`
 }
 
 // LogBucketOutputs is one log bucket of SourceOutputs.LogBuckets.

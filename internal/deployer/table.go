@@ -56,6 +56,13 @@ var scopes = map[catalog.Scope]func(e Env, s plan.Step) []string{
 		return out
 	},
 	catalog.OnAlarm: func(e Env, s plan.Step) []string { return e.regional(s, "cloudwatch", "alarm:"+named(s, "name")) },
+	catalog.OnSink:  func(e Env, s plan.Step) []string { return e.regional(s, "oam", "sink/*") },
+	catalog.OnLink: func(e Env, s plan.Step) []string {
+		return append(e.regional(s, "oam", "link/*"), nonEmpty(str(s, "sinkIdentifier"))...)
+	},
+	catalog.OnDashboard: func(e Env, s plan.Step) []string {
+		return nonEmpty(e.arn("cloudwatch", "", e.Account, "dashboard/"+named(s, "dashboardName")))
+	},
 }
 
 // conditions renders each catalogue condition for one registered resource.

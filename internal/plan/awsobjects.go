@@ -52,6 +52,12 @@ var NamedObjects = map[string]NamedObject{
 	"aws:sns/topic:Topic":                                                                        {Kind: "SNS topic", Scope: ScopeRegion, Inputs: []string{"name"}},
 	// A topic's ARN names its Region and account already.
 	"aws:sns/topicPolicy:TopicPolicy": {Kind: "policy of SNS topic", Scope: ScopeGlobal, Inputs: []string{"arn"}},
+	// One sink per account and Region (M1), named; its policy and the links name it by its ARN, and an
+	// account has one link per sink. Dashboards are global to the account (M6).
+	"aws:oam/sink:Sink":                  {Kind: "OAM sink", Scope: ScopeRegion, Inputs: []string{"name"}},
+	"aws:oam/sinkPolicy:SinkPolicy":      {Kind: "policy of OAM sink", Scope: ScopeGlobal, Inputs: []string{"sinkIdentifier"}},
+	"aws:oam/link:Link":                  {Kind: "OAM link to sink", Scope: ScopeGlobal, Inputs: []string{"sinkIdentifier"}},
+	"aws:cloudwatch/dashboard:Dashboard": {Kind: "CloudWatch dashboard", Scope: ScopeAccount, Inputs: []string{"dashboardName"}},
 }
 
 // ObjectNames maps each AWS object the plan's resources name, in the stack's account, to the URNs of the

@@ -15,7 +15,7 @@ import (
 )
 
 // publishContract is the archive stack's outputs.
-func publishContract(archive *components.DestinationArchive, args *components.DestinationArchiveArgs) pulumi.Map {
+func publishContract(archive *components.DestinationArchive, args *components.DestinationArchiveArgs, sinks pulumi.StringMap) pulumi.Map {
 	sources := append([]string{}, args.SourceAccountIDs...)
 	sort.Strings(sources)
 	o := contract.ArchiveOutputs{
@@ -37,7 +37,8 @@ func publishContract(archive *components.DestinationArchive, args *components.De
 		contract.Computed(&o.BucketName, archive.BucketName),
 		contract.Computed(&o.BucketArn, archive.BucketArn),
 		contract.Computed(&o.KeyArn, archive.KeyArn),
-		contract.Computed(&o.KeyAlias, archive.KeyAlias))
+		contract.Computed(&o.KeyAlias, archive.KeyAlias),
+		contract.Computed(&o.MonitoringSinkArns, sinks))
 }
 
 // readContract reads the archive's outputs and checks them before the source stack creates anything.
@@ -78,16 +79,17 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		return components.ArchiveContract{}, err
 	}
 	c := components.ArchiveContract{
-		AccountID:         a.AccountID,
-		Region:            a.Region,
-		BucketName:        a.BucketName,
-		KeyArn:            a.KeyArn,
-		RoleName:          a.ReplicationRoleName,
-		RolePath:          a.ReplicationRolePath,
-		ObjectLockEnabled: a.ObjectLockEnabled,
-		SourceAccountIDs:  a.SourceAccountIDs,
-		OrganizationID:    a.SourceOrganizationID,
-		OrganizationPaths: a.SourceOrganizationPaths,
+		AccountID:          a.AccountID,
+		Region:             a.Region,
+		BucketName:         a.BucketName,
+		KeyArn:             a.KeyArn,
+		RoleName:           a.ReplicationRoleName,
+		RolePath:           a.ReplicationRolePath,
+		ObjectLockEnabled:  a.ObjectLockEnabled,
+		SourceAccountIDs:   a.SourceAccountIDs,
+		OrganizationID:     a.SourceOrganizationID,
+		OrganizationPaths:  a.SourceOrganizationPaths,
+		MonitoringSinkArns: a.MonitoringSinkArns,
 	}
 
 	account := s.Args.AccountID

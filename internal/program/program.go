@@ -46,15 +46,20 @@ func Program(ctx *pulumi.Context) (pulumi.Map, error) {
 }
 
 func destination(ctx *pulumi.Context) (pulumi.Map, error) {
-	args, err := stackconfig.LoadDestination(ctx)
+	settings, err := stackconfig.LoadDestinationSettings(ctx)
 	if err != nil {
 		return nil, err
 	}
+	args := settings.Args
 	archive, err := components.NewDestinationArchive(ctx, "archive", args)
 	if err != nil {
 		return nil, err
 	}
-	return publishContract(archive, args), nil
+	sinks, err := fleetMonitoring(ctx, settings)
+	if err != nil {
+		return nil, err
+	}
+	return publishContract(archive, args, sinks), nil
 }
 
 func source(ctx *pulumi.Context) (pulumi.Map, error) {
@@ -69,10 +74,19 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err := checkAgainstArchive(settings); err != nil {
 		return nil, err
 	}
-	if args.Providers, err = regionProviders(ctx, settings, "source"); err != nil {
+	sinks, err := monitoringSinks(settings)
+	if err != nil {
+		return nil, err
+	}
+	if args.Providers, err = regionProviders(ctx, settings.Provider, sourceProviderRegions(args, sinks),
+		func(region string) []pulumi.Alias { return formerProviders(ctx, args, "source", region) }); err != nil {
 		return nil, err
 	}
 	replicator, err := components.NewSourceReplicator(ctx, "source", args)
+	if err != nil {
+		return nil, err
+	}
+	links, err := monitoringLinks(ctx, args, sinks)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +110,8 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	return contract.Publish(&o,
 		contract.Computed(&o.ReplicationRoleArn, replicator.RoleArn),
 		contract.Computed(&o.BackfillRoleArn, replicator.BackfillRoleArn),
-		contract.Computed(&o.LogBuckets, logBuckets)), nil
+		contract.Computed(&o.LogBuckets, logBuckets),
+		contract.Computed(&o.MonitoringLinkArns, links)), nil
 }
 
 func regionOr(region, stackRegion string) string {

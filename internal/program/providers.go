@@ -9,22 +9,28 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
-	"log-archive/internal/stackconfig"
 )
 
-// regionProviders builds, in one place, the AWS provider of each Region a source stack needs besides its
-// default one (SourceReplicatorArgs.ProviderRegions): each with every setting of the stack's default
-// provider (settings.Provider) and its own Region. The components take them; they never build one, so no
+// regionProviders builds, in one place, the AWS provider of each Region a stack needs besides its default
+// one (a source's SourceReplicatorArgs.ProviderRegions and the Regions of its monitoring links, an archive's
+// fleet view Regions but its own): each with every setting of the stack's default provider and its own
+// Region, named aws-<region>. The components take them; they never build one, so no
 // provider can drop a setting such as aws:profile or aws:assumeRole.
 //
 // The stack's own Region keeps the default provider, which every resource there has used since the
 // first release: moving them to an explicit provider would make the engine diff the provider of every
 // resource in the stack for no gain. It gets an explicit provider only where a resource of that Region sits
 // under another Region's component (see ProviderRegions).
-func regionProviders(ctx *pulumi.Context, settings *stackconfig.SourceSettings, component string) (map[string]pulumi.ProviderResource, error) {
+//
+// settings is the stack's provider settings (SourceSettings.Provider, DestinationSettings.Provider); regions
+// the Regions to build one for, each once; aliases the URNs a Region's provider had before, if any.
+func regionProviders(ctx *pulumi.Context, settings pulumi.Map, regions []string, aliases func(region string) []pulumi.Alias) (map[string]pulumi.ProviderResource, error) {
 	providers := map[string]pulumi.ProviderResource{}
-	for _, region := range settings.Args.ProviderRegions() {
-		inputs := maps.Clone(settings.Provider)
+	for _, region := range regions {
+		if providers[region] != nil {
+			continue
+		}
+		inputs := maps.Clone(settings)
 		inputs["region"] = pulumi.String(region)
 		// What aws.NewProvider does to its arguments, which it cannot take as the stack wrote them.
 		for name, value := range map[string]bool{"skipCredentialsValidation": false, "skipRegionValidation": true} {
@@ -35,7 +41,7 @@ func regionProviders(ctx *pulumi.Context, settings *stackconfig.SourceSettings, 
 		var p aws.Provider
 		if err := ctx.RegisterResource("pulumi:providers:aws", "aws-"+region, inputs, &p,
 			pulumi.Version(AWSProviderVersion), pulumi.AdditionalSecretOutputs([]string{"accessKey", "secretKey", "token"}),
-			pulumi.Aliases(formerProviders(ctx, settings.Args, component, region))); err != nil {
+			pulumi.Aliases(aliases(region))); err != nil {
 			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
 		}
 		providers[region] = &p
@@ -75,4 +81,17 @@ func formerProviders(ctx *pulumi.Context, args *components.SourceReplicatorArgs,
 		}
 	}
 	return aliases
+}
+
+// sourceProviderRegions are the Regions a source stack builds a provider for: the replicator's
+// (ProviderRegions) and those of its monitoring links (the keys of sinks) but the stack's own, one each.
+func sourceProviderRegions(args *components.SourceReplicatorArgs, sinks map[string]string) []string {
+	regions := slices.Clone(args.ProviderRegions())
+	for region := range sinks {
+		if region != args.Region && !slices.Contains(regions, region) {
+			regions = append(regions, region)
+		}
+	}
+	slices.Sort(regions)
+	return regions
 }

@@ -54,16 +54,16 @@ func TestAKeyAddedToTheTableReachesBothFiles(t *testing.T) {
 	saved := stackconfig.KeyTable
 	t.Cleanup(func() { stackconfig.KeyTable = saved })
 	stackconfig.KeyTable = append(append([]stackconfig.Declaration{}, saved...), stackconfig.Declaration{
-		Key: "log-archive:monitoring", Kind: stackconfig.KindDestination, Type: "object", Default: map[string]any{}, Unset: "off",
+		Key: "log-archive:replicationEvents", Kind: stackconfig.KindDestination, Type: "object", Default: map[string]any{}, Unset: "off",
 		Description: "Where replication events go.", Rules: "`{sinks: ...}`."})
 	project, err := projectConfig(Root())
 	require.NoError(t, err)
-	assert.Contains(t, project, "  log-archive:monitoring:\n    type: object\n    default: {}\n    description: 'Where replication events go. `{sinks: ...}`.'\n")
-	assert.Less(t, strings.Index(project, "# Destination"), strings.Index(project, "log-archive:monitoring"), "listed with its stack kind")
-	assert.Less(t, strings.Index(project, "log-archive:monitoring"), strings.Index(project, "# Source"))
+	assert.Contains(t, project, "  log-archive:replicationEvents:\n    type: object\n    default: {}\n    description: 'Where replication events go. `{sinks: ...}`.'\n")
+	assert.Less(t, strings.Index(project, "# Destination"), strings.Index(project, "log-archive:replicationEvents"), "listed with its stack kind")
+	assert.Less(t, strings.Index(project, "log-archive:replicationEvents"), strings.Index(project, "# Source"))
 	tables, err := configurationTables(Root())
 	require.NoError(t, err)
-	assert.Contains(t, tables, "| `log-archive:monitoring` | mapping | off | Where replication events go. `{sinks: ...}`. |\n")
+	assert.Contains(t, tables, "| `log-archive:replicationEvents` | mapping | off | Where replication events go. `{sinks: ...}`. |\n")
 }
 
 // A file whose markers are gone is named, with what to put back, instead of being rewritten blindly.

@@ -32,8 +32,27 @@ type lifecycleConfig struct {
 	NoncurrentExpirationDays         int    `json:"noncurrentExpirationDays"`
 }
 
+// DestinationSettings is the archive stack's configuration: the archive's arguments and its fleet view.
+type DestinationSettings struct {
+	Args       *components.DestinationArchiveArgs
+	Monitoring Monitoring
+	File       string
+	// Provider is every setting of the stack's default AWS provider but its Region, by the provider's
+	// input names: what the providers of the fleet view's other Regions are built from.
+	Provider pulumi.Map
+}
+
 // LoadDestination reads the archive stack's configuration into DestinationArchive arguments.
 func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, error) {
+	s, err := LoadDestinationSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Args, nil
+}
+
+// LoadDestinationSettings reads the archive stack's configuration, the fleet view included.
+func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) {
 	r := newReader(ctx)
 	r.rejectOtherKindKeys(KindDestination, SourceKeys)
 	r.rejectUnknownKeys(ctx)
@@ -156,6 +175,8 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 			"remove it, and point each account's trail at a log bucket in that account (log-archive:logBuckets with cloudtrail in services), which replicates into the archive. Trails that deliver into the archive today stop when this stack is updated: move them first")
 	}
 	args.Tags = r.tags()
+	settings := &DestinationSettings{Args: args, File: r.file, Provider: r.awsProviderSettings(ctx),
+		Monitoring: r.monitoring(KindDestination, args.AccountID, args.Region)}
 
 	if err := r.err(); err != nil {
 		return nil, err
@@ -178,7 +199,7 @@ func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, e
 		}
 		return nil, r.err()
 	}
-	return args, nil
+	return settings, nil
 }
 
 // archiveListKeys are the configuration keys of the lists that grow the archive policies, and how to

@@ -48,6 +48,8 @@ const (
 	KeyAlarms                 = Namespace + ":alarms"
 
 	KeyTags = Namespace + ":tags"
+	// KeyMonitoring is the fleet view, read by both kinds (docs/fleet-health.md).
+	KeyMonitoring = Namespace + ":monitoring"
 
 	// The AWS provider's keys, which the program reads too: the Region everything is created in, and the
 	// account guard. Pulumi.yaml cannot declare types for another namespace's keys (ProviderKeys).
@@ -101,6 +103,9 @@ var KeyTable = []Declaration{
 	{Key: KeyTags, Type: "object", Default: map[string]any{}, Unset: "none",
 		Description: "Tags for every taggable resource (KMS key, bucket, IAM role).",
 		Rules:       "At most 40; no `aws:`-prefixed keys."},
+	{Key: KeyMonitoring, Type: "object", Default: map[string]any{}, Unset: "off",
+		Description: "The fleet view (docs/fleet-health.md): CloudWatch cross-account observability of replication across the fleet.",
+		Rules:       "Archive stack: `{enabled: true, regions: [Regions of source buckets], topicArns: {<region>: arn:aws:sns:...}}`: an OAM sink, a dashboard and a fleet alarm in its own Region and each listed one [M1, M6, M7]. Source stacks: `{enabled: true}` links the account to those sinks in its buckets' Regions and the archive's, sharing only `AWS/S3` metrics [M3, M5]; the archive must have a sink in each."},
 
 	{Key: KeyArchiveAccountID, Kind: KindDestination, Type: "string", Default: "", Required: true,
 		Description: "The 12-digit ID of the archive account, quoted.",

@@ -42,6 +42,8 @@ type SourceSettings struct {
 	// Provider is every setting of the stack's default AWS provider but its Region, by the provider's
 	// input names: what the providers of the stack's other Regions are built from (Args.ProviderRegions).
 	Provider pulumi.Map
+	// Monitoring links this account to the archive's sinks when enabled (docs/fleet-health.md).
+	Monitoring Monitoring
 }
 
 // A stack reference is "stack", "project/stack" or "organization/project/stack".
@@ -100,6 +102,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	}
 	r.alarms(args)
 	args.Tags = r.tags()
+	s.Monitoring = r.monitoring(KindSource, args.AccountID, args.Region)
 
 	if err := r.err(); err != nil {
 		return nil, err

@@ -47,6 +47,9 @@ type Options struct {
 	// Prefixes overrides, per bucket, the prefix the canary goes under; by default it is the prefix of
 	// the bucket's log-archive rule, read from its replication configuration.
 	Prefixes map[string]string
+	// ReadOnly checks the replication rules only: no canary is written, and the canary and replica
+	// checks are skipped. What read-only credentials (the previewer role) can do: `fleet verify` by default.
+	ReadOnly bool
 	Timeout  time.Duration // how long to wait for replication, all buckets together
 	Poll     time.Duration // between HeadObject calls on the source
 	Progress io.Writer     // the progress line; nil for none
@@ -129,6 +132,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				bucket, bucketRegionsOutput, bucketRegionsOutput)
 		}
 		checkRule(ctx, o, r)
+		if !r.done && o.ReadOnly {
+			r.add(Check{Name: "canary written", Status: Skipped, Cause: "read-only run: no canary written, so replication itself is not proven"})
+			r.done = true
+		}
 		if !r.done {
 			writeCanary(ctx, o, r)
 		}
@@ -160,6 +167,10 @@ func checkIdentity(ctx context.Context, side string, a Account, want string) err
 	}
 	return nil
 }
+
+// Describe is an AWS error's code and message, with what a credential error means (for the commands
+// built on verify, such as fleet verify).
+func Describe(err error) string { return describe(err) }
 
 // describe is an AWS error's code and message, with what a credential error means.
 func describe(err error) string {

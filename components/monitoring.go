@@ -1,0 +1,369 @@
+package components
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The fleet view: the archive account is a CloudWatch cross-account observability (OAM) monitoring account
+// with one sink per Region (M1), every source account links to it in the Regions where S3 publishes its
+// replication metrics (M5), and a dashboard and one alarm per Region read all linked accounts with Metrics
+// Insights queries, which need no change when accounts join (M6, M7).
+const (
+	FleetMonitoringType = "log-archive:index:FleetMonitoring"
+	MonitoringLinksType = "log-archive:index:MonitoringLinks"
+
+	// SinkName names the sink in every Region; a sink's name cannot change without replacing it (M1).
+	SinkName = "log-archive-fleet"
+	// OAMMetricType is the only telemetry the sinks accept and the links share (M2).
+	OAMMetricType = "AWS::CloudWatch::Metric"
+	// S3MetricsFilter shares the AWS/S3 namespace only (M3): replication metrics live there, and nothing
+	// else of a source account (its applications' metrics, logs, traces) reaches the archive account.
+	S3MetricsFilter = "Namespace IN ('AWS/S3')"
+	// LinkLabel is how a source account is labelled in the monitoring account (its account name).
+	LinkLabel = "$AccountName"
+	// FleetDashboardPrefix + Region names each Region's dashboard: dashboards are global to an account,
+	// so one name per Region (M6).
+	FleetDashboardPrefix = "log-archive-fleet-"
+	// FleetAlarmName shares AlarmNamePrefix, so AlarmTopicPolicy admits it to the topic it creates.
+	FleetAlarmName = AlarmNamePrefix + "fleet-failed"
+	// FleetTopRows is how many account/bucket series each dashboard graph shows, worst first (M6).
+	FleetTopRows = 50
+)
+
+// FleetMonitoringArgs describe the archive side of the fleet view. Plain values, validated before
+// registration, like DestinationArchiveArgs, whose admitted sources they repeat.
+type FleetMonitoringArgs struct {
+	AccountID     string // the archive (monitoring) account
+	ArchiveRegion string // the archive bucket's Region: S3 publishes latency and pending metrics there (M5)
+	ArchiveBucket string
+	// Regions hold sinks, dashboards and alarms. They must include ArchiveRegion and should include every
+	// Region of a source bucket, where S3 publishes OperationsFailedReplication (M5).
+	Regions []string
+	// The sources the archive admits (R2.12): the sink policy admits exactly these (M2).
+	SourceAccountIDs   []string
+	SourceOrganization *SourceOrganization
+	// TopicArns names an existing SNS topic per Region for the fleet alarm; a Region without one gets
+	// AlarmTopicName, created with AlarmTopicPolicy.
+	TopicArns map[string]string
+	// Providers is the AWS provider of each Region of Regions but ArchiveRegion (the stack's, which the
+	// default provider serves). The program builds them with the stack's provider settings; the component
+	// never builds one, and refuses a Region without one.
+	Providers map[string]pulumi.ProviderResource
+	Tags      map[string]string
+}
+
+// FleetMonitoring is the sinks, their policies, the dashboards and the fleet alarms of the archive account.
+type FleetMonitoring struct {
+	pulumi.ResourceState
+
+	// SinkArns are the sinks by Region: the contract publishes them for the sources' links.
+	SinkArns map[string]pulumi.StringOutput
+	// SinkPolicy is the policy every sink carries (nil when the archive admits no source yet).
+	SinkPolicy *PolicyDocument
+	TopicArns  map[string]string // the topic the fleet alarm notifies, by Region
+}
+
+// Validate checks the arguments.
+func (args *FleetMonitoringArgs) Validate() error {
+	var errs fieldErrors
+	errs.add("AccountID", ValidateAccountID(args.AccountID))
+	errs.add("ArchiveRegion", ValidateRegion(args.ArchiveRegion))
+	errs.add("ArchiveBucket", ValidateBucketName(args.ArchiveBucket))
+	errs.add("Tags", ValidateTags(args.Tags))
+	errs.add("Regions", validateMonitoringRegions(args.Regions, args.ArchiveRegion))
+	for _, id := range args.SourceAccountIDs {
+		errs.add("SourceAccountIDs", ValidateAccountID(id))
+	}
+	if args.SourceOrganization != nil {
+		errs.add("SourceOrganization", args.SourceOrganization.Validate())
+	}
+	for region, arn := range args.TopicArns {
+		if !slices.Contains(args.Regions, region) {
+			errs.add("TopicArns."+region, fmt.Errorf("names a topic for %s, which has no fleet alarm (Regions: %v)", region, args.Regions))
+			continue
+		}
+		errs.add("TopicArns."+region, ValidateTopicArn(arn, args.AccountID, region))
+	}
+	checkProviders(&errs, args.Regions, args.ArchiveRegion, args.Providers)
+	return errors.Join(errs...)
+}
+
+// validateMonitoringRegions accepts distinct Regions of the archive's partition that include its Region.
+func validateMonitoringRegions(regions []string, archiveRegion string) error {
+	var errs []error
+	for i, r := range regions {
+		if err := ValidateRegion(r); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if slices.Index(regions, r) != i {
+			errs = append(errs, fmt.Errorf("%s is listed twice", r))
+		}
+		if p1, p2, differ := DifferentPartitions(r, archiveRegion); differ && archiveRegion != "" {
+			errs = append(errs, fmt.Errorf("%s is in partition %s, the archive in %s: OAM links stay in one partition", r, p1, p2))
+		}
+	}
+	if archiveRegion != "" && !slices.Contains(regions, archiveRegion) {
+		errs = append(errs, fmt.Errorf("must include the archive's Region %s, where S3 publishes every source's latency and pending metrics (M5)", archiveRegion))
+	}
+	return errors.Join(errs...)
+}
+
+// SinkPolicy lets exactly the archive's sources link, and only for metrics (M2): listed accounts by
+// aws:PrincipalAccount (a closed or mistyped account cannot fail the update, as R2.11 says of principals),
+// an organization or its OU paths by aws:PrincipalOrgID and aws:PrincipalOrgPaths. nil when the archive
+// admits no source: a sink without a policy admits nobody.
+func SinkPolicy(accounts []string, org *SourceOrganization) *PolicyDocument {
+	metricsOnly := func(c Conditions) Conditions {
+		c["ForAllValues:StringEquals"] = map[string]Strings{"oam:ResourceTypes": {OAMMetricType}}
+		return c
+	}
+	link := func(sid string, who Conditions) Statement {
+		return Statement{Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
+			Action: Strings{"oam:CreateLink", "oam:UpdateLink"}, Resource: Strings{"*"}, Condition: metricsOnly(who)}
+	}
+	doc := PolicyDocument{Version: policyVersion}
+	if len(accounts) > 0 {
+		doc.Statement = append(doc.Statement, link("LinkListedSourceAccounts",
+			Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(accounts)}}))
+	}
+	if org != nil {
+		doc.Statement = append(doc.Statement, link("LinkOrganizationSourceAccounts", org.conditions()))
+	}
+	if len(doc.Statement) == 0 {
+		return nil
+	}
+	return &doc
+}
+
+// failedQuery is the Metrics Insights query over every linked account's rules into the archive (M7).
+func failedQuery(archiveBucket, suffix string) string {
+	return replicationQuery("SUM", "OperationsFailedReplication", archiveBucket, suffix)
+}
+
+// replicationQuery selects one replication metric of the rules into archiveBucket, in every account the
+// query can see (the monitoring account and its linked sources, M7). S3 names the rule's dimensions
+// SourceBucket, DestinationBucket and RuleId (R5.10).
+func replicationQuery(stat, metric, archiveBucket, suffix string) string {
+	q := fmt.Sprintf(`SELECT %s(%s) FROM SCHEMA("%s", DestinationBucket, RuleId, SourceBucket) WHERE DestinationBucket = '%s'`,
+		stat, metric, ReplicationMetricsNS, archiveBucket)
+	if suffix != "" {
+		q += " " + suffix
+	}
+	return q
+}
+
+// FleetAlarmQuery is the fleet alarm's query: one series, the failed operations of every linked account (M7).
+func FleetAlarmQuery(archiveBucket string) string { return failedQuery(archiveBucket, "") }
+
+// dashboard is the CloudWatch dashboard body grammar, as much of it as the fleet view uses (M6).
+type dashboard struct {
+	Start   string   `json:"start"`
+	Widgets []widget `json:"widgets"`
+}
+
+type widget struct {
+	Type       string         `json:"type"`
+	X          int            `json:"x"`
+	Y          int            `json:"y"`
+	Width      int            `json:"width"`
+	Height     int            `json:"height"`
+	Properties map[string]any `json:"properties"`
+}
+
+// FleetDashboardBody is one Region's dashboard. Each graph is one Metrics Insights query, grouped by
+// account and bucket, worst first, at most FleetTopRows series: its size is the same for 1 account or an
+// organization of thousands (M6). Latency and pending metrics exist only in the archive's Region (M5).
+func FleetDashboardBody(region, archiveRegion, archiveBucket, alarmArn string) (string, error) {
+	top := fmt.Sprintf("GROUP BY AWS.AccountId, SourceBucket ORDER BY %%s() DESC LIMIT %d", FleetTopRows)
+	graph := func(y int, title, stat, metric string) widget {
+		return widget{Type: "metric", X: 0, Y: y, Width: 24, Height: 8, Properties: map[string]any{
+			"title": title, "region": region, "view": "timeSeries", "period": AlarmPeriodSeconds, "stat": stat,
+			"metrics": [][]map[string]any{{{
+				"expression": replicationQuery(stat2fn(stat), metric, archiveBucket, fmt.Sprintf(top, stat2fn(stat))),
+				"id":         "q1", "label": "",
+			}}},
+			"legend": map[string]any{"position": "right"},
+		}}
+	}
+	note := fmt.Sprintf("## Replication into s3://%s, %s\nEvery linked source account, worst first (%d account/bucket pairs per graph). "+
+		"Accounts appear as they link: nothing here is redeployed when one joins. Failures are published in the source bucket's Region; "+
+		"latency and pending in the archive's Region, %s [M5]. A failed object is never retried: find its failureReason, fix it, run backfill [R5.9].",
+		archiveBucket, region, FleetTopRows, archiveRegion)
+	d := dashboard{Start: "-PT6H", Widgets: []widget{
+		{Type: "text", X: 0, Y: 0, Width: 16, Height: 3, Properties: map[string]any{"markdown": note}},
+		{Type: "alarm", X: 16, Y: 0, Width: 8, Height: 3, Properties: map[string]any{"title": "Fleet alarm", "alarms": []string{alarmArn}}},
+		graph(3, "Failed replication operations", "Sum", "OperationsFailedReplication"),
+	}}
+	if region == archiveRegion {
+		d.Widgets = append(d.Widgets,
+			graph(11, "Replication latency (seconds)", "Maximum", ReplicationLatencyMetric),
+			graph(19, "Bytes pending replication", "Maximum", "BytesPendingReplication"),
+			graph(27, "Operations pending replication", "Maximum", "OperationsPendingReplication"))
+	}
+	b, err := marshalNoEscape(d)
+	if err != nil {
+		return "", fmt.Errorf("rendering the fleet dashboard: %w", err)
+	}
+	return string(b), nil
+}
+
+// stat2fn is a CloudWatch statistic as a Metrics Insights function.
+func stat2fn(stat string) string {
+	return map[string]string{"Sum": "SUM", "Maximum": "MAX"}[stat]
+}
+
+// FleetAlarmArn is the fleet alarm's ARN in a Region (fixed by its name), for the dashboard's alarm widget.
+func FleetAlarmArn(region, account string) string {
+	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", arnsFor(region).partition, region, account, FleetAlarmName)
+}
+
+// NewFleetMonitoring creates, in every Region of args.Regions, a sink with the policy that admits the
+// archive's sources for metrics, the fleet dashboard, and one fleet alarm with its topic unless named.
+func NewFleetMonitoring(ctx *pulumi.Context, name string, args *FleetMonitoringArgs, opts ...pulumi.ResourceOption) (*FleetMonitoring, error) {
+	if args == nil {
+		return nil, errors.New("FleetMonitoring: args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("FleetMonitoring %q: %w", name, err)
+	}
+	policy := SinkPolicy(args.SourceAccountIDs, args.SourceOrganization)
+	policyJSON := ""
+	if policy != nil {
+		var err error
+		if policyJSON, err = policy.JSON(); err != nil {
+			return nil, err
+		}
+	}
+	c := &FleetMonitoring{SinkArns: map[string]pulumi.StringOutput{}, SinkPolicy: policy, TopicArns: map[string]string{}}
+	if err := ctx.RegisterComponentResource(FleetMonitoringType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering FleetMonitoring %q: %w", name, err)
+	}
+	tags := pulumi.ToStringMap(args.Tags)
+	outputs := pulumi.Map{}
+	for _, region := range args.Regions {
+		in := regionOptions(c, region, args.ArchiveRegion, args.Providers)
+		sink, err := oam.NewSink(ctx, name+"-"+region+"-sink", &oam.SinkArgs{Name: pulumi.String(SinkName), Tags: tags}, in...)
+		if err != nil {
+			return nil, fmt.Errorf("creating the OAM sink in %s: %w", region, err)
+		}
+		c.SinkArns[region] = sink.Arn
+		outputs[region] = sink.Arn
+		if policy != nil {
+			if _, err := oam.NewSinkPolicy(ctx, name+"-"+region+"-sink-policy", &oam.SinkPolicyArgs{
+				SinkIdentifier: sink.Arn, Policy: pulumi.String(policyJSON),
+			}, in...); err != nil {
+				return nil, fmt.Errorf("creating the OAM sink policy in %s: %w", region, err)
+			}
+		}
+
+		topic, topicReady := args.TopicArns[region], []pulumi.Resource(nil)
+		if topic == "" {
+			p, err := newAlarmTopic(ctx, name+"-"+region+"-topic", AlarmTopicPolicy(region, args.AccountID, nil), tags, in...)
+			if err != nil {
+				return nil, err
+			}
+			topic, topicReady = topicArn(region, args.AccountID), []pulumi.Resource{p}
+		}
+		c.TopicArns[region] = topic
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+region+"-alarm", &cloudwatch.MetricAlarmArgs{
+			Name: pulumi.String(FleetAlarmName),
+			AlarmDescription: pulumi.Sprintf("Objects of a linked source account failed to replicate into s3://%s (Region %s). Open the dashboard %s%s "+
+				"to see which account and bucket; S3 never retries them (R5.9).", args.ArchiveBucket, region, FleetDashboardPrefix, region),
+			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&cloudwatch.MetricAlarmMetricQueryArgs{
+				Id: pulumi.String("failed"), Expression: pulumi.String(FleetAlarmQuery(args.ArchiveBucket)),
+				Period: pulumi.Int(AlarmPeriodSeconds), ReturnData: pulumi.Bool(true),
+				Label: pulumi.String("Failed replication operations, all linked accounts"),
+			}},
+			EvaluationPeriods: pulumi.Int(1), ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(0),
+			// S3 publishes the metric only when operations fail; no data is no failure.
+			TreatMissingData: pulumi.String("notBreaching"),
+			AlarmActions:     pulumi.Array{pulumi.String(topic)}, OkActions: pulumi.Array{pulumi.String(topic)},
+			Tags: tags,
+		}, append(in, pulumi.DependsOn(topicReady))...); err != nil {
+			return nil, fmt.Errorf("creating the fleet alarm in %s: %w", region, err)
+		}
+
+		body, err := FleetDashboardBody(region, args.ArchiveRegion, args.ArchiveBucket, FleetAlarmArn(region, args.AccountID))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := cloudwatch.NewDashboard(ctx, name+"-"+region+"-dashboard", &cloudwatch.DashboardArgs{
+			DashboardName: pulumi.String(FleetDashboardPrefix + region), DashboardBody: pulumi.String(body),
+		}, in...); err != nil {
+			return nil, fmt.Errorf("creating the fleet dashboard for %s: %w", region, err)
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"sinkArns": outputs, "topicArns": pulumi.ToStringMap(c.TopicArns)}); err != nil {
+		return nil, fmt.Errorf("registering FleetMonitoring outputs: %w", err)
+	}
+	return c, nil
+}
+
+// regionOptions parents a Region's resources to the component and sends them through that Region's
+// provider: the default provider in the stack's Region, the one given (Providers) in any other.
+func regionOptions(parent pulumi.Resource, region, stackRegion string, providers map[string]pulumi.ProviderResource) []pulumi.ResourceOption {
+	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
+	if region == stackRegion {
+		return opts
+	}
+	return append(opts, pulumi.Provider(providers[region]))
+}
+
+// checkProviders refuses a Region other than the stack's without a provider, as the SourceReplicator does.
+func checkProviders(errs *fieldErrors, regions []string, stackRegion string, providers map[string]pulumi.ProviderResource) {
+	for _, region := range regions {
+		if region != stackRegion && providers[region] == nil {
+			errs.add("Providers", fmt.Errorf("no AWS provider for %s, where this component creates resources: pass one for each Region but the stack's, built with the stack's provider settings", region))
+		}
+	}
+}
+
+// DashboardBodyFits checks a dashboard body against CloudWatch's limits (M6): widgets, and metrics or
+// queries per widget. The Metrics Insights queries cap their own series (LIMIT, at most 500).
+func DashboardBodyFits(body string) error {
+	var d struct {
+		Widgets []struct {
+			Properties struct {
+				Metrics [][]any `json:"metrics"`
+			} `json:"properties"`
+		} `json:"widgets"`
+	}
+	if err := json.Unmarshal([]byte(body), &d); err != nil {
+		return fmt.Errorf("the dashboard body is not JSON: %w", err)
+	}
+	if len(d.Widgets) > MaxDashboardWidgets {
+		return fmt.Errorf("%d widgets, more than the %d a dashboard holds", len(d.Widgets), MaxDashboardWidgets)
+	}
+	total := 0
+	for i, w := range d.Widgets {
+		if n := len(w.Properties.Metrics); n > MaxMetricsPerWidget {
+			return fmt.Errorf("widget %d has %d metrics, more than %d", i, n, MaxMetricsPerWidget)
+		}
+		total += len(w.Properties.Metrics)
+	}
+	if total > MaxMetricsPerDashboard {
+		return fmt.Errorf("%d metrics, more than the %d a dashboard holds", total, MaxMetricsPerDashboard)
+	}
+	if len(body) > DashboardBodyBudget {
+		return fmt.Errorf("the body is %d bytes, more than this program's budget of %d", len(body), DashboardBodyBudget)
+	}
+	return nil
+}
+
+// CloudWatch dashboard limits (M6). No AWS page found states a body size: DashboardBodyBudget is this
+// program's own ceiling, far below any size AWS might enforce, so the body never approaches one.
+const (
+	MaxDashboardWidgets    = 500
+	MaxMetricsPerWidget    = 500
+	MaxMetricsPerDashboard = 2500
+	MaxInsightsSeries      = 500
+	DashboardBodyBudget    = 16384
+)

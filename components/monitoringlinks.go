@@ -1,0 +1,100 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// The source side of the fleet view (monitoring.go): a source account's OAM links to the archive's sinks.
+
+// MonitoringLinksArgs describe a source account's links to the archive's sinks.
+type MonitoringLinksArgs struct {
+	AccountID   string
+	StackRegion string // the stack's own Region, which the default provider serves
+	// SinkArns are the sinks to link to, by Region: one link in each.
+	SinkArns map[string]string
+	// Providers is the AWS provider of each Region of SinkArns but StackRegion, built by the program.
+	Providers map[string]pulumi.ProviderResource
+	Tags      map[string]string
+}
+
+// MonitoringLinks is a source account's OAM links, one per Region.
+type MonitoringLinks struct {
+	pulumi.ResourceState
+
+	LinkArns map[string]pulumi.StringOutput
+}
+
+// Validate checks the arguments: each sink is an OAM sink in its Region and in another account.
+func (args *MonitoringLinksArgs) Validate() error {
+	var errs fieldErrors
+	errs.add("AccountID", ValidateAccountID(args.AccountID))
+	errs.add("StackRegion", ValidateRegion(args.StackRegion))
+	errs.add("Tags", ValidateTags(args.Tags))
+	if len(args.SinkArns) == 0 {
+		errs.add("SinkArns", errors.New("no sink to link to"))
+	}
+	for region, arn := range args.SinkArns {
+		errs.add("SinkArns."+region, ValidateSinkArn(arn, region, args.AccountID))
+	}
+	checkProviders(&errs, slices.Sorted(maps.Keys(args.SinkArns)), args.StackRegion, args.Providers)
+	return errors.Join(errs...)
+}
+
+// ValidateSinkArn accepts the ARN of an OAM sink in region, in an account other than linking (M1).
+func ValidateSinkArn(arn, region, linking string) error {
+	parts := strings.Split(arn, ":")
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "oam" || ValidateAccountID(parts[4]) != nil ||
+		!strings.HasPrefix(parts[5], "sink/") || len(parts[5]) == len("sink/") {
+		return fmt.Errorf("%q is not an OAM sink ARN (arn:aws:oam:<region>:<account>:sink/<id>)", arn)
+	}
+	switch partition, got, account := parts[1], parts[3], parts[4]; {
+	case partition != arnsFor(region).partition || got != region:
+		return fmt.Errorf("%q is not a sink in %s: a link attaches only to a sink of its own Region", arn, region)
+	case account == linking:
+		return fmt.Errorf("%q is a sink in this account %s: a source account links to another account's sink", arn, linking)
+	}
+	return nil
+}
+
+// NewMonitoringLinks creates one link per Region, sharing only S3 metrics (M2, M3).
+func NewMonitoringLinks(ctx *pulumi.Context, name string, args *MonitoringLinksArgs, opts ...pulumi.ResourceOption) (*MonitoringLinks, error) {
+	if args == nil {
+		return nil, errors.New("MonitoringLinks: args are required")
+	}
+	if err := args.Validate(); err != nil {
+		return nil, fmt.Errorf("MonitoringLinks %q: %w", name, err)
+	}
+	c := &MonitoringLinks{LinkArns: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource(MonitoringLinksType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering MonitoringLinks %q: %w", name, err)
+	}
+	outputs := pulumi.Map{}
+	for _, region := range slices.Sorted(maps.Keys(args.SinkArns)) {
+		in := regionOptions(c, region, args.StackRegion, args.Providers)
+		link, err := oam.NewLink(ctx, name+"-"+region, &oam.LinkArgs{
+			SinkIdentifier: pulumi.String(args.SinkArns[region]),
+			LabelTemplate:  pulumi.String(LinkLabel),
+			ResourceTypes:  pulumi.StringArray{pulumi.String(OAMMetricType)},
+			LinkConfiguration: &oam.LinkLinkConfigurationArgs{
+				MetricConfiguration: &oam.LinkLinkConfigurationMetricConfigurationArgs{Filter: pulumi.String(S3MetricsFilter)},
+			},
+			Tags: pulumi.ToStringMap(args.Tags),
+		}, in...)
+		if err != nil {
+			return nil, fmt.Errorf("creating the OAM link in %s: %w", region, err)
+		}
+		c.LinkArns[region] = link.Arn
+		outputs[region] = link.Arn
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"linkArns": outputs}); err != nil {
+		return nil, fmt.Errorf("registering MonitoringLinks outputs: %w", err)
+	}
+	return c, nil
+}
