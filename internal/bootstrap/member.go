@@ -126,8 +126,9 @@ func guard() components.PolicyDocument {
 }
 
 // previewPolicy is the preview role's own policy beside AWS's ReadOnlyAccess: Access Analyzer's public
-// access check (AA1), no object contents (logs stay unread by pull requests), and the state of a self-managed backend: read, and the lock file a preview writes
-// under .pulumi/locks/ (PU3; the CLI has locked self-managed stacks by default since pulumi/pulumi#8565).
+// access check (AA1), no object contents (logs stay unread by pull requests), and the state of a
+// self-managed backend, read only: a preview on a DIY backend takes no lock and writes no checkpoint,
+// history or backup (PU3; the CLI source lines are in docs/pipeline.md, "Does pulumi preview write?").
 func (a MemberArgs) previewPolicy() components.PolicyDocument {
 	d := components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{
 		{Sid: "CheckNoPublicAccess", Effect: "Allow", Action: components.Strings{"access-analyzer:CheckNoPublicAccess"}, Resource: components.Strings{"*"}},
@@ -142,9 +143,7 @@ func (a MemberArgs) previewPolicy() components.PolicyDocument {
 		bucket := "arn:${AWS::Partition}:s3:::" + a.StateBucket
 		d.Statement = append(d.Statement,
 			components.Statement{Sid: "ReadPulumiState", Effect: "Allow", Action: components.Strings{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"},
-				Resource: components.Strings{bucket, bucket + "/*"}},
-			components.Statement{Sid: "PreviewLocksItsStack", Effect: "Allow", Action: components.Strings{"s3:PutObject", "s3:DeleteObject"},
-				Resource: components.Strings{bucket + "/.pulumi/locks/*"}})
+				Resource: components.Strings{bucket, bucket + "/*"}})
 	}
 	return d
 }

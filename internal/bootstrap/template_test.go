@@ -248,8 +248,7 @@ func TestMemberTemplate_PreviewRoleCannotWrite(t *testing.T) {
 						if read {
 							continue
 						}
-						assert.Contains(t, []string{"s3:PutObject", "s3:DeleteObject"}, a, "a write action")
-						assert.Equal(t, []string{"arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*"}, s.Resource, "%s only on the backend's lock files (PU3)", a)
+						t.Errorf("the preview role may %s: a preview writes nothing to the backend (PU3)", a)
 					}
 				}
 			}

@@ -182,6 +182,16 @@ func upWithCommit(t *testing.T, env *Env, commit string, stacks ...string) {
 	main := filepath.Join(tree, "cmd", "upwithcommit", "main.go")
 	require.NoError(t, os.MkdirAll(filepath.Dir(main), 0o755))
 	require.NoError(t, os.WriteFile(main, []byte(upWithCommitProgram), 0o644))
+	// The CLI validates the stack files against the project's Pulumi.yaml before the program runs, and
+	// merges its defaults in: the commit's program runs with the commit's Pulumi.yaml, as it did when it
+	// was main, so a key declared since then cannot reach a program that does not know it.
+	project := filepath.Join(env.WorkDir, "Pulumi.yaml")
+	current, err := os.ReadFile(project)
+	require.NoError(t, err)
+	old, err := os.ReadFile(filepath.Join(tree, "Pulumi.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(project, old, 0o644))
+	defer func() { require.NoError(t, os.WriteFile(project, current, 0o644)) }()
 	pulumiCommand(t) // sets pulumiRoot
 	cmd := exec.CommandContext(t.Context(), "go", append([]string{"run", "./cmd/upwithcommit", env.WorkDir, pulumiRoot}, stacks...)...)
 	cmd.Dir = tree

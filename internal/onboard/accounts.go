@@ -62,7 +62,6 @@ func readCSV(name string, data []byte) (Input, error) {
 	}
 	var in Input
 	for {
-		line, _ := r.FieldPos(0)
 		row, err := r.Read()
 		if err == io.EOF {
 			break
@@ -70,7 +69,8 @@ func readCSV(name string, data []byte) (Input, error) {
 		if err != nil {
 			return Input{}, fmt.Errorf("%s: %w", name, err)
 		}
-		if line, _ = r.FieldPos(0); line == 0 {
+		line, _ := r.FieldPos(0)
+		if line == 0 {
 			line = len(in.Accounts) + 2
 		}
 		var a Account

@@ -79,7 +79,6 @@ var (
 	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 	// A stack name is part of a file name and of Pulumi's stack name ([A-Za-z0-9_.-]).
 	stackNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	placeholder      = regexp.MustCompile(`\{[A-Za-z]*\}`)
 )
 
 // LoadFleet reads fleet.yaml from dir and checks what only it can get wrong (the stack files' own keys are
