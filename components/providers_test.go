@@ -55,3 +55,26 @@ func TestSourceReplicatorRefusesAMissingProvider(t *testing.T) {
 	a.Providers = map[string]pulumi.ProviderResource{"eu-central-1": &aws.Provider{}, "eu-west-1": &aws.Provider{}}
 	assert.NoError(t, a.Validate())
 }
+
+// The fleet view's components build no provider: a Region other than the stack's without one given is
+// refused before anything is registered, and one given is accepted.
+func TestMonitoringComponentsRefuseARegionWithoutAProvider(t *testing.T) {
+	given := map[string]pulumi.ProviderResource{"us-east-2": &aws.Provider{}}
+	fleet := func(p map[string]pulumi.ProviderResource) error {
+		return (&FleetMonitoringArgs{AccountID: "111111111111", ArchiveRegion: "eu-west-1", ArchiveBucket: "acme-log-archive",
+			Regions: []string{"eu-west-1", "us-east-2"}, SourceAccountIDs: []string{"222222222222"}, Providers: p}).Validate()
+	}
+	links := func(p map[string]pulumi.ProviderResource) error {
+		return (&MonitoringLinksArgs{AccountID: "222222222222", StackRegion: "eu-west-1", Providers: p, SinkArns: map[string]string{
+			"eu-west-1": "arn:aws:oam:eu-west-1:111111111111:sink/aaaaaaaa-1111-4222-a333-444444444444",
+			"us-east-2": "arn:aws:oam:us-east-2:111111111111:sink/bbbbbbbb-1111-4222-a333-444444444444"}}).Validate()
+	}
+	for name, validate := range map[string]func(map[string]pulumi.ProviderResource) error{"FleetMonitoring": fleet, "MonitoringLinks": links} {
+		assert.NoError(t, validate(given), name)
+		err := validate(nil)
+		if assert.Error(t, err, name) {
+			assert.Contains(t, err.Error(), "Providers: no AWS provider for us-east-2", name)
+			assert.NotContains(t, err.Error(), "eu-west-1", "%s: the stack's own Region uses the default provider", name)
+		}
+	}
+}
