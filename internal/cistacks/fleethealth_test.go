@@ -46,7 +46,7 @@ func TestWorkflows_FleetHealthIsReadOnlyAndKeepsOneIssue(t *testing.T) {
 	assert.Contains(t, scripts, "--web-identity-token-file")
 	assert.NotContains(t, scripts, "--canary", "read-only: no canary is written")
 	assert.NotContains(t, scripts, "--role-name", "each stack's previewRole")
-	assert.Contains(t, scripts, "go run ./cmd/fleet rollout --op preview --expect-no-changes")
+	assert.Contains(t, scripts, "go run ./cmd/fleet rollout --op preview --assume-role preview --expect-no-changes")
 
 	issue := w.Jobs["issue"]
 	assert.Equal(t, map[string]string{"issues": "write"}, issue.Permissions)
