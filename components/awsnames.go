@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
 	"log-archive/components/awsregions"
+	"log-archive/internal/suggest"
 )
 
 // Validators for the AWS identifiers this program takes from users. Each returns an error that says what
@@ -84,7 +85,7 @@ func nearRegions(region string) string {
 		for _, r := range p.Regions {
 			all = append(all, r)
 			// The same area (eu-west-9: eu-west-1 ...), or a typo away (eu-centrall-1: eu-central-1).
-			if strings.HasPrefix(r, prefix) || EditDistance(strings.ToLower(region), r) <= 2 {
+			if strings.HasPrefix(r, prefix) || suggest.Near(region, r, 2) {
 				near = append(near, r)
 			}
 		}
@@ -412,25 +413,4 @@ func (a arns) awsLogs(bucket, account string) string {
 // organization (aws:PrincipalAccount, kms:CallerAccount, aws:PrincipalOrgID: R2.4, R2.10, R2.13).
 func (a arns) roleInAnyAccount(path, name string) string {
 	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
-}
-
-// EditDistance is the Levenshtein distance between a and b, for "did you mean" suggestions.
-func EditDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/components"
+	"log-archive/internal/suggest"
 )
 
 // csvColumns are the columns an account list may have; account and stack are required. services and
@@ -160,12 +160,7 @@ func checkAccount(where string, a Account) Problems {
 
 // nearest suggests the closest known name to a misspelt one (at most 3 edits away).
 func nearest(got string, known []string) string {
-	best, bestDist := "", 4
-	for _, k := range known {
-		if d := components.EditDistance(strings.ToLower(got), strings.ToLower(k)); d < bestDist {
-			best, bestDist = k, d
-		}
-	}
+	best := suggest.Nearest(got, known, 3)
 	if best == "" {
 		return ""
 	}

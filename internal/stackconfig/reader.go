@@ -13,7 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"log-archive/components"
+	"log-archive/internal/suggest"
 )
 
 // Namespace is the project name, which prefixes the program's own keys.
@@ -259,12 +259,10 @@ func nearestField(out any, field string) string {
 	if t.Kind() != reflect.Struct {
 		return ""
 	}
-	best, bestDistance := "", 4
+	names := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		if d := components.EditDistance(strings.ToLower(field), strings.ToLower(name)); name != "" && d < bestDistance {
-			best, bestDistance = name, d
-		}
+		names = append(names, name)
 	}
-	return best
+	return suggest.Nearest(field, names, 3)
 }

@@ -1,12 +1,13 @@
 package stackconfig
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"log-archive/components"
+	"log-archive/internal/suggest"
 )
 
 // rejectUnknownKeys reports every key of the program's namespace that it does not read: a misspelt
@@ -23,7 +24,7 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 		ns, name, _ := strings.Cut(key, ":")
 		switch {
 		case ns == Namespace:
-		case !strings.EqualFold(ns, "aws") && components.EditDistance(strings.ToLower(ns), Namespace) <= 2:
+		case !strings.EqualFold(ns, "aws") && suggest.Near(ns, Namespace, 2):
 			// log-archve:sourceBuckets, Log-Archive:..: another namespace, which the program never reads.
 			fix := "write the namespace as " + Namespace + ":"
 			if near := nearestKey(Namespace + ":" + name); near != "" {
@@ -35,7 +36,7 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 			// The provider's own keys are the provider's to judge, except a near miss of the two this
 			// program reads: aws:regoin would leave aws:region unset.
 			for _, read := range []string{KeyRegion, KeyAllowedAccountIDs} {
-				if key != read && components.EditDistance(strings.ToLower(key), strings.ToLower(read)) <= 2 {
+				if key != read && suggest.Near(key, read, 2) {
 					r.fail(key, display(configValue(ctx, key)), "is not a key of the AWS provider this program reads",
 						"did you mean "+read+"? Rename it")
 				}
@@ -58,16 +59,13 @@ func (r *reader) rejectUnknownKeys(ctx *pulumi.Context) {
 // nearestKey is the declared key a misspelling most likely meant: the same but for case, or within a few
 // edits (a singular for a plural, a dropped or swapped letter). "" when none is close.
 func nearestKey(key string) string {
-	best, bestDistance := "", 4
-	for known := range Declarations {
-		if strings.EqualFold(known, key) {
-			return known
-		}
-		if d := components.EditDistance(strings.ToLower(key), strings.ToLower(known)); d < bestDistance || (d == bestDistance && known < best) {
-			best, bestDistance = known, d
+	known := slices.Sorted(maps.Keys(Declarations))
+	for _, k := range known {
+		if strings.EqualFold(k, key) {
+			return k
 		}
 	}
-	return best
+	return suggest.Nearest(key, known, 3) // sorted, so of keys equally close the first in order
 }
 
 // configValue is the raw value of any configuration key of the run.
