@@ -3,12 +3,13 @@ package components
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // ReplicationAlarmsType is the component's type token.
@@ -88,26 +89,26 @@ type ReplicationAlarms struct {
 func (args *ReplicationAlarmsArgs) Validate() error {
 	var errs fieldErrors
 	check := errs.add
-	check("AccountID", ValidateAccountID(args.AccountID))
-	check("Region", ValidateRegion(args.Region))
-	check("ArchiveRegion", ValidateRegion(args.ArchiveRegion))
-	check("ArchiveBucket", ValidateBucketName(args.ArchiveBucket))
-	check("Tags", ValidateTags(args.Tags))
+	check("AccountID", awsid.ValidateAccountID(args.AccountID))
+	check("Region", awsid.ValidateRegion(args.Region))
+	check("ArchiveRegion", awsid.ValidateRegion(args.ArchiveRegion))
+	check("ArchiveBucket", awsid.ValidateBucketName(args.ArchiveBucket))
+	check("Tags", awsid.ValidateTags(args.Tags))
 	if len(args.Buckets) == 0 {
 		check("Buckets", errors.New("no replicated bucket to watch"))
 	}
 	for i, b := range args.Buckets {
-		check(fmt.Sprintf("Buckets[%d].Name", i), ValidateBucketName(b.Name))
+		check(fmt.Sprintf("Buckets[%d].Name", i), awsid.ValidateBucketName(b.Name))
 		if b.Events && b.Bucket == nil {
 			check(fmt.Sprintf("Buckets[%d].Events", i), errors.New("events only for a bucket this program creates (pass it as Bucket); an existing bucket's notification configuration would be replaced"))
 		}
 	}
-	check("TopicArn", ValidateTopicArn(args.TopicArn, args.AccountID, args.Region))
+	check("TopicArn", awsid.ValidateTopicArn(args.TopicArn, args.AccountID, args.Region))
 	if args.latencyElsewhere() && args.TopicArn != "" {
 		if args.ArchiveRegionTopicArn == "" {
 			check("ArchiveRegionTopicArn", fmt.Errorf("the latency alarms live in %s, where ReplicationLatency is published, and an alarm notifies only a topic in its Region: name a topic there too", args.ArchiveRegion))
 		} else {
-			check("ArchiveRegionTopicArn", ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
+			check("ArchiveRegionTopicArn", awsid.ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
 		}
 	}
 	if args.latencyElsewhere() && args.ArchiveRegionProvider == nil {
@@ -120,31 +121,16 @@ func (args *ReplicationAlarmsArgs) latencyElsewhere() bool {
 	return args.ReplicationTimeControl && args.ArchiveRegion != args.Region
 }
 
-// ValidateTopicArn accepts "" or an SNS topic ARN in this account, Region and the Region's partition.
-func ValidateTopicArn(arn, account, region string) error {
-	if arn == "" {
-		return nil
-	}
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "sns" || parts[5] == "" {
-		return fmt.Errorf("%q is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)", arn)
-	}
-	if parts[1] != arnsFor(region).partition || parts[3] != region || parts[4] != account {
-		return fmt.Errorf("%q must be a topic in account %s and Region %s (partition %s): an alarm notifies only a topic in its own Region", arn, account, region, arnsFor(region).partition)
-	}
-	return nil
-}
-
 // topicArn is the ARN SNS gives AlarmTopicName (a topic's ARN is fixed by its name).
 func topicArn(region, account string) string {
-	return fmt.Sprintf("arn:%s:sns:%s:%s:%s", arnsFor(region).partition, region, account, AlarmTopicName)
+	return awsid.ARNsFor(region).Topic(region, account, AlarmTopicName)
 }
 
 // AlarmTopicPolicy lets this account's log-archive alarms (in the topic's Region) and S3 failure events
 // of the given buckets publish, each pinned to this account; nothing else. A topic policy replaces
 // SNS's default one, so the CloudWatch statement is needed too.
 func AlarmTopicPolicy(region, account string, eventBuckets []string) PolicyDocument {
-	a := arnsFor(region)
+	a := awsid.ARNsFor(region)
 	topic := topicArn(region, account)
 	doc := PolicyDocument{Version: policyVersion, Statement: []Statement{{
 		Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
@@ -152,13 +138,13 @@ func AlarmTopicPolicy(region, account string, eventBuckets []string) PolicyDocum
 		Action:    Strings{"sns:Publish"}, Resource: Strings{topic},
 		Condition: Conditions{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s*", a.partition, region, account, AlarmNamePrefix)}},
+			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s*", a.Partition, region, account, AlarmNamePrefix)}},
 		},
 	}}}
 	if len(eventBuckets) > 0 {
 		arns := make([]string, 0, len(eventBuckets))
 		for _, b := range eventBuckets {
-			arns = append(arns, a.bucket(b))
+			arns = append(arns, a.Bucket(b))
 		}
 		doc.Statement = append(doc.Statement, Statement{
 			Sid: "S3ReplicationFailureEventsPublish", Effect: "Allow",

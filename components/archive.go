@@ -3,13 +3,13 @@ package components
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // DestinationArchiveType is the component's type token.
@@ -51,56 +51,20 @@ type SourceOrganization struct {
 	Paths []string // OU paths, o-.../r-.../ou-.../ (with the trailing slash); empty: the whole organization
 }
 
-var (
-	orgIDPattern   = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
-	orgPathPattern = regexp.MustCompile(`^o-[a-z0-9]{10,32}/r-[0-9a-z]{4,32}/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}/)*$`)
-)
-
 // Validate checks the organization ID and that each path is an OU path of that organization, as
 // aws:PrincipalOrgPaths holds it (R2.12).
 func (o *SourceOrganization) Validate() error {
 	var errs fieldErrors
-	errs.add("ID", ValidateOrganizationID(o.ID))
+	errs.add("ID", awsid.ValidateOrganizationID(o.ID))
 	for i, p := range o.Paths {
 		field := fmt.Sprintf("Paths[%d]", i)
-		if err := ValidateOrganizationPath(o.ID, p); err != nil {
+		if err := awsid.ValidateOrganizationPath(o.ID, p); err != nil {
 			errs.add(field, err)
 		} else if slices.Index(o.Paths, p) != i {
 			errs.add(field, fmt.Errorf("%q is listed twice", p))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// ValidateOrganizationID accepts an AWS Organizations ID (R2.12).
-func ValidateOrganizationID(id string) error {
-	if !orgIDPattern.MatchString(id) {
-		return fmt.Errorf("%q is not an AWS Organizations ID (o- and 10 to 32 lowercase letters or digits)", id)
-	}
-	return nil
-}
-
-// ValidateOrganizationPath accepts a path of organization orgID as aws:PrincipalOrgPaths holds it: the
-// organization, its root and OUs, each followed by /, without wildcards (R2.12).
-func ValidateOrganizationPath(orgID, path string) error {
-	switch {
-	case !strings.HasSuffix(path, "/") && orgPathPattern.MatchString(path+"/"):
-		return fmt.Errorf("%q lacks the trailing /: write %s/ (aws:PrincipalOrgPaths ends every path with one)", path, path)
-	case !orgPathPattern.MatchString(path):
-		return fmt.Errorf("%q is not an organization path like o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (ending in /, no wildcards)", path)
-	case !strings.HasPrefix(path, orgID+"/"):
-		return fmt.Errorf("%q is a path in another organization than %s", path, orgID)
-	}
-	// R2.12: an OU ID is ou-<root suffix>-<suffix>, the suffix of the root it is in; an OU listed under
-	// another root is in no principal's aws:PrincipalOrgPaths, so the path would admit nobody.
-	parts := strings.Split(strings.TrimSuffix(path, "/"), "/")
-	root := strings.TrimPrefix(parts[1], "r-")
-	for _, ou := range parts[2:] {
-		if ouRoot := strings.Split(ou, "-")[1]; ouRoot != root {
-			return fmt.Errorf("%q admits no account: %s is an OU of root r-%s, not of %s (an OU ID carries its root's ID after ou-)", path, ou, ouRoot, parts[1])
-		}
-	}
-	return nil
 }
 
 // SourcePrincipalMode is how the archive's bucket and key policies name the listed source accounts.
@@ -183,17 +147,17 @@ type DestinationArchive struct {
 func (args *DestinationArchiveArgs) Validate() error {
 	var errs fieldErrors
 	check := errs.add
-	check("AccountID", ValidateAccountID(args.AccountID))
-	check("Region", ValidateRegion(args.Region))
-	check("BucketName", ValidateBucketName(args.BucketName))
-	check("ReplicationRoleName", ValidateRoleName(args.ReplicationRoleName))
-	check("ReplicationRolePath", ValidateRolePath(args.ReplicationRolePath))
-	check("KeyAlias", ValidateKeyAlias(args.KeyAlias))
-	check("Tags", ValidateTags(args.Tags))
+	check("AccountID", awsid.ValidateAccountID(args.AccountID))
+	check("Region", awsid.ValidateRegion(args.Region))
+	check("BucketName", awsid.ValidateBucketName(args.BucketName))
+	check("ReplicationRoleName", awsid.ValidateRoleName(args.ReplicationRoleName))
+	check("ReplicationRolePath", awsid.ValidateRolePath(args.ReplicationRolePath))
+	check("KeyAlias", awsid.ValidateKeyAlias(args.KeyAlias))
+	check("Tags", awsid.ValidateTags(args.Tags))
 	seen := map[string]bool{}
 	for i, id := range args.SourceAccountIDs {
 		field := fmt.Sprintf("SourceAccountIDs[%d]", i)
-		check(field, ValidateAccountID(id))
+		check(field, awsid.ValidateAccountID(id))
 		if id == args.AccountID {
 			check(field, fmt.Errorf("%s is the archive account itself; replication into the same account needs no cross-account grant", id))
 		}
@@ -207,7 +171,7 @@ func (args *DestinationArchiveArgs) Validate() error {
 	}
 	check("SourcePrincipals", ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization))
 	for i, p := range args.KeyAdministratorArns {
-		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), ValidatePrincipalArn(p, args.Region))
+		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), awsid.ValidatePrincipalArn(p, args.Region))
 	}
 	if ol := args.ObjectLock; ol != nil {
 		check("ObjectLock", ol.Validate())

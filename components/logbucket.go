@@ -8,6 +8,8 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // SourceLogBucketType is the component's type token.
@@ -60,10 +62,10 @@ func (b *LogBucket) serviceRegion(bucketRegion string) string {
 	return bucketRegion
 }
 
-func (b *LogBucket) trailArns(a arns, region, account string) Strings {
+func (b *LogBucket) trailArns(a awsid.ARNs, region, account string) Strings {
 	out := make(Strings, len(b.TrailNames))
 	for i, name := range b.TrailNames {
-		out[i] = a.trail(region, account, name)
+		out[i] = a.Trail(region, account, name)
 	}
 	return out
 }
@@ -78,7 +80,7 @@ func (b *LogBucket) KeyAlias() string {
 func (b *LogBucket) Validate(bucketRegion string) error {
 	var errs fieldErrors
 	check := errs.add
-	check("Name", ValidateBucketName(b.Name))
+	check("Name", awsid.ValidateBucketName(b.Name))
 	if len(b.Services) == 0 {
 		check("Services", fmt.Errorf("no service named; name at least one of %s", serviceList(LogServices)))
 	}
@@ -91,8 +93,8 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 	}
 	switch {
 	case b.Serves(GuardDuty):
-		check("GuardDutyDetectorID", ValidateGuardDutyDetectorID(b.GuardDutyDetectorID))
-		if detector := b.serviceRegion(bucketRegion); IsOptInRegion(bucketRegion) && !IsOptInRegion(detector) {
+		check("GuardDutyDetectorID", awsid.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID))
+		if detector := b.serviceRegion(bucketRegion); awsid.IsOptInRegion(bucketRegion) && !awsid.IsOptInRegion(detector) {
 			check("ServiceRegion", fmt.Errorf("GuardDuty cannot export findings from %s, a Region enabled by default, to a bucket in %s, an opt-in Region (G1)", detector, bucketRegion))
 		}
 	case b.GuardDutyDetectorID != "":
@@ -105,7 +107,7 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 		check("TrailNames", errors.New("are set but cloudtrail is not among the services"))
 	}
 	for i, t := range b.TrailNames {
-		check(fmt.Sprintf("TrailNames[%d]", i), ValidateTrailName(t))
+		check(fmt.Sprintf("TrailNames[%d]", i), awsid.ValidateTrailName(t))
 		if slices.Index(b.TrailNames, t) != i {
 			check(fmt.Sprintf("TrailNames[%d]", i), fmt.Errorf("%q is listed twice", t))
 		}
@@ -118,8 +120,8 @@ func (b *LogBucket) Validate(bucketRegion string) error {
 		}
 	}
 	if b.ServiceRegion != "" {
-		check("ServiceRegion", ValidateRegion(b.ServiceRegion))
-		if p, want, differ := DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
+		check("ServiceRegion", awsid.ValidateRegion(b.ServiceRegion))
+		if p, want, differ := awsid.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
 			check("ServiceRegion", fmt.Errorf("%s is in partition %s and the bucket in %s; services cannot write across partitions", b.ServiceRegion, p, want))
 		}
 	}
@@ -184,12 +186,12 @@ type SourceLogBucketArgs struct {
 func (args *SourceLogBucketArgs) Validate() error {
 	var errs fieldErrors
 	check := errs.add
-	check("AccountID", ValidateAccountID(args.AccountID))
-	check("Region", ValidateRegion(args.Region))
-	check("Tags", ValidateTags(args.Tags))
+	check("AccountID", awsid.ValidateAccountID(args.AccountID))
+	check("Region", awsid.ValidateRegion(args.Region))
+	check("Tags", awsid.ValidateTags(args.Tags))
 	check("Bucket", args.Bucket.Validate(args.Region))
 	if k := args.Bucket.AdoptKeyArn; k != "" {
-		check("Bucket.AdoptKeyArn", ValidateKMSKeyArn(k, args.AccountID, args.Region))
+		check("Bucket.AdoptKeyArn", awsid.ValidateKMSKeyArn(k, args.AccountID, args.Region))
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/awsid"
 )
 
 const (
@@ -230,16 +232,16 @@ func TestValidateTrailNameAndDetectorID(t *testing.T) {
 		"ab": false, strings.Repeat("a", 129): false, "-trail": false, "trail_": false, "my-_trail": false,
 		"my..trail": false, "192.168.5.4": false, "trail/name": false,
 	} {
-		assert.Equal(t, ok, ValidateTrailName(name) == nil, "trail name %q", name)
+		assert.Equal(t, ok, awsid.ValidateTrailName(name) == nil, "trail name %q", name)
 	}
-	assert.NoError(t, ValidateGuardDutyDetectorID(testDetector))
-	assert.Error(t, ValidateGuardDutyDetectorID(testDetector+"0"))
+	assert.NoError(t, awsid.ValidateGuardDutyDetectorID(testDetector))
+	assert.Error(t, awsid.ValidateGuardDutyDetectorID(testDetector+"0"))
 }
 
 func TestLogBucket_KeyAliasIsUniquePerBucket(t *testing.T) {
 	b := LogBucket{Name: "acme.logs"}
 	assert.Equal(t, "alias/log-archive/acme_logs", b.KeyAlias())
-	assert.NoError(t, ValidateKeyAlias(b.KeyAlias()))
+	assert.NoError(t, awsid.ValidateKeyAlias(b.KeyAlias()))
 	assert.NotEqual(t, b.KeyAlias(), (&LogBucket{Name: "acme-logs"}).KeyAlias())
 }
 
@@ -311,10 +313,10 @@ func TestArchiveContract_ReplicationNeverCrossesPartitions(t *testing.T) {
 	args.Archive.KeyArn = "arn:aws-cn:kms:cn-north-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	require.ErrorContains(t, args.Validate(), "Archive: Region: the archive is in partition aws-cn and the source in aws; S3 does not replicate across partitions")
 
-	p1, p2, differ := DifferentPartitions("us-gov-west-1", "us-east-1")
+	p1, p2, differ := awsid.DifferentPartitions("us-gov-west-1", "us-east-1")
 	assert.Equal(t, []any{"aws-us-gov", "aws", true}, []any{p1, p2, differ})
-	_, _, differ = DifferentPartitions("eu-west-1", "us-east-2")
+	_, _, differ = awsid.DifferentPartitions("eu-west-1", "us-east-2")
 	assert.False(t, differ)
-	_, _, differ = DifferentPartitions("Europe", "cn-north-1")
+	_, _, differ = awsid.DifferentPartitions("Europe", "cn-north-1")
 	assert.False(t, differ, "an invalid Region is reported by its own check, not as a partition mismatch")
 }

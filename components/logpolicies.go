@@ -1,5 +1,7 @@
 package components
 
+import "log-archive/internal/awsid"
+
 // The key and bucket policies that let AWS log services write into KMS-encrypted buckets: a source
 // account's own log bucket (SourceLogBucket). Services never write into the archive itself: they write
 // into their account's log bucket, which replicates (see stackconfig's refusal of acceptCloudTrail).
@@ -40,12 +42,12 @@ const bucketOwnerFullControl = "bucket-owner-full-control"
 // use it. The account root statement is also what lets the replication role's IAM policy grant kms:Decrypt
 // (R1.18): the role is not named here, so the key policy is valid before the role exists.
 func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
-	a, b := arnsFor(args.Region), args.Bucket
+	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	stmts := []Statement{{
 		Sid:       SidSourceAccountAdmin,
 		Effect:    "Allow",
-		Principal: &Principal{AWS: Strings{a.accountRoot(account)}},
+		Principal: &Principal{AWS: Strings{a.AccountRoot(account)}},
 		Action:    Strings{"kms:*"},
 		Resource:  Strings{"*"},
 	}}
@@ -58,7 +60,7 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			Resource:  Strings{"*"},
 			Condition: Conditions{"StringEquals": {
 				"aws:SourceAccount": {account},
-				"aws:SourceArn":     {a.detector(region, account, b.GuardDutyDetectorID)},
+				"aws:SourceArn":     {a.Detector(region, account, b.GuardDutyDetectorID)},
 			}},
 		})
 	}
@@ -72,7 +74,7 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			Resource:  Strings{"*"},
 			Condition: Conditions{
 				"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails},
-				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {a.trailsOf(account)}},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {a.TrailsOf(account)}},
 			},
 		},
 			// DescribeKey carries no encryption context, so it cannot share the statement above: the
@@ -100,25 +102,25 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 // LogBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
 // (H1). Nothing else: readers get access through IAM in the account, not through this policy.
 func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
-	a, b := arnsFor(args.Region), args.Bucket
+	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	var stmts []Statement
 	if b.Serves(GuardDuty) { // G1: the same conditions as the key statement, on the bucket and its objects
 		cond := Conditions{"StringEquals": {
 			"aws:SourceAccount": {account},
-			"aws:SourceArn":     {a.detector(region, account, b.GuardDutyDetectorID)},
+			"aws:SourceArn":     {a.Detector(region, account, b.GuardDutyDetectorID)},
 		}}
 		stmts = append(stmts, Statement{
 			Sid: SidGuardDutyBucketLocation, Effect: "Allow",
 			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
 			Action:    Strings{"s3:GetBucketLocation"},
-			Resource:  Strings{a.bucket(b.Name)},
+			Resource:  Strings{a.Bucket(b.Name)},
 			Condition: cond,
 		}, Statement{
 			Sid: SidGuardDutyWrites, Effect: "Allow",
 			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
 			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.objects(b.Name)},
+			Resource:  Strings{a.Objects(b.Name)},
 			Condition: cond,
 		})
 	}
@@ -128,13 +130,13 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			Sid: SidCloudTrailAclCheck, Effect: "Allow",
 			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
 			Action:    Strings{"s3:GetBucketAcl"},
-			Resource:  Strings{a.bucket(b.Name)},
+			Resource:  Strings{a.Bucket(b.Name)},
 			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
 		}, Statement{
 			Sid: SidCloudTrailWrites, Effect: "Allow",
 			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
 			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.awsLogs(b.Name, account)},
+			Resource:  Strings{a.AWSLogs(b.Name, account)},
 			Condition: Conditions{"StringEquals": {
 				"aws:SourceAccount": {account},
 				"aws:SourceArn":     trails,
@@ -151,13 +153,13 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			Sid: SidVPCFlowLogsAclCheck, Effect: "Allow",
 			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
 			Action:    Strings{"s3:GetBucketAcl", "s3:ListBucket"},
-			Resource:  Strings{a.bucket(b.Name)},
+			Resource:  Strings{a.Bucket(b.Name)},
 			Condition: flowLogsConditions(a, region, account),
 		}, Statement{
 			Sid: SidVPCFlowLogsWrite, Effect: "Allow",
 			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
 			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.awsLogs(b.Name, account)},
+			Resource:  Strings{a.AWSLogs(b.Name, account)},
 			Condition: write,
 		})
 	}
@@ -178,21 +180,21 @@ func cloudTrailKeyStatement(sid, action, account string, trails Strings) Stateme
 }
 
 // flowLogsConditions is V1's confused-deputy pair: the account, and any log delivery source in it.
-func flowLogsConditions(a arns, region, account string) Conditions {
+func flowLogsConditions(a awsid.ARNs, region, account string) Conditions {
 	return Conditions{
 		"StringEquals": {"aws:SourceAccount": {account}},
-		"ArnLike":      {"aws:SourceArn": {a.logDelivery(region, account)}},
+		"ArnLike":      {"aws:SourceArn": {a.LogDelivery(region, account)}},
 	}
 }
 
 // denyInsecureTransport is H1 for one bucket: s3:* over plain HTTP is denied to everyone.
-func denyInsecureTransport(a arns, bucket string) Statement {
+func denyInsecureTransport(a awsid.ARNs, bucket string) Statement {
 	return Statement{
 		Sid:       SidDenyInsecureTransport,
 		Effect:    "Deny",
 		Principal: &Principal{Everyone: true},
 		Action:    Strings{"s3:*"},
-		Resource:  Strings{a.bucket(bucket), a.objects(bucket)},
+		Resource:  Strings{a.Bucket(bucket), a.Objects(bucket)},
 		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
 	}
 }
@@ -200,7 +202,7 @@ func denyInsecureTransport(a arns, bucket string) Statement {
 // guardDutyPrincipal is the principal GuardDuty exports findings as from the detector's Region: the global
 // one, or guardduty.<region>.amazonaws.com in a Region that must be enabled manually (G1).
 func guardDutyPrincipal(detectorRegion string) string {
-	if IsOptInRegion(detectorRegion) {
+	if awsid.IsOptInRegion(detectorRegion) {
 		return "guardduty." + detectorRegion + ".amazonaws.com"
 	}
 	return GuardDutyPrincipal

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // The fleet view: the archive account is a CloudWatch cross-account observability (OAM) monitoring account
@@ -73,13 +75,13 @@ type FleetMonitoring struct {
 // Validate checks the arguments.
 func (args *FleetMonitoringArgs) Validate() error {
 	var errs fieldErrors
-	errs.add("AccountID", ValidateAccountID(args.AccountID))
-	errs.add("ArchiveRegion", ValidateRegion(args.ArchiveRegion))
-	errs.add("ArchiveBucket", ValidateBucketName(args.ArchiveBucket))
-	errs.add("Tags", ValidateTags(args.Tags))
+	errs.add("AccountID", awsid.ValidateAccountID(args.AccountID))
+	errs.add("ArchiveRegion", awsid.ValidateRegion(args.ArchiveRegion))
+	errs.add("ArchiveBucket", awsid.ValidateBucketName(args.ArchiveBucket))
+	errs.add("Tags", awsid.ValidateTags(args.Tags))
 	errs.add("Regions", validateMonitoringRegions(args.Regions, args.ArchiveRegion))
 	for _, id := range args.SourceAccountIDs {
-		errs.add("SourceAccountIDs", ValidateAccountID(id))
+		errs.add("SourceAccountIDs", awsid.ValidateAccountID(id))
 	}
 	if args.SourceOrganization != nil {
 		errs.add("SourceOrganization", args.SourceOrganization.Validate())
@@ -89,7 +91,7 @@ func (args *FleetMonitoringArgs) Validate() error {
 			errs.add("TopicArns."+region, fmt.Errorf("names a topic for %s, which has no fleet alarm (Regions: %v)", region, args.Regions))
 			continue
 		}
-		errs.add("TopicArns."+region, ValidateTopicArn(arn, args.AccountID, region))
+		errs.add("TopicArns."+region, awsid.ValidateTopicArn(arn, args.AccountID, region))
 	}
 	checkProviders(&errs, args.Regions, args.ArchiveRegion, args.Providers)
 	return errors.Join(errs...)
@@ -99,14 +101,14 @@ func (args *FleetMonitoringArgs) Validate() error {
 func validateMonitoringRegions(regions []string, archiveRegion string) error {
 	var errs []error
 	for i, r := range regions {
-		if err := ValidateRegion(r); err != nil {
+		if err := awsid.ValidateRegion(r); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		if slices.Index(regions, r) != i {
 			errs = append(errs, fmt.Errorf("%s is listed twice", r))
 		}
-		if p1, p2, differ := DifferentPartitions(r, archiveRegion); differ && archiveRegion != "" {
+		if p1, p2, differ := awsid.DifferentPartitions(r, archiveRegion); differ && archiveRegion != "" {
 			errs = append(errs, fmt.Errorf("%s is in partition %s, the archive in %s: OAM links stay in one partition", r, p1, p2))
 		}
 	}
@@ -222,7 +224,7 @@ func stat2fn(stat string) string {
 
 // FleetAlarmArn is the fleet alarm's ARN in a Region (fixed by its name), for the dashboard's alarm widget.
 func FleetAlarmArn(region, account string) string {
-	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", arnsFor(region).partition, region, account, FleetAlarmName)
+	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", awsid.ARNsFor(region).Partition, region, account, FleetAlarmName)
 }
 
 // NewFleetMonitoring creates, in every Region of args.Regions, a sink with the policy that admits the

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // The source side of the fleet view (monitoring.go): a source account's OAM links to the archive's sinks.
@@ -34,33 +35,17 @@ type MonitoringLinks struct {
 // Validate checks the arguments: each sink is an OAM sink in its Region and in another account.
 func (args *MonitoringLinksArgs) Validate() error {
 	var errs fieldErrors
-	errs.add("AccountID", ValidateAccountID(args.AccountID))
-	errs.add("StackRegion", ValidateRegion(args.StackRegion))
-	errs.add("Tags", ValidateTags(args.Tags))
+	errs.add("AccountID", awsid.ValidateAccountID(args.AccountID))
+	errs.add("StackRegion", awsid.ValidateRegion(args.StackRegion))
+	errs.add("Tags", awsid.ValidateTags(args.Tags))
 	if len(args.SinkArns) == 0 {
 		errs.add("SinkArns", errors.New("no sink to link to"))
 	}
 	for region, arn := range args.SinkArns {
-		errs.add("SinkArns."+region, ValidateSinkArn(arn, region, args.AccountID))
+		errs.add("SinkArns."+region, awsid.ValidateSinkArn(arn, region, args.AccountID))
 	}
 	checkProviders(&errs, slices.Sorted(maps.Keys(args.SinkArns)), args.StackRegion, args.Providers)
 	return errors.Join(errs...)
-}
-
-// ValidateSinkArn accepts the ARN of an OAM sink in region, in an account other than linking (M1).
-func ValidateSinkArn(arn, region, linking string) error {
-	parts := strings.Split(arn, ":")
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "oam" || ValidateAccountID(parts[4]) != nil ||
-		!strings.HasPrefix(parts[5], "sink/") || len(parts[5]) == len("sink/") {
-		return fmt.Errorf("%q is not an OAM sink ARN (arn:aws:oam:<region>:<account>:sink/<id>)", arn)
-	}
-	switch partition, got, account := parts[1], parts[3], parts[4]; {
-	case partition != arnsFor(region).partition || got != region:
-		return fmt.Errorf("%q is not a sink in %s: a link attaches only to a sink of its own Region", arn, region)
-	case account == linking:
-		return fmt.Errorf("%q is a sink in this account %s: a source account links to another account's sink", arn, linking)
-	}
-	return nil
 }
 
 // NewMonitoringLinks creates one link per Region, sharing only S3 metrics (M2, M3).

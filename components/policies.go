@@ -1,6 +1,10 @@
 package components
 
-import "sort"
+import (
+	"sort"
+
+	"log-archive/internal/awsid"
+)
 
 // The policy documents of both stacks. Each statement cites the docs/aws-requirements.md IDs it implements; a grant
 // that no fact explains does not belong here.
@@ -68,13 +72,13 @@ var KeyAdministratorActions = []string{
 
 // ArchiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
 func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
-	a := arnsFor(args.Region)
-	pin := a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
+	a := awsid.ARNsFor(args.Region)
+	pin := a.RoleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
 	grant := func(sid string, who Conditions) Statement {
 		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
 		return Statement{
 			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
-			Action: ArchiveObjectActions, Resource: Strings{a.objects(args.BucketName)}, Condition: who,
+			Action: ArchiveObjectActions, Resource: Strings{a.Objects(args.BucketName)}, Condition: who,
 		}
 	}
 	var stmts []Statement
@@ -82,7 +86,7 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 	case len(args.SourceAccountIDs) == 0:
 	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11
 		s := grant(SidArchiveReplication, Conditions{})
-		s.Principal = &Principal{AWS: a.accountRoots(args.SourceAccountIDs)}
+		s.Principal = &Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
 		stmts = append(stmts, s)
 	default:
 		stmts = append(stmts, grant(SidArchiveReplication, Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(args.SourceAccountIDs)}}))
@@ -100,11 +104,11 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 // administrators, and lets the source roles use the key only through S3 in the archive Region and only for
 // the archive bucket (R3.2, R3.4, R1.16), named as in the bucket policy.
 func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
-	a := arnsFor(args.Region)
+	a := awsid.ARNsFor(args.Region)
 	stmts := []Statement{{
 		Sid:       SidArchiveAccountAdmin,
 		Effect:    "Allow",
-		Principal: &Principal{AWS: Strings{a.accountRoot(args.AccountID)}},
+		Principal: &Principal{AWS: Strings{a.AccountRoot(args.AccountID)}},
 		Action:    Strings{"kms:*"},
 		Resource:  Strings{"*"},
 	}}
@@ -117,14 +121,14 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 			Resource:  Strings{"*"},
 		})
 	}
-	pin := a.roleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
+	pin := a.RoleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
 	grant := func(sid string, who Conditions) Statement {
 		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
 		who["StringLike"] = map[string]Strings{"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, args.BucketName)}
 		if who["StringEquals"] == nil {
 			who["StringEquals"] = map[string]Strings{}
 		}
-		who["StringEquals"]["kms:ViaService"] = Strings{s3ServiceEndpoint(args.Region)}
+		who["StringEquals"]["kms:ViaService"] = Strings{awsid.S3ServiceEndpoint(args.Region)}
 		return Statement{
 			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
 			Action: ReplicaKeyActions, Resource: Strings{"*"}, Condition: who,
@@ -134,7 +138,7 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
 	case len(args.SourceAccountIDs) == 0:
 	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11, R3.3
 		s := grant(SidSourceRolesUseKey, Conditions{})
-		s.Principal = &Principal{AWS: a.accountRoots(args.SourceAccountIDs)}
+		s.Principal = &Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
 		stmts = append(stmts, s)
 	default: // R3.4: kms:CallerAccount is the account of the role S3 acts for
 		stmts = append(stmts, grant(SidSourceRolesUseKey, Conditions{"StringEquals": {"kms:CallerAccount": sorted(args.SourceAccountIDs)}}))
@@ -161,8 +165,8 @@ func (o *SourceOrganization) conditions() Conditions {
 
 // bucketContexts lists both encryption-context forms: the bucket ARN (with an S3 Bucket Key on either side)
 // and the object ARNs (without). Listing both keeps replication working whichever applies (R1.16).
-func bucketContexts(a arns, bucket string) Strings {
-	return Strings{a.bucket(bucket), a.objects(bucket)}
+func bucketContexts(a awsid.ARNs, bucket string) Strings {
+	return Strings{a.Bucket(bucket), a.Objects(bucket)}
 }
 
 func sorted(in []string) Strings {

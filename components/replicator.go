@@ -8,13 +8,12 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"log-archive/internal/awsid"
 )
 
 // SourceReplicatorType is the component's type token.
 const SourceReplicatorType = "log-archive:index:SourceReplicator"
-
-// MaxPrefixLength is the longest key prefix a replication filter takes (the S3 object key limit).
-const MaxPrefixLength = 1024
 
 // ArchiveContract is what a source stack learns from the archive stack's outputs.
 type ArchiveContract struct {
@@ -110,10 +109,10 @@ type SourceReplicator struct {
 func (args *SourceReplicatorArgs) Validate() error {
 	var errs fieldErrors
 	check := errs.add
-	check("AccountID", ValidateAccountID(args.AccountID))
-	check("Region", ValidateRegion(args.Region))
-	check("Tags", ValidateTags(args.Tags))
-	check("StorageClass", ValidateReplicaStorageClass(args.StorageClass))
+	check("AccountID", awsid.ValidateAccountID(args.AccountID))
+	check("Region", awsid.ValidateRegion(args.Region))
+	check("Tags", awsid.ValidateTags(args.Tags))
+	check("StorageClass", awsid.ValidateReplicaStorageClass(args.StorageClass))
 	if args.ReplicationTimeControl && args.DisableMetrics {
 		check("DisableMetrics", errors.New("replication time control needs replication metrics (R4.7)"))
 	}
@@ -144,7 +143,7 @@ func (args *SourceReplicatorArgs) Validate() error {
 	}
 	for i, b := range args.Buckets {
 		field := fmt.Sprintf("Buckets[%d]", i)
-		check(field+".Name", ValidateBucketName(b.Name))
+		check(field+".Name", awsid.ValidateBucketName(b.Name))
 		if seen[b.Name] {
 			check(field+".Name", fmt.Errorf("%q is listed twice (an existing bucket and a log bucket to create share names too); a bucket has one replication configuration", b.Name))
 		}
@@ -159,9 +158,9 @@ func (args *SourceReplicatorArgs) Validate() error {
 			check(field+".Region", args.validateBucketRegion(b.Region))
 		}
 		for j, k := range b.KMSKeyArns {
-			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), ValidateKMSKeyArn(k, args.AccountID, args.regionOf(b.Region)))
+			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), awsid.ValidateKMSKeyArn(k, args.AccountID, args.regionOf(b.Region)))
 		}
-		check(field+".Prefix", ValidateReplicationPrefix(b.Name, b.Prefix))
+		check(field+".Prefix", awsid.ValidateReplicationPrefix(b.Name, b.Prefix))
 		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
 			check(field+".ObjectLock", errors.New("a source bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
 		}
@@ -216,10 +215,10 @@ func (args *SourceReplicatorArgs) hasBucketsIn(region string) bool {
 // validateBucketRegion accepts a bucket Region that exists and is in the stack's partition: the stack's
 // credentials, and replication, stay within one partition.
 func (args *SourceReplicatorArgs) validateBucketRegion(region string) error {
-	if err := ValidateRegion(region); err != nil {
+	if err := awsid.ValidateRegion(region); err != nil {
 		return err
 	}
-	if p, stack, differ := DifferentPartitions(region, args.Region); differ {
+	if p, stack, differ := awsid.DifferentPartitions(region, args.Region); differ {
 		return fmt.Errorf("%s is in partition %s and the stack's Region %s in %s; one source stack serves one partition", region, p, args.Region, stack)
 	}
 	return nil
@@ -308,7 +307,7 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 	out := append([]SourceBucket{}, args.Buckets...)
 	for i, b := range args.LogBuckets {
 		region := args.regionOf(b.Region) // the key is in the bucket's Region, and so is its stand-in
-		key := arnsFor(region).key(region, args.AccountID, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
+		key := awsid.ARNsFor(region).Key(region, args.AccountID, fmt.Sprintf("00000000-0000-0000-0000-%012d", i))
 		if logKeyArns != nil {
 			key = logKeyArns[i]
 		}
@@ -320,15 +319,15 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
 	var errs fieldErrors
 	add := errs.add
-	add("AccountID", ValidateAccountID(c.AccountID))
-	add("Region", ValidateRegion(c.Region))
-	add("BucketName", ValidateBucketName(c.BucketName))
-	add("RoleName", ValidateRoleName(c.RoleName))
-	add("RolePath", ValidateRolePath(c.RolePath))
+	add("AccountID", awsid.ValidateAccountID(c.AccountID))
+	add("Region", awsid.ValidateRegion(c.Region))
+	add("BucketName", awsid.ValidateBucketName(c.BucketName))
+	add("RoleName", awsid.ValidateRoleName(c.RoleName))
+	add("RolePath", awsid.ValidateRolePath(c.RolePath))
 	if len(errs) == 0 {
 		// R4.9: an alias or a key in another account or Region makes every replica unreadable.
-		add("KeyArn", ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region))
-		if dst, src, differ := DifferentPartitions(c.Region, sourceRegion); differ {
+		add("KeyArn", awsid.ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region))
+		if dst, src, differ := awsid.DifferentPartitions(c.Region, sourceRegion); differ {
 			add("Region", fmt.Errorf("the archive is in partition %s and the source in %s; S3 does not replicate across partitions", dst, src))
 		}
 	}
@@ -372,13 +371,13 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		Description:      pulumi.Sprintf("S3 replication into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
 		// D8: the boundary caps the role whatever its policies say; an existing role gains it in place.
-		PermissionsBoundary: pulumi.String(RoleBoundaryArn(args.Region, args.AccountID)),
+		PermissionsBoundary: pulumi.String(awsid.RoleBoundaryArn(args.Region, args.AccountID)),
 		Tags:                pulumi.ToStringMap(args.Tags),
 	}, parent, pulumi.IgnoreChanges([]string{"name", "path"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
 	}
-	wantArn := arnsFor(args.Region).role(args.AccountID, args.Archive.RolePath, args.Archive.RoleName)
+	wantArn := awsid.ARNsFor(args.Region).Role(args.AccountID, args.Archive.RolePath, args.Archive.RoleName)
 	roleArn := role.Arn.ApplyT(func(arn string) (string, error) {
 		return arn, CheckRoleIdentity(arn, wantArn)
 	}).(pulumi.StringOutput)
@@ -545,7 +544,7 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
 		// D8, as for the replication role.
-		PermissionsBoundary: pulumi.String(RoleBoundaryArn(args.Region, args.AccountID)),
+		PermissionsBoundary: pulumi.String(awsid.RoleBoundaryArn(args.Region, args.AccountID)),
 		Tags:                pulumi.ToStringMap(args.Tags),
 	}, opts...)
 	if err != nil {
@@ -637,7 +636,7 @@ func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *
 		deleteMarkers = "Enabled"
 	}
 	dest := &s3.BucketReplicationConfigRuleDestinationArgs{
-		Bucket:                   pulumi.String(BucketArn(archive.Region, archive.BucketName)),
+		Bucket:                   pulumi.String(awsid.BucketArn(archive.Region, archive.BucketName)),
 		Account:                  pulumi.String(archive.AccountID),
 		AccessControlTranslation: &s3.BucketReplicationConfigRuleDestinationAccessControlTranslationArgs{Owner: pulumi.String("Destination")},
 		EncryptionConfiguration: &s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{

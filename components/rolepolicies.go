@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
 )
 
@@ -156,11 +157,11 @@ func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 // the manifest. Jobs run without a stored manifest or a completion report, so no manifest or report
 // bucket is granted. BackfillRolePermissions lays it out in IAM.
 func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) PolicyDocument {
-	a := arnsFor(args.Region)
+	a := awsid.ARNsFor(args.Region)
 	var bucketArns, objectArns Strings
 	for _, b := range buckets {
-		bucketArns = append(bucketArns, a.bucket(b.Name))
-		objectArns = append(objectArns, a.objects(b.Name))
+		bucketArns = append(bucketArns, a.Bucket(b.Name))
+		objectArns = append(objectArns, a.Objects(b.Name))
 	}
 	if len(buckets) == 0 {
 		return PolicyDocument{Version: policyVersion}
@@ -181,13 +182,13 @@ func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) Poli
 
 // replicationPolicy grants the reads and key use of buckets and, with archive, the writes into the archive.
 func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archive bool) PolicyDocument {
-	a := arnsFor(args.Region)
+	a := awsid.ARNsFor(args.Region)
 	var bucketArns, objectArns, lockedObjectArns []string
 	for _, b := range buckets {
-		bucketArns = append(bucketArns, a.bucket(b.Name))
-		objectArns = append(objectArns, a.objects(b.Name))
+		bucketArns = append(bucketArns, a.Bucket(b.Name))
+		objectArns = append(objectArns, a.Objects(b.Name))
 		if b.ObjectLock || args.Archive.ObjectLockEnabled {
-			lockedObjectArns = append(lockedObjectArns, a.objects(b.Name))
+			lockedObjectArns = append(lockedObjectArns, a.Objects(b.Name))
 		}
 	}
 	var stmts []Statement
@@ -226,7 +227,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 		stmts = append(stmts, Statement{ // R1.8, R1.10
 			Sid: SidReplicateIntoArchive, Effect: "Allow",
 			Action:   ArchiveObjectActions,
-			Resource: Strings{a.objects(archiveContract.BucketName)},
+			Resource: Strings{a.Objects(archiveContract.BucketName)},
 		})
 	}
 	stmts = append(stmts, decryptStatements(args, buckets)...)
@@ -236,7 +237,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 			Action:   ReplicaKeyActions,
 			Resource: Strings{archiveContract.KeyArn},
 			Condition: Conditions{
-				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(archiveContract.Region)}},
+				"StringEquals": {"kms:ViaService": {awsid.S3ServiceEndpoint(archiveContract.Region)}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, archiveContract.BucketName)},
 			},
 		})
@@ -249,7 +250,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 // buckets' encryption contexts (R1.13, R1.16). The stack's Region comes first and keeps the Sid it always
 // had; another Region's statement carries the Region in its Sid.
 func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []Statement {
-	a := arnsFor(args.Region)
+	a := awsid.ARNsFor(args.Region)
 	keys := map[string][]string{}
 	contexts := map[string]Strings{}
 	for _, b := range buckets {
@@ -267,7 +268,7 @@ func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []Sta
 			Action:   Strings{"kms:Decrypt"},
 			Resource: dedupe(keys[r]),
 			Condition: Conditions{
-				"StringEquals": {"kms:ViaService": {s3ServiceEndpoint(r)}},
+				"StringEquals": {"kms:ViaService": {awsid.S3ServiceEndpoint(r)}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": contexts[r]},
 			},
 		})

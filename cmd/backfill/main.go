@@ -29,7 +29,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/backfill"
 	"log-archive/internal/contract"
 )
@@ -144,14 +144,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 	case !fromOutputs && *roleArn == "":
 		return usage("--role-arn is required without --source-stack or --source-outputs")
 	}
-	if err := components.ValidateBucketName(*bucket); err != nil {
+	if err := awsid.ValidateBucketName(*bucket); err != nil {
 		return usage("--bucket: " + err.Error())
 	}
 	if *roleArn != "" && (!strings.HasPrefix(*roleArn, "arn:") || !strings.Contains(*roleArn, ":role/")) {
 		return usage("--role-arn must be an IAM role ARN, arn:aws:iam::<account>:role/<name>")
 	}
 	if *region != "" {
-		if err := components.ValidateRegion(*region); err != nil {
+		if err := awsid.ValidateRegion(*region); err != nil {
 			return usage("--region: " + err.Error())
 		}
 	}
@@ -227,13 +227,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 				credentialsName(*profile), account, stack.Account, stack.Account))
 		}
 	}
-	if err := components.ValidateAccountID(account); err != nil {
+	if err := awsid.ValidateAccountID(account); err != nil {
 		return usage("--account-id: " + err.Error())
 	}
 	if *accountID != "" && stack.Account != "" && account != stack.Account {
 		return usage(fmt.Sprintf("--account-id %s: the source stack is in account %s", account, stack.Account))
 	}
-	partition, err := components.PartitionOf(cfg.Region)
+	partition, err := awsid.PartitionOf(cfg.Region)
 	if err != nil {
 		return usage(err.Error())
 	}

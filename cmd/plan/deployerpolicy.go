@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/deployer"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
@@ -124,8 +124,8 @@ func runRoleBoundary(f stackCommand, stdout, stderr io.Writer) int {
 	if err == nil {
 		var e deployer.Env
 		if e, err = deployer.EnvOf(stack); err == nil {
-			b := roleBoundary{Name: components.RoleBoundaryName, Path: components.RoleBoundaryPath,
-				Arn: components.RoleBoundaryArnIn(e.Partition, e.Account), Document: deployer.RoleBoundaryPolicy(e.Partition)}
+			b := roleBoundary{Name: awsid.RoleBoundaryName, Path: awsid.RoleBoundaryPath,
+				Arn: awsid.RoleBoundaryArnIn(e.Partition, e.Account), Document: deployer.RoleBoundaryPolicy(e.Partition)}
 			if f.json {
 				err = writeJSON(stdout, b)
 			} else {

@@ -49,7 +49,7 @@ func programFile(f string) bool {
 	case f == "Pulumi.yaml", f == "go.mod", f == "go.sum", strings.HasSuffix(f, ".go"):
 		return true
 	case strings.HasPrefix(f, "components/"), strings.HasPrefix(f, "internal/"), strings.HasPrefix(f, "cmd/"):
-		// Embedded data such as components/awsregions/partitions.json; tests' testdata change no plan.
+		// Embedded data such as internal/awsid/partitions.json; tests' testdata change no plan.
 		return !strings.Contains("/"+f, "/testdata/")
 	}
 	return false

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 )
 
 // Error is what is wrong with one stack's outputs. Each reader words Missing in its own terms (a source
@@ -76,11 +76,11 @@ func ParseArchive(values map[string]any) (ArchiveOutputs, error) {
 		name string
 		err  error
 	}{
-		{NameOf(&a, &a.AccountID), components.ValidateAccountID(a.AccountID)},
-		{NameOf(&a, &a.Region), components.ValidateRegion(a.Region)},
-		{NameOf(&a, &a.BucketName), components.ValidateBucketName(a.BucketName)},
-		{NameOf(&a, &a.ReplicationRoleName), components.ValidateRoleName(a.ReplicationRoleName)},
-		{NameOf(&a, &a.ReplicationRolePath), components.ValidateRolePath(a.ReplicationRolePath)},
+		{NameOf(&a, &a.AccountID), awsid.ValidateAccountID(a.AccountID)},
+		{NameOf(&a, &a.Region), awsid.ValidateRegion(a.Region)},
+		{NameOf(&a, &a.BucketName), awsid.ValidateBucketName(a.BucketName)},
+		{NameOf(&a, &a.ReplicationRoleName), awsid.ValidateRoleName(a.ReplicationRoleName)},
+		{NameOf(&a, &a.ReplicationRolePath), awsid.ValidateRolePath(a.ReplicationRolePath)},
 	} {
 		if c.err != nil {
 			e.problem("%s: %v", c.name, c.err)
@@ -90,14 +90,14 @@ func ParseArchive(values map[string]any) (ArchiveOutputs, error) {
 		return a, e
 	}
 	// R4.9: replicas encrypted under an alias or a key outside the archive account are unreadable there.
-	if err := components.ValidateKMSKeyArn(a.KeyArn, a.AccountID, a.Region); err != nil {
+	if err := awsid.ValidateKMSKeyArn(a.KeyArn, a.AccountID, a.Region); err != nil {
 		e.problem("%s must be the full ARN of a key in the archive account and Region (R4.9): %v", NameOf(&a, &a.KeyArn), err)
 	}
-	if want := components.BucketArn(a.Region, a.BucketName); a.BucketArn != want {
+	if want := awsid.BucketArn(a.Region, a.BucketName); a.BucketArn != want {
 		e.problem("%s is %q, but the bucket %s has the ARN %s", NameOf(&a, &a.BucketArn), a.BucketArn, a.BucketName, want)
 	}
 	if a.SourceOrganizationID != "" {
-		if err := components.ValidateOrganizationID(a.SourceOrganizationID); err != nil {
+		if err := awsid.ValidateOrganizationID(a.SourceOrganizationID); err != nil {
 			e.problem("%s is malformed: %v", NameOf(&a, &a.SourceOrganizationID), err)
 		}
 	}
@@ -119,7 +119,7 @@ func ParseSource(values map[string]any) (SourceOutputs, error) {
 		}
 	}
 	for _, bucket := range slices.Sorted(maps.Keys(s.BucketRegions)) {
-		if err := components.ValidateRegion(s.BucketRegions[bucket]); err != nil {
+		if err := awsid.ValidateRegion(s.BucketRegions[bucket]); err != nil {
 			e.problem("%s[%s]: %v", NameOf(&s, &s.BucketRegions), bucket, err)
 		}
 	}

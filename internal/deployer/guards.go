@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
 )
 
@@ -47,13 +48,13 @@ var AccessAnalyzer = catalog.Deployer{Sid: "AccessAnalyzerCheckNoPublicAccess", 
 // guards are the Deny statements of every deployer policy (D8-D10). A Deny wins over every Allow of every
 // policy the principal holds, so they hold whatever else it is granted.
 func guards(e Env) []Statement {
-	boundary := components.RoleBoundaryArnIn(e.Partition, e.Account)
+	boundary := awsid.RoleBoundaryArnIn(e.Partition, e.Account)
 	iam := func(resource string) string {
 		return fmt.Sprintf("arn:%s:iam::%s:%s", e.Partition, e.Account, resource)
 	}
 	// The project's roles: the plan's, and any at the project's path. The guards apply there only, so a
 	// principal that also manages other roles keeps doing so under its other policies.
-	roles := []string{iam("role" + components.RoleBoundaryPath + "*")}
+	roles := []string{iam("role" + awsid.RoleBoundaryPath + "*")}
 	for _, arn := range e.Roles {
 		roles = append(roles, arn)
 	}
@@ -90,7 +91,7 @@ func addCondition(c Condition, operator, key string, values []string) {
 }
 
 // RoleBoundaryPolicy is the document of the permissions boundary every role the program creates has
-// (components.RoleBoundaryName at components.RoleBoundaryPath, D8): the most the replication role and the
+// (awsid.RoleBoundaryName at awsid.RoleBoundaryPath, D8): the most the replication role and the
 // backfill role may ever do, whatever their own policies say. S3 live and batch replication on any bucket
 // of the partition (the role's own policy names the buckets), and KMS only through S3; nothing in IAM,
 // STS or Organizations. partition may be a placeholder such as ${AWS::Partition}: the document names no

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"sync"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
 	"log-archive/internal/stackconfig"
@@ -77,7 +77,7 @@ type Result struct {
 // stack kind names (log-archive:archiveAccountId or log-archive:sourceAccountId).
 func EnvOf(stack plan.Stack) (Env, error) {
 	region := stack.Config[stackconfig.KeyRegion]
-	partition, err := components.PartitionOf(region)
+	partition, err := awsid.PartitionOf(region)
 	if err != nil {
 		return Env{}, fmt.Errorf("%s = %q: %w", stackconfig.KeyRegion, region, err)
 	}
@@ -133,7 +133,7 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 	b := newBuilder()
 	b.add(catalog.Provider, catalog.Provider.Grants[0], e, plan.Step{}, true)
 	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: ManagedPolicyLimit,
-		Boundary: components.RoleBoundaryArnIn(e.Partition, e.Account)}
+		Boundary: awsid.RoleBoundaryArnIn(e.Partition, e.Account)}
 	for _, s := range steps {
 		info, _ := catalog.Of(catalog.Type(s.NewState.Type))
 		rule := *info.Deployer

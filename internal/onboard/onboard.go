@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/cistacks"
 	"log-archive/internal/plan"
 	"log-archive/internal/stackconfig"
@@ -258,7 +258,7 @@ func (p *project) readFile(path string) ([]byte, error) {
 
 // stacksEntry is an account's .github/stacks.yaml entry: the roles the bootstrap creates in that account.
 func stacksEntry(a Account, region string) *yaml.Node {
-	partition, err := components.PartitionOf(region)
+	partition, err := awsid.PartitionOf(region)
 	if err != nil {
 		partition = "aws" // the plan reports the Region
 	}

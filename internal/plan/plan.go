@@ -20,7 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/stackconfig"
 )
 
@@ -74,7 +74,7 @@ func Run(stack Stack, program Program, references map[string]map[string]any) (*P
 		stack.Project = stackconfig.Namespace
 	}
 	region := stack.Config[stackconfig.KeyRegion]
-	partition, err := components.PartitionOf(region)
+	partition, err := awsid.PartitionOf(region)
 	if err != nil || region == "" {
 		partition = "aws"
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/contract"
 	"log-archive/internal/stackconfig"
 )
@@ -25,7 +26,7 @@ func publishContract(archive *components.DestinationArchive, args *components.De
 		ObjectLockEnabled:   args.ObjectLock != nil,
 		ReplicationRoleName: args.ReplicationRoleName,
 		ReplicationRolePath: args.ReplicationRolePath,
-		ReplicationRoleArnPattern: components.ReplicationRoleArnPattern(
+		ReplicationRoleArnPattern: awsid.ReplicationRoleArnPattern(
 			args.Region, args.ReplicationRolePath, args.ReplicationRoleName),
 		SourceAccountIDs: sources,
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 	"log-archive/internal/contract"
 	"log-archive/internal/stackconfig"
 )
@@ -125,7 +126,7 @@ func regionOr(region, stackRegion string) string {
 func checkAgainstArchive(s *stackconfig.SourceSettings) error {
 	args := s.Args
 	var errs stackconfig.Errors
-	if dst, src, differ := components.DifferentPartitions(args.Archive.Region, args.Region); differ {
+	if dst, src, differ := awsid.DifferentPartitions(args.Archive.Region, args.Region); differ {
 		return stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeyRegion, Value: fmt.Sprintf("%q", args.Region),
 			Problem: fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
 			Fix:     "replicate this account into an archive in partition " + src + ": a destination stack of its own there"}}

@@ -9,9 +9,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 )
 
-var validateRegion = components.ValidateRegion
+var validateRegion = awsid.ValidateRegion
 
 // objectLockConfig is the shape of log-archive:objectLock.
 type objectLockConfig struct {
@@ -64,14 +65,14 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 	}
 
 	args.AccountID = r.str(KeyArchiveAccountID, true, `set log-archive:archiveAccountId to the 12-digit ID of the archive account, in quotes`)
-	if args.AccountID != "" && r.check(KeyArchiveAccountID, args.AccountID, components.ValidateAccountID(args.AccountID),
+	if args.AccountID != "" && r.check(KeyArchiveAccountID, args.AccountID, awsid.ValidateAccountID(args.AccountID),
 		`write the archive account's 12-digit ID in quotes, e.g. "111111111111"`) {
 		r.allowedAccounts(args.AccountID)
 	}
 
 	args.BucketName = r.str(KeyArchiveBucketName, true, "set log-archive:archiveBucketName to a globally unique S3 bucket name")
 	if args.BucketName != "" {
-		r.check(KeyArchiveBucketName, args.BucketName, components.ValidateBucketName(args.BucketName),
+		r.check(KeyArchiveBucketName, args.BucketName, awsid.ValidateBucketName(args.BucketName),
 			"choose a name of 3-63 lowercase letters, digits and hyphens that starts and ends with a letter or digit, e.g. acme-log-archive-eu-west-1")
 	}
 
@@ -83,7 +84,7 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 		if id == "" { // already reported: empty, or not a string
 			continue
 		}
-		if !r.check(key, id, components.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
+		if !r.check(key, id, awsid.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
 			continue
 		}
 		if id == args.AccountID {
@@ -103,11 +104,11 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 			r.fail(KeySourceOrganization+".id", "", "this field is required",
 				"set id to your organization's ID, o- and 10 or more characters (`aws organizations describe-organization --query Organization.Id`)")
 		} else {
-			r.check(KeySourceOrganization+".id", org.ID, components.ValidateOrganizationID(org.ID),
+			r.check(KeySourceOrganization+".id", org.ID, awsid.ValidateOrganizationID(org.ID),
 				"copy the ID from `aws organizations describe-organization --query Organization.Id`")
 		}
 		for i, p := range org.Paths {
-			r.check(fmt.Sprintf("%s.paths[%d]", KeySourceOrganization, i), p, components.ValidateOrganizationPath(org.ID, p),
+			r.check(fmt.Sprintf("%s.paths[%d]", KeySourceOrganization, i), p, awsid.ValidateOrganizationPath(org.ID, p),
 				"write the OU's full path from the organization root, ending in /: <org id>/<root id>/<ou id>/ ... e.g. "+
 					"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (the console shows the IDs; each path admits its OU and the OUs below it)")
 			if slices.Index(org.Paths, p) != i {
@@ -130,22 +131,22 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 
 	if v := r.raw(KeyReplicationRoleName); v != "" {
 		args.ReplicationRoleName = v
-		r.check(KeyReplicationRoleName, v, components.ValidateRoleName(v), "use 1-64 letters, digits or +=,.@_-, or remove the key for the default "+DefaultReplicationRoleName)
+		r.check(KeyReplicationRoleName, v, awsid.ValidateRoleName(v), "use 1-64 letters, digits or +=,.@_-, or remove the key for the default "+DefaultReplicationRoleName)
 	}
 	if v := r.raw(KeyReplicationRolePath); v != "" {
 		args.ReplicationRolePath = v
-		r.check(KeyReplicationRolePath, v, components.ValidateRolePath(v), `use "/" or a path like "/log-archive/", or remove the key for the default`)
+		r.check(KeyReplicationRolePath, v, awsid.ValidateRolePath(v), `use "/" or a path like "/log-archive/", or remove the key for the default`)
 	}
 	if v := r.raw(KeyKeyAlias); v != "" {
 		args.KeyAlias = v
-		r.check(KeyKeyAlias, v, components.ValidateKeyAlias(v), "use a name like alias/log-archive, or remove the key for the default")
+		r.check(KeyKeyAlias, v, awsid.ValidateKeyAlias(v), "use a name like alias/log-archive, or remove the key for the default")
 	}
 	if v := r.raw(KeyKeyAdministratorArns); v != "" {
 		if err := json.Unmarshal([]byte(v), &args.KeyAdministratorArns); err != nil {
 			r.fail(KeyKeyAdministratorArns, v, "is not a list of strings", `write a YAML list of IAM ARNs, e.g. ["arn:aws:iam::111111111111:role/SecurityAdmin"]`)
 		}
 		for i, a := range args.KeyAdministratorArns {
-			r.check(fmt.Sprintf("%s[%d]", KeyKeyAdministratorArns, i), a, components.ValidatePrincipalArn(a, args.Region),
+			r.check(fmt.Sprintf("%s[%d]", KeyKeyAdministratorArns, i), a, awsid.ValidatePrincipalArn(a, args.Region),
 				"name one existing IAM role or user of the archive's partition exactly, e.g. arn:aws:iam::111111111111:role/SecurityAdmin (KMS rejects principals that do not exist or hold wildcards, R3.3)")
 		}
 	}
@@ -229,7 +230,7 @@ func (r *reader) objectLock(key string, ol objectLockConfig) *components.ObjectL
 func (r *reader) tags() map[string]string {
 	var tags map[string]string
 	if r.object(KeyTags, &tags, `a map of strings, e.g. {team: security, cost-center: "1234"}`) {
-		r.check(KeyTags, r.raw(KeyTags), components.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256, using letters, digits, spaces and _ . : / = + - @")
+		r.check(KeyTags, r.raw(KeyTags), awsid.ValidateTags(tags), "keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256, using letters, digits, spaces and _ . : / = + - @")
 	}
 	return tags
 }

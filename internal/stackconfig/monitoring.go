@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/components"
+	"log-archive/internal/awsid"
 )
 
 // Monitoring is log-archive:monitoring, the fleet view (docs/fleet-health.md): in the archive's stack, the
@@ -63,7 +63,7 @@ func (r *reader) monitoring(kind Kind, account, stackRegion string) Monitoring {
 			continue
 		}
 		if stackRegion != "" {
-			if p, sp, differ := components.DifferentPartitions(region, stackRegion); differ {
+			if p, sp, differ := awsid.DifferentPartitions(region, stackRegion); differ {
 				r.fail(key, quote(region), "is in partition "+p+", the archive in "+sp+"; OAM links stay in one partition",
 					"watch that partition's sources from an archive of their own")
 				continue
@@ -89,7 +89,7 @@ func (r *reader) monitoring(kind Kind, account, stackRegion string) Monitoring {
 				"add "+region+" to "+KeyMonitoring+".regions, or remove the topic")
 			continue
 		}
-		if account != "" && r.check(key, arn, components.ValidateTopicArn(arn, account, region),
+		if account != "" && r.check(key, arn, awsid.ValidateTopicArn(arn, account, region),
 			"name a topic of this account in "+region+"; its policy must let cloudwatch.amazonaws.com publish") {
 			if m.TopicArns == nil {
 				m.TopicArns = map[string]string{}

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 )
 
 // sourceBucketConfig is the shape of one log-archive:sourceBuckets item.
@@ -68,7 +69,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	}
 
 	args.AccountID = r.str(KeySourceAccountID, true, `set log-archive:sourceAccountId to the 12-digit ID of this source account, in quotes`)
-	if args.AccountID != "" && r.check(KeySourceAccountID, args.AccountID, components.ValidateAccountID(args.AccountID),
+	if args.AccountID != "" && r.check(KeySourceAccountID, args.AccountID, awsid.ValidateAccountID(args.AccountID),
 		`write this account's 12-digit ID in quotes, e.g. "222222222222"`) {
 		r.allowedAccounts(args.AccountID)
 	}
@@ -90,8 +91,8 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 
 	if v := r.raw(KeyReplicaStorageClass); v != "" {
 		args.StorageClass = v
-		r.check(KeyReplicaStorageClass, v, components.ValidateReplicaStorageClass(v),
-			"use one of "+strings.Join(components.ReplicaStorageClasses, ", ")+", or remove the key to keep each object's class (R4.13)")
+		r.check(KeyReplicaStorageClass, v, awsid.ValidateReplicaStorageClass(v),
+			"use one of "+strings.Join(awsid.ReplicaStorageClasses, ", ")+", or remove the key to keep each object's class (R4.13)")
 	}
 	args.ReplicationTimeControl = r.boolean(KeyReplicationTimeControl, false)
 	args.ReplicateDeleteMarkers = r.boolean(KeyReplicateDeleteMarkers, false)
@@ -115,7 +116,7 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 		key := fmt.Sprintf("%s[%d]", KeySourceBuckets, i)
 		if b.Name == "" {
 			r.fail(key+".name", "", "this field is required", "name the existing bucket to replicate")
-		} else if r.check(key+".name", b.Name, components.ValidateBucketName(b.Name), "use the exact name of an existing bucket in this account") {
+		} else if r.check(key+".name", b.Name, awsid.ValidateBucketName(b.Name), "use the exact name of an existing bucket in this account") {
 			if other, dup := seen[b.Name]; dup {
 				r.fail(key+".name", quote(b.Name), "is listed twice (also at "+other+")",
 					"merge the two entries: a bucket has exactly one replication configuration")
@@ -131,15 +132,15 @@ func (r *reader) sourceBuckets(args *components.SourceReplicatorArgs, buckets []
 			if args.AccountID == "" || !regionOK {
 				break
 			}
-			r.check(fmt.Sprintf("%s.kmsKeyArns[%d]", key, j), k, components.ValidateKMSKeyArn(k, args.AccountID, region),
+			r.check(fmt.Sprintf("%s.kmsKeyArns[%d]", key, j), k, awsid.ValidateKMSKeyArn(k, args.AccountID, region),
 				"give the full ARN of a key in this account and the bucket's Region, arn:aws:kms:"+region+":"+args.AccountID+":key/<key-id>"+
 					regionHint(b.Region, args.Region)+". A key in another account cannot be granted from here: that account's key policy must name the replication role itself (R1.18)")
 		}
-		if len(b.Prefix) > components.MaxPrefixLength {
+		if len(b.Prefix) > awsid.MaxPrefixLength {
 			r.fail(key+".prefix", fmt.Sprintf("(%d characters)", len(b.Prefix)), "is longer than the 1,024 characters S3 allows",
 				"shorten the prefix, or remove it to replicate the whole bucket")
 		} else {
-			r.check(key+".prefix", b.Prefix, components.ValidateReplicationPrefix(b.Name, b.Prefix),
+			r.check(key+".prefix", b.Prefix, awsid.ValidateReplicationPrefix(b.Name, b.Prefix),
 				"write the literal start of the object keys as they appear in the bucket, e.g. AWSLogs/ or AWSLogs/"+
 					orPlaceholder(args.AccountID, "<account>")+"/, or remove prefix to replicate the whole bucket")
 		}
@@ -160,13 +161,13 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		lb := components.LogBucket{Name: b.Name, GuardDutyDetectorID: b.GuardDutyDetectorID, TrailNames: b.TrailNames,
 			ServiceRegion: b.ServiceRegion, AdoptKeyArn: b.AdoptKeyArn, Region: b.Region}
 		if b.AdoptKeyArn != "" && args.AccountID != "" && regionOK {
-			r.check(key+".adoptKeyArn", b.AdoptKeyArn, components.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
+			r.check(key+".adoptKeyArn", b.AdoptKeyArn, awsid.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
 				"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
 					"arn:aws:kms:"+region+":"+args.AccountID+":key/<key-id>"+regionHint(b.Region, args.Region)+", or remove adoptKeyArn to create a new bucket")
 		}
 		if b.Name == "" {
 			r.fail(key+".name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
-		} else if r.check(key+".name", b.Name, components.ValidateBucketName(b.Name),
+		} else if r.check(key+".name", b.Name, awsid.ValidateBucketName(b.Name),
 			"choose a globally unique name of 3-63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit") {
 			if other, dup := seen[b.Name]; dup {
 				fix := "remove one entry: a bucket listed in " + KeySourceBuckets + " exists already, one listed in " + KeyLogBuckets + " is created by this stack"
@@ -211,11 +212,11 @@ func (r *reader) logBuckets(args *components.SourceReplicatorArgs, buckets []log
 		bucketRegion := region
 		if b.ServiceRegion != "" && r.check(key+".serviceRegion", b.ServiceRegion, validateRegion(b.ServiceRegion),
 			"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+orPlaceholder(bucketRegion, "the bucket's Region")) && regionOK {
-			if lb.Serves(components.GuardDuty) && components.IsOptInRegion(bucketRegion) && !components.IsOptInRegion(b.ServiceRegion) {
+			if lb.Serves(components.GuardDuty) && awsid.IsOptInRegion(bucketRegion) && !awsid.IsOptInRegion(b.ServiceRegion) {
 				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in "+bucketRegion+", an opt-in Region (G1)",
 					"set this log bucket's region to "+b.ServiceRegion+" (or another Region enabled by default), or leave guardduty out of this bucket's services")
 			}
-			if p1, p2, differ := components.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
+			if p1, p2, differ := awsid.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
 				r.fail(key+".serviceRegion", quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2+regionHint(region, args.Region),
 					"services cannot write across partitions: create the log bucket in a stack of that partition")
 			}
@@ -236,7 +237,7 @@ func (r *reader) logServiceIdentifiers(key string, b components.LogBucket) {
 		r.fail(key+".guardDutyDetectorId", "", "guardduty is named but its detector is not",
 			"set guardDutyDetectorId to the ID `aws guardduty list-detectors` prints in the service Region; the key and bucket policies admit only that detector (G1)")
 	case b.Serves(components.GuardDuty):
-		r.check(key+".guardDutyDetectorId", b.GuardDutyDetectorID, components.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID),
+		r.check(key+".guardDutyDetectorId", b.GuardDutyDetectorID, awsid.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID),
 			"copy the detector ID from `aws guardduty list-detectors`, 32 lowercase letters and digits")
 	case b.GuardDutyDetectorID != "":
 		r.fail(key+".guardDutyDetectorId", quote(b.GuardDutyDetectorID), "is set but guardduty is not among the services",
@@ -252,7 +253,7 @@ func (r *reader) logServiceIdentifiers(key string, b components.LogBucket) {
 	}
 	for j, t := range b.TrailNames {
 		field := fmt.Sprintf("%s.trailNames[%d]", key, j)
-		if r.check(field, t, components.ValidateTrailName(t), "give the trail's name as CloudTrail shows it, e.g. management-events") &&
+		if r.check(field, t, awsid.ValidateTrailName(t), "give the trail's name as CloudTrail shows it, e.g. management-events") &&
 			slices.Index(b.TrailNames, t) != j {
 			r.fail(field, quote(t), "is listed twice", "remove the duplicate")
 		}
@@ -272,7 +273,7 @@ func (r *reader) bucketRegion(key, region, stackRegion, what string) (string, bo
 	if stackRegion == "" {
 		return region, false
 	}
-	if p, sp, differ := components.DifferentPartitions(region, stackRegion); differ {
+	if p, sp, differ := awsid.DifferentPartitions(region, stackRegion); differ {
 		r.fail(key+".region", quote(region), "is in partition "+p+", but aws:region ("+stackRegion+") is in "+sp+"; one stack's credentials and replication stay in one partition",
 			"replicate this bucket from a source stack in partition "+p+" (another account, with an archive of that partition), or remove region")
 		return region, false
@@ -333,7 +334,7 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 				"name a topic of this account in "+region+", "+want+", or remove the entry for the stack's own topic")
 			continue
 		}
-		if !r.check(key, arn, components.ValidateTopicArn(arn, args.AccountID, region),
+		if !r.check(key, arn, awsid.ValidateTopicArn(arn, args.AccountID, region),
 			"name a topic of this account in "+region+", "+want+"; its policy must let cloudwatch.amazonaws.com publish") {
 			continue
 		}
@@ -345,7 +346,7 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 }
 
 func partitionOr(region string) string {
-	p, err := components.PartitionOf(region)
+	p, err := awsid.PartitionOf(region)
 	if err != nil {
 		return "aws"
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"log-archive/components"
 	"log-archive/internal/awsfake"
+	"log-archive/internal/awsid"
 )
 
 const (
@@ -474,7 +474,7 @@ func TestWithoutBucketRegionsABucketInAnotherRegionSaysWhereItIs(t *testing.T) {
 // with InvalidObjectState until restored, so verify checks their status, key, class and lock with
 // HeadObject, does not read the body, and says so; every other class is read back byte for byte.
 func TestEveryReplicaStorageClass_ArchivedReplicasPassWithoutTheirBodyRead(t *testing.T) {
-	for _, class := range append([]string{""}, components.ReplicaStorageClasses...) {
+	for _, class := range append([]string{""}, awsid.ReplicaStorageClasses...) {
 		t.Run(orDefault(class, "unset"), func(t *testing.T) {
 			withClass := goodRule
 			withClass.class = class

@@ -1,4 +1,8 @@
-package components
+// Package awsid holds the rules of the AWS identifiers this program takes from users or writes into
+// policies: account IDs, bucket, role, trail and alias names, Regions and their partitions (from the AWS
+// SDK's partition metadata, partitions.json), and the ARNs built from them. It is a leaf: it imports no
+// other package of this module but internal/suggest.
+package awsid
 
 import (
 	"fmt"
@@ -10,7 +14,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
-	"log-archive/components/awsregions"
 	"log-archive/internal/suggest"
 )
 
@@ -31,15 +34,6 @@ var (
 	trailRunPattern  = regexp.MustCompile(`[._-]{2}`)
 )
 
-// fieldErrors collects validation problems, each prefixed with the argument field it concerns.
-type fieldErrors []error
-
-func (e *fieldErrors) add(field string, err error) {
-	if err != nil {
-		*e = append(*e, fmt.Errorf("%s: %w", field, err))
-	}
-}
-
 // ValidateAccountID accepts a 12-digit AWS account ID.
 func ValidateAccountID(id string) error {
 	if !accountIDPattern.MatchString(id) {
@@ -53,15 +47,15 @@ func ValidateAccountID(id string) error {
 var supportedPartitions = []string{"aws", "aws-cn", "aws-us-gov"}
 
 // ValidateRegion accepts a Region that exists, in a partition this program supports. The list of Regions is
-// the AWS SDK's partition metadata (package awsregions), not a pattern: a Region that does not exist would
+// the AWS SDK's partition metadata (partitions.json), not a pattern: a Region that does not exist would
 // pass the plan and fail in the provider.
 func ValidateRegion(region string) error {
-	p, ok := awsregions.Lookup(region)
+	p, ok := Lookup(region)
 	if !ok {
 		if !regionPattern.MatchString(region) {
 			return fmt.Errorf("%q is not an AWS Region code like eu-west-1", region)
 		}
-		return fmt.Errorf("%q is not an AWS Region (none of %s); if AWS launched it after this program's AWS SDK, upgrade github.com/aws/aws-sdk-go-v2 and run go generate ./components/awsregions",
+		return fmt.Errorf("%q is not an AWS Region (none of %s); if AWS launched it after this program's AWS SDK, upgrade github.com/aws/aws-sdk-go-v2 and run go generate ./internal/awsid",
 			region, nearRegions(region))
 	}
 	if !slices.Contains(supportedPartitions, p.ID) {
@@ -78,7 +72,7 @@ func nearRegions(region string) string {
 		prefix = region[:i+1]
 	}
 	var near, all []string
-	for _, p := range awsregions.Partitions() {
+	for _, p := range Partitions() {
 		if !slices.Contains(supportedPartitions, p.ID) {
 			continue
 		}
@@ -109,7 +103,7 @@ var enabledByDefault = []string{
 // IsOptInRegion says whether a commercial Region must be enabled manually (G1). China and GovCloud Regions
 // are not opt-in in this sense.
 func IsOptInRegion(region string) bool {
-	p, ok := awsregions.Lookup(region)
+	p, ok := Lookup(region)
 	return ok && p.ID == "aws" && !slices.Contains(enabledByDefault, region)
 }
 
@@ -118,7 +112,7 @@ func PartitionOf(region string) (string, error) {
 	if err := ValidateRegion(region); err != nil {
 		return "", err
 	}
-	p, _ := awsregions.Lookup(region)
+	p, _ := Lookup(region)
 	return p.ID, nil
 }
 
@@ -133,11 +127,11 @@ func DifferentPartitions(r1, r2 string) (p1, p2 string, differ bool) {
 	return p1, p2, p1 != p2
 }
 
-// s3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4): its endpoint in the
+// S3ServiceEndpoint is the value S3 puts in kms:ViaService for a Region (R1.13, R3.4): its endpoint in the
 // partition's DNS domain (amazonaws.com.cn in China).
-func s3ServiceEndpoint(region string) string {
+func S3ServiceEndpoint(region string) string {
 	suffix := "amazonaws.com"
-	if p, ok := awsregions.Lookup(region); ok {
+	if p, ok := Lookup(region); ok {
 		suffix = p.DNSSuffix
 	}
 	return "s3." + region + "." + suffix
@@ -280,6 +274,9 @@ func ValidateTrailName(name string) error {
 	return nil
 }
 
+// MaxPrefixLength is the longest key prefix a replication filter takes (the S3 object key limit).
+const MaxPrefixLength = 1024
+
 // ValidateReplicationPrefix refuses a replication filter prefix that can never match what a log service
 // writes into bucket: S3 compares prefixes literally, so a glob, a URI, a leading slash or the bucket's own
 // name in front matches no key, and nothing replicates with nothing to say why.
@@ -338,79 +335,4 @@ func ValidateTags(tags map[string]string) error {
 		}
 	}
 	return nil
-}
-
-// BucketArn is the ARN of an S3 bucket in the Region's partition.
-func BucketArn(region, bucket string) string { return arnsFor(region).bucket(bucket) }
-
-// ReplicationRoleArnPattern is the aws:PrincipalArn pattern the archive's policies pin the replication role
-// with, in the Region's partition (R2.4, R3.3).
-func ReplicationRoleArnPattern(region, path, name string) string {
-	return arnsFor(region).roleInAnyAccount(path, name)
-}
-
-// arns builds the ARNs this program writes into policies, for one partition.
-type arns struct{ partition string }
-
-func arnsFor(region string) arns {
-	p, _ := PartitionOf(region)
-	return arns{partition: p}
-}
-
-func (a arns) accountRoot(account string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:root", a.partition, account)
-}
-
-// accountRoots are the root principals of accounts, sorted.
-func (a arns) accountRoots(accounts []string) Strings {
-	out := make(Strings, 0, len(accounts))
-	for _, id := range sorted(accounts) {
-		out = append(out, a.accountRoot(id))
-	}
-	return out
-}
-
-func (a arns) bucket(name string) string { return fmt.Sprintf("arn:%s:s3:::%s", a.partition, name) }
-
-func (a arns) objects(bucket string) string { return a.bucket(bucket) + "/*" }
-
-func (a arns) role(account, path, name string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:role%s%s", a.partition, account, path, name)
-}
-
-func (a arns) key(region, account, id string) string {
-	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", a.partition, region, account, id)
-}
-
-// detector is a GuardDuty detector's ARN, the aws:SourceArn GuardDuty sends (G1).
-func (a arns) detector(region, account, id string) string {
-	return fmt.Sprintf("arn:%s:guardduty:%s:%s:detector/%s", a.partition, region, account, id)
-}
-
-// trail is a trail's ARN in its home Region, the aws:SourceArn CloudTrail sends (C1).
-func (a arns) trail(region, account, name string) string {
-	return fmt.Sprintf("arn:%s:cloudtrail:%s:%s:trail/%s", a.partition, region, account, name)
-}
-
-// trailsOf matches every trail of an account in any Region: the kms:EncryptionContext:aws:cloudtrail:arn
-// pattern of C1.
-func (a arns) trailsOf(account string) string {
-	return fmt.Sprintf("arn:%s:cloudtrail:*:%s:trail/*", a.partition, account)
-}
-
-// logDelivery matches what CloudWatch Logs delivery sends as aws:SourceArn for VPC Flow Logs (V1).
-func (a arns) logDelivery(region, account string) string {
-	return fmt.Sprintf("arn:%s:logs:%s:%s:*", a.partition, region, account)
-}
-
-// awsLogs is where CloudTrail and VPC Flow Logs write an account's objects: AWSLogs/<account>/ (C1, V1).
-func (a arns) awsLogs(bucket, account string) string {
-	return a.bucket(bucket) + "/AWSLogs/" + account + "/*"
-}
-
-// roleInAnyAccount is the aws:PrincipalArn pattern that pins the replication role by path and name; the
-// account is left open because another condition of the same statement fixes the accepted accounts or
-// organization (aws:PrincipalAccount, kms:CallerAccount, aws:PrincipalOrgID: R2.4, R2.10, R2.13).
-func (a arns) roleInAnyAccount(path, name string) string {
-	return fmt.Sprintf("arn:%s:iam::*:role%s%s", a.partition, path, name)
 }

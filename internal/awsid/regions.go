@@ -1,9 +1,10 @@
-// Package awsregions knows which AWS Regions exist and which partition each is in, from the partition
+package awsid
+
+// Which AWS Regions exist and which partition each is in, from the partition
 // metadata the AWS SDK for Go v2 ships (partitions.json in its internal/endpoints/awsrulesfn package,
 // copied here because Go forbids importing an internal package). It is kept current with the SDK: the
 // generate directive below copies the file from the SDK version go.mod pins, and a test fails when the copy
 // and that version differ, so a `go get` of a newer SDK that knows a new Region brings it here.
-package awsregions
 
 //go:generate sh -c "cp \"$(go list -m -f '{{.Dir}}' github.com/aws/aws-sdk-go-v2)/internal/endpoints/awsrulesfn/partitions.json\" partitions.json && chmod 644 partitions.json"
 
@@ -37,7 +38,7 @@ func load() []Partition {
 		} `json:"partitions"`
 	}
 	if err := json.Unmarshal(partitionsJSON, &doc); err != nil {
-		panic("awsregions: partitions.json: " + err.Error()) // embedded and tested: cannot happen at run time
+		panic("awsid: partitions.json: " + err.Error()) // embedded and tested: cannot happen at run time
 	}
 	var out []Partition
 	for _, p := range doc.Partitions {

@@ -1,4 +1,4 @@
-package components
+package awsid
 
 import (
 	"strings"
@@ -139,9 +139,9 @@ func TestValidateRegion_ExistingRegionsOnly(t *testing.T) {
 
 // The S3 endpoint KMS sees as kms:ViaService is in the partition's DNS domain (R1.13, R3.4).
 func TestS3ServiceEndpoint(t *testing.T) {
-	assert.Equal(t, "s3.eu-west-1.amazonaws.com", s3ServiceEndpoint("eu-west-1"))
-	assert.Equal(t, "s3.cn-north-1.amazonaws.com.cn", s3ServiceEndpoint("cn-north-1"))
-	assert.Equal(t, "s3.us-gov-west-1.amazonaws.com", s3ServiceEndpoint("us-gov-west-1"))
+	assert.Equal(t, "s3.eu-west-1.amazonaws.com", S3ServiceEndpoint("eu-west-1"))
+	assert.Equal(t, "s3.cn-north-1.amazonaws.com.cn", S3ServiceEndpoint("cn-north-1"))
+	assert.Equal(t, "s3.us-gov-west-1.amazonaws.com", S3ServiceEndpoint("us-gov-west-1"))
 }
 
 // Key administrators are key policy principals: KMS rejects wildcards there, and one of another

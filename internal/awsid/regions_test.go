@@ -1,4 +1,4 @@
-package awsregions
+package awsid
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// The embedded copy is the one of the SDK version go.mod pins: run `go generate ./components/awsregions`
+// The embedded copy is the one of the SDK version go.mod pins: run `go generate ./internal/awsid`
 // after upgrading github.com/aws/aws-sdk-go-v2.
 func TestPartitionsJSON_IsTheSDKVersionsCopy(t *testing.T) {
 	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/aws/aws-sdk-go-v2").Output()
@@ -21,7 +21,7 @@ func TestPartitionsJSON_IsTheSDKVersionsCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(sdk, partitionsJSON) {
-		t.Fatal("components/awsregions/partitions.json differs from the AWS SDK's; run `go generate ./components/awsregions`")
+		t.Fatal("internal/awsid/partitions.json differs from the AWS SDK's; run `go generate ./internal/awsid`")
 	}
 }
 

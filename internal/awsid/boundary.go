@@ -1,4 +1,4 @@
-package components
+package awsid
 
 import "fmt"
 
@@ -14,7 +14,7 @@ const (
 
 // RoleBoundaryArn is the ARN of the role boundary policy in account, in the partition of region.
 func RoleBoundaryArn(region, account string) string {
-	return RoleBoundaryArnIn(arnsFor(region).partition, account)
+	return RoleBoundaryArnIn(ARNsFor(region).Partition, account)
 }
 
 // RoleBoundaryArnIn is RoleBoundaryArn for a partition, which may be a placeholder such as
