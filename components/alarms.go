@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // ReplicationAlarmsType is the component's type token.
@@ -82,7 +83,7 @@ type ReplicationAlarms struct {
 	// policy of the topic this component created (empty for a named topic, or one another component owns).
 	TopicReady, LatencyTopicReady []pulumi.Resource
 	// TopicPolicy is the created topic's policy (empty when the topic is named).
-	TopicPolicy PolicyDocument
+	TopicPolicy policy.Document
 }
 
 // Validate checks the arguments.
@@ -129,14 +130,14 @@ func topicArn(region, account string) string {
 // AlarmTopicPolicy lets this account's log-archive alarms (in the topic's Region) and S3 failure events
 // of the given buckets publish, each pinned to this account; nothing else. A topic policy replaces
 // SNS's default one, so the CloudWatch statement is needed too.
-func AlarmTopicPolicy(region, account string, eventBuckets []string) PolicyDocument {
+func AlarmTopicPolicy(region, account string, eventBuckets []string) policy.Document {
 	a := awsid.ARNsFor(region)
 	topic := topicArn(region, account)
-	doc := PolicyDocument{Version: policyVersion, Statement: []Statement{{
+	doc := policy.Document{Version: policy.Version, Statement: []policy.Statement{{
 		Sid: "CloudWatchAlarmsPublish", Effect: "Allow",
-		Principal: &Principal{Service: Strings{"cloudwatch.amazonaws.com"}},
-		Action:    Strings{"sns:Publish"}, Resource: Strings{topic},
-		Condition: Conditions{
+		Principal: &policy.Principal{Service: policy.Strings{"cloudwatch.amazonaws.com"}},
+		Action:    policy.Strings{"sns:Publish"}, Resource: policy.Strings{topic},
+		Condition: policy.Conditions{
 			"StringEquals": {"aws:SourceAccount": {account}},
 			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s*", a.Partition, region, account, AlarmNamePrefix)}},
 		},
@@ -146,11 +147,11 @@ func AlarmTopicPolicy(region, account string, eventBuckets []string) PolicyDocum
 		for _, b := range eventBuckets {
 			arns = append(arns, a.Bucket(b))
 		}
-		doc.Statement = append(doc.Statement, Statement{
+		doc.Statement = append(doc.Statement, policy.Statement{
 			Sid: "S3ReplicationFailureEventsPublish", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"s3.amazonaws.com"}},
-			Action:    Strings{"sns:Publish"}, Resource: Strings{topic},
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}},
+			Action:    policy.Strings{"sns:Publish"}, Resource: policy.Strings{topic},
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {account}},
 				"ArnLike":      {"aws:SourceArn": sorted(arns)},
 			},
@@ -285,7 +286,7 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 // newAlarmTopic creates AlarmTopicName with its policy and returns the policy, which publishers wait for.
 // Unencrypted on purpose: an SSE topic needs a key policy that admits CloudWatch and S3 (the AWS
 // managed aws/sns key admits neither), and the messages carry bucket and key names, not log content.
-func newAlarmTopic(ctx *pulumi.Context, name string, policy PolicyDocument, tags pulumi.StringMap, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
+func newAlarmTopic(ctx *pulumi.Context, name string, policy policy.Document, tags pulumi.StringMap, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
 	policyJSON, err := policy.JSON()
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/policy"
 )
 
 // alarmMocks records each registration with its inputs and provider.
@@ -156,23 +158,23 @@ func TestCreatedTopicAndItsPolicy(t *testing.T) {
 	assert.Equal(t, "log-archive-replication-alarms", topics[0].inputs["name"])
 	assert.Nil(t, topics[0].inputs["kmsMasterKeyId"])
 	require.Len(t, m.ofType(topicPolicy), 1)
-	want := PolicyDocument{Version: "2012-10-17", Statement: []Statement{{
-		Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: &Principal{Service: Strings{"cloudwatch.amazonaws.com"}},
-		Action: Strings{"sns:Publish"}, Resource: Strings{srcTopic},
-		Condition: Conditions{
+	want := policy.Document{Version: "2012-10-17", Statement: []policy.Statement{{
+		Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: &policy.Principal{Service: policy.Strings{"cloudwatch.amazonaws.com"}},
+		Action: policy.Strings{"sns:Publish"}, Resource: policy.Strings{srcTopic},
+		Condition: policy.Conditions{
 			"StringEquals": {"aws:SourceAccount": {"222222222222"}},
 			"ArnLike":      {"aws:SourceArn": {"arn:aws:cloudwatch:us-east-2:222222222222:alarm:log-archive-replication-*"}},
 		},
 	}, {
-		Sid: "S3ReplicationFailureEventsPublish", Effect: "Allow", Principal: &Principal{Service: Strings{"s3.amazonaws.com"}},
-		Action: Strings{"sns:Publish"}, Resource: Strings{srcTopic},
-		Condition: Conditions{
+		Sid: "S3ReplicationFailureEventsPublish", Effect: "Allow", Principal: &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}},
+		Action: policy.Strings{"sns:Publish"}, Resource: policy.Strings{srcTopic},
+		Condition: policy.Conditions{
 			"StringEquals": {"aws:SourceAccount": {"222222222222"}},
 			"ArnLike":      {"aws:SourceArn": {"arn:aws:s3:::acme-a-logs"}},
 		},
 	}}}
 	assert.Equal(t, want, c.TopicPolicy)
-	got, err := ParsePolicyDocument(m.ofType(topicPolicy)[0].inputs["policy"].(string))
+	got, err := policy.Parse(m.ofType(topicPolicy)[0].inputs["policy"].(string))
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
 }

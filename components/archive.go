@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // DestinationArchiveType is the component's type token.
@@ -139,8 +140,8 @@ type DestinationArchive struct {
 	KeyAlias   pulumi.StringOutput `pulumi:"keyAlias"`
 
 	// The documents as sent to AWS, for callers that report on them.
-	BucketPolicy PolicyDocument
-	KeyPolicy    PolicyDocument
+	BucketPolicy policy.Document
+	KeyPolicy    policy.Document
 }
 
 // Validate checks the arguments and that both policies fit their AWS limits.

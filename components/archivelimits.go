@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"log-archive/internal/policy"
 )
 
 // Three lists grow the archive's policies: the listed source accounts, the OU paths and the key
@@ -103,7 +105,7 @@ func listedAccountsFitByMode(args *DestinationArchiveArgs, fit int) string {
 }
 
 func archivePoliciesFit(args *DestinationArchiveArgs) bool {
-	return ArchiveBucketPolicy(args).Size() <= BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= KeyPolicyLimit
+	return ArchiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit
 }
 
 // ArchivePolicyOverflow renders both archive policies; nil when both fit their AWS limits. Otherwise it
@@ -111,7 +113,7 @@ func archivePoliciesFit(args *DestinationArchiveArgs) bool {
 // can, every list that is not empty.
 func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
 	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
-	if bucketPolicy.Size() <= BucketPolicyLimit && keyPolicy.Size() <= KeyPolicyLimit {
+	if bucketPolicy.Size() <= policy.BucketPolicyLimit && keyPolicy.Size() <= policy.KeyPolicyLimit {
 		return nil
 	}
 	o := &ArchiveOverflow{}
@@ -119,8 +121,8 @@ func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
 		name, fact  string
 		size, limit int
 	}{
-		{"the archive bucket policy", "R2.9", bucketPolicy.Size(), BucketPolicyLimit},
-		{"the archive key policy", "R3.5", keyPolicy.Size(), KeyPolicyLimit},
+		{"the archive bucket policy", "R2.9", bucketPolicy.Size(), policy.BucketPolicyLimit},
+		{"the archive key policy", "R3.5", keyPolicy.Size(), policy.KeyPolicyLimit},
 	} {
 		if p.size > p.limit {
 			o.Policies = append(o.Policies, fmt.Sprintf("%s is %d bytes, over the AWS limit of %d bytes (%s)", p.name, p.size, p.limit, p.fact))

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // SourceLogBucketType is the component's type token.
@@ -62,8 +63,8 @@ func (b *LogBucket) serviceRegion(bucketRegion string) string {
 	return bucketRegion
 }
 
-func (b *LogBucket) trailArns(a awsid.ARNs, region, account string) Strings {
-	out := make(Strings, len(b.TrailNames))
+func (b *LogBucket) trailArns(a awsid.ARNs, region, account string) policy.Strings {
+	out := make(policy.Strings, len(b.TrailNames))
 	for i, name := range b.TrailNames {
 		out[i] = a.Trail(region, account, name)
 	}
@@ -202,8 +203,8 @@ func (args *SourceLogBucketArgs) Validate() error {
 // CheckPolicySizes reports a key or bucket policy over its AWS limit; only trail names make them grow.
 func (args *SourceLogBucketArgs) CheckPolicySizes() error {
 	return errors.Join(
-		checkPolicySize("the log bucket policy of "+args.Bucket.Name, LogBucketPolicy(args), BucketPolicyLimit, "name fewer trails"),
-		checkPolicySize("the log bucket key policy of "+args.Bucket.Name, LogBucketKeyPolicy(args), KeyPolicyLimit, "name fewer trails"))
+		policy.CheckSize("the log bucket policy of "+args.Bucket.Name, LogBucketPolicy(args), policy.BucketPolicyLimit, "name fewer trails"),
+		policy.CheckSize("the log bucket key policy of "+args.Bucket.Name, LogBucketKeyPolicy(args), policy.KeyPolicyLimit, "name fewer trails"))
 }
 
 // SourceLogBucket is a source account's log bucket: a customer managed key that only the named services
@@ -216,8 +217,8 @@ type SourceLogBucket struct {
 	KeyArn     pulumi.StringOutput `pulumi:"keyArn"`
 	KeyAlias   pulumi.StringOutput `pulumi:"keyAlias"`
 
-	BucketPolicy PolicyDocument
-	KeyPolicy    PolicyDocument
+	BucketPolicy policy.Document
+	KeyPolicy    policy.Document
 
 	// versioning is what replication out of this bucket waits for (R4.1); bucket is what its event
 	// notification waits for. Resources, not the component: depending on a component waits only for the

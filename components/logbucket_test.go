@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 const (
@@ -33,106 +34,106 @@ func logBucketArgs(services ...LogService) *SourceLogBucketArgs {
 // The statements each service adds, written out as AWS documents them (G1, C1, V1), independent of the
 // code that builds them.
 var (
-	wantKeyStatements = map[LogService][]Statement{
+	wantKeyStatements = map[LogService][]policy.Statement{
 		GuardDuty: {{
 			Sid: "GuardDutyEncryptsFindings", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
-			Action:    Strings{"kms:GenerateDataKey"}, Resource: Strings{"*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+			Principal: &policy.Principal{Service: policy.Strings{"guardduty.amazonaws.com"}},
+			Action:    policy.Strings{"kms:GenerateDataKey"}, Resource: policy.Strings{"*"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
 		}},
 		CloudTrail: {{
 			Sid: "CloudTrailEncryptsLogs", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"kms:GenerateDataKey*"}, Resource: Strings{"*"},
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{"cloudtrail.amazonaws.com"}},
+			Action:    policy.Strings{"kms:GenerateDataKey*"}, Resource: policy.Strings{"*"},
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}},
 				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {"arn:aws:cloudtrail:*:222222222222:trail/*"}},
 			},
 		}, {
 			Sid: "CloudTrailDescribesKey", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"kms:DescribeKey"}, Resource: Strings{"*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+			Principal: &policy.Principal{Service: policy.Strings{"cloudtrail.amazonaws.com"}},
+			Action:    policy.Strings{"kms:DescribeKey"}, Resource: policy.Strings{"*"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
 		}, {
 			// C1: with the log bucket's S3 Bucket Key, CloudTrail needs kms:Decrypt, for its trails only.
 			Sid: "CloudTrailDecryptsWithBucketKey", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"kms:Decrypt"}, Resource: Strings{"*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+			Principal: &policy.Principal{Service: policy.Strings{"cloudtrail.amazonaws.com"}},
+			Action:    policy.Strings{"kms:Decrypt"}, Resource: policy.Strings{"*"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
 		}},
 		VPCFlowLogs: {{
 			Sid: "VPCFlowLogsUseKey", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
-			Action:    Strings{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
-			Resource:  Strings{"*"},
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{"delivery.logs.amazonaws.com"}},
+			Action:    policy.Strings{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  policy.Strings{"*"},
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {"222222222222"}},
 				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
 			},
 		}},
 	}
-	wantBucketStatements = map[LogService][]Statement{
+	wantBucketStatements = map[LogService][]policy.Statement{
 		GuardDuty: {{
 			Sid: "GuardDutyGetsBucketLocation", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
-			Action:    Strings{"s3:GetBucketLocation"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+			Principal: &policy.Principal{Service: policy.Strings{"guardduty.amazonaws.com"}},
+			Action:    policy.Strings{"s3:GetBucketLocation"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
 		}, {
 			Sid: "GuardDutyWritesFindings", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"guardduty.amazonaws.com"}},
-			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/*"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
+			Principal: &policy.Principal{Service: policy.Strings{"guardduty.amazonaws.com"}},
+			Action:    policy.Strings{"s3:PutObject"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs/*"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testDetArn}}},
 		}},
 		CloudTrail: {{
 			Sid: "CloudTrailChecksBucketAcl", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"s3:GetBucketAcl"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
+			Principal: &policy.Principal{Service: policy.Strings{"cloudtrail.amazonaws.com"}},
+			Action:    policy.Strings{"s3:GetBucketAcl"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs"},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}}},
 		}, {
 			Sid: "CloudTrailWritesLogs", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"cloudtrail.amazonaws.com"}},
-			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
-			Condition: Conditions{"StringEquals": {
+			Principal: &policy.Principal{Service: policy.Strings{"cloudtrail.amazonaws.com"}},
+			Action:    policy.Strings{"s3:PutObject"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
+			Condition: policy.Conditions{"StringEquals": {
 				"aws:SourceAccount": {"222222222222"}, "aws:SourceArn": {testTrail}, "s3:x-amz-acl": {"bucket-owner-full-control"},
 			}},
 		}},
 		VPCFlowLogs: {{
 			Sid: "VPCFlowLogsCheckBucketAcl", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
-			Action:    Strings{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: Strings{"arn:aws:s3:::acme-a-logs"}, // V1: AWS's exact statement
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{"delivery.logs.amazonaws.com"}},
+			Action:    policy.Strings{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs"}, // V1: AWS's exact statement
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {"222222222222"}},
 				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
 			},
 		}, {
 			Sid: "VPCFlowLogsWriteLogs", Effect: "Allow",
-			Principal: &Principal{Service: Strings{"delivery.logs.amazonaws.com"}},
-			Action:    Strings{"s3:PutObject"}, Resource: Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{"delivery.logs.amazonaws.com"}},
+			Action:    policy.Strings{"s3:PutObject"}, Resource: policy.Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"},
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {"222222222222"}, "s3:x-amz-acl": {"bucket-owner-full-control"}},
 				"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
 			},
 		}},
 	}
-	wantAccountAdmin = Statement{
+	wantAccountAdmin = policy.Statement{
 		Sid: "SourceAccountAdministersKey", Effect: "Allow",
-		Principal: &Principal{AWS: Strings{"arn:aws:iam::222222222222:root"}},
-		Action:    Strings{"kms:*"}, Resource: Strings{"*"},
+		Principal: &policy.Principal{AWS: policy.Strings{"arn:aws:iam::222222222222:root"}},
+		Action:    policy.Strings{"kms:*"}, Resource: policy.Strings{"*"},
 	}
-	wantDenyHTTP = Statement{
-		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: &Principal{Everyone: true},
-		Action:    Strings{"s3:*"},
-		Resource:  Strings{"arn:aws:s3:::acme-a-logs", "arn:aws:s3:::acme-a-logs/*"},
-		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+	wantDenyHTTP = policy.Statement{
+		Sid: "DenyInsecureTransport", Effect: "Deny", Principal: &policy.Principal{Everyone: true},
+		Action:    policy.Strings{"s3:*"},
+		Resource:  policy.Strings{"arn:aws:s3:::acme-a-logs", "arn:aws:s3:::acme-a-logs/*"},
+		Condition: policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
 	}
 )
 
 // roundTrip returns the statements as AWS would receive them.
-func roundTrip(t *testing.T, d PolicyDocument) []Statement {
+func roundTrip(t *testing.T, d policy.Document) []policy.Statement {
 	t.Helper()
 	s, err := d.JSON()
 	require.NoError(t, err)
-	parsed, err := ParsePolicyDocument(s)
+	parsed, err := policy.Parse(s)
 	require.NoError(t, err)
 	return parsed.Statement
 }
@@ -148,8 +149,8 @@ func TestLogBucketPolicies_G1_C1_V1_ExactlyTheNamedServices(t *testing.T) {
 		t.Run(serviceList(services), func(t *testing.T) {
 			args := logBucketArgs(services...)
 			require.NoError(t, args.Validate())
-			wantKey := []Statement{wantAccountAdmin}
-			var wantBucket []Statement
+			wantKey := []policy.Statement{wantAccountAdmin}
+			var wantBucket []policy.Statement
 			for _, s := range LogServices { // policies list services in a fixed order
 				if args.Bucket.Serves(s) {
 					wantKey = append(wantKey, wantKeyStatements[s]...)
@@ -167,27 +168,27 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 	args := logBucketArgs(GuardDuty, CloudTrail, VPCFlowLogs)
 	args.Bucket.ServiceRegion = "eu-central-1"
 	args.Bucket.TrailNames = []string{"management-events", "data-events"}
-	trails := Strings{
+	trails := policy.Strings{
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/management-events",
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/data-events",
 	}
 	key, bucket := LogBucketKeyPolicy(args), LogBucketPolicy(args)
-	assert.Equal(t, Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
+	assert.Equal(t, policy.Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
 		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, SidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, SidCloudTrailDecrypts).Condition["StringEquals"]["aws:SourceArn"], "C1: Decrypt for the named trails only")
 	assert.Equal(t, trails, statement(t, bucket, SidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
-	assert.Equal(t, Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
+	assert.Equal(t, policy.Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
 		statement(t, bucket, SidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
 	// The bucket itself stays in the stack's Region; only the services' ARNs move.
-	assert.Equal(t, Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"}, statement(t, bucket, SidVPCFlowLogsWrite).Resource)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"}, statement(t, bucket, SidVPCFlowLogsWrite).Resource)
 }
 
 // C1: DescribeKey carries no encryption context, so a context condition on it would refuse CloudTrail.
 func TestLogBucketKeyPolicy_C1_DescribeKeyHasNoEncryptionContextCondition(t *testing.T) {
 	s := statement(t, LogBucketKeyPolicy(logBucketArgs(CloudTrail)), SidCloudTrailDescribesKey)
 	assert.NotContains(t, s.Condition, "StringLike")
-	assert.Equal(t, Strings{"kms:DescribeKey"}, s.Action)
+	assert.Equal(t, policy.Strings{"kms:DescribeKey"}, s.Action)
 }
 
 func TestLogBucket_ValidateRejects(t *testing.T) {

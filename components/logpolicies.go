@@ -1,6 +1,9 @@
 package components
 
-import "log-archive/internal/awsid"
+import (
+	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
+)
 
 // The key and bucket policies that let AWS log services write into KMS-encrypted buckets: a source
 // account's own log bucket (SourceLogBucket). Services never write into the archive itself: they write
@@ -41,24 +44,24 @@ const bucketOwnerFullControl = "bucket-owner-full-control"
 // LogBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
 // use it. The account root statement is also what lets the replication role's IAM policy grant kms:Decrypt
 // (R1.18): the role is not named here, so the key policy is valid before the role exists.
-func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
+func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
-	stmts := []Statement{{
+	stmts := []policy.Statement{{
 		Sid:       SidSourceAccountAdmin,
 		Effect:    "Allow",
-		Principal: &Principal{AWS: Strings{a.AccountRoot(account)}},
-		Action:    Strings{"kms:*"},
-		Resource:  Strings{"*"},
+		Principal: &policy.Principal{AWS: policy.Strings{a.AccountRoot(account)}},
+		Action:    policy.Strings{"kms:*"},
+		Resource:  policy.Strings{"*"},
 	}}
 	if b.Serves(GuardDuty) { // G1
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid:       SidGuardDutyEncrypts,
 			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
-			Action:    Strings{"kms:GenerateDataKey"},
-			Resource:  Strings{"*"},
-			Condition: Conditions{"StringEquals": {
+			Principal: &policy.Principal{Service: policy.Strings{guardDutyPrincipal(region)}},
+			Action:    policy.Strings{"kms:GenerateDataKey"},
+			Resource:  policy.Strings{"*"},
+			Condition: policy.Conditions{"StringEquals": {
 				"aws:SourceAccount": {account},
 				"aws:SourceArn":     {a.Detector(region, account, b.GuardDutyDetectorID)},
 			}},
@@ -66,13 +69,13 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 	}
 	if b.Serves(CloudTrail) { // C1
 		trails := b.trailArns(a, region, account)
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid:       SidCloudTrailEncrypts,
 			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"kms:GenerateDataKey*"},
-			Resource:  Strings{"*"},
-			Condition: Conditions{
+			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Action:    policy.Strings{"kms:GenerateDataKey*"},
+			Resource:  policy.Strings{"*"},
+			Condition: policy.Conditions{
 				"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails},
 				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {a.TrailsOf(account)}},
 			},
@@ -87,57 +90,57 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) PolicyDocument {
 			cloudTrailKeyStatement(SidCloudTrailDecrypts, "kms:Decrypt", account, trails))
 	}
 	if b.Serves(VPCFlowLogs) { // V1
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid:       SidVPCFlowLogsUseKey,
 			Effect:    "Allow",
-			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
+			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
 			Action:    FlowLogsKeyActions,
-			Resource:  Strings{"*"},
+			Resource:  policy.Strings{"*"},
 			Condition: flowLogsConditions(a, region, account),
 		})
 	}
-	return PolicyDocument{Version: policyVersion, Statement: stmts}
+	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
 // LogBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
 // (H1). Nothing else: readers get access through IAM in the account, not through this policy.
-func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
+func LogBucketPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
-	var stmts []Statement
+	var stmts []policy.Statement
 	if b.Serves(GuardDuty) { // G1: the same conditions as the key statement, on the bucket and its objects
-		cond := Conditions{"StringEquals": {
+		cond := policy.Conditions{"StringEquals": {
 			"aws:SourceAccount": {account},
 			"aws:SourceArn":     {a.Detector(region, account, b.GuardDutyDetectorID)},
 		}}
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid: SidGuardDutyBucketLocation, Effect: "Allow",
-			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
-			Action:    Strings{"s3:GetBucketLocation"},
-			Resource:  Strings{a.Bucket(b.Name)},
+			Principal: &policy.Principal{Service: policy.Strings{guardDutyPrincipal(region)}},
+			Action:    policy.Strings{"s3:GetBucketLocation"},
+			Resource:  policy.Strings{a.Bucket(b.Name)},
 			Condition: cond,
-		}, Statement{
+		}, policy.Statement{
 			Sid: SidGuardDutyWrites, Effect: "Allow",
-			Principal: &Principal{Service: Strings{guardDutyPrincipal(region)}},
-			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.Objects(b.Name)},
+			Principal: &policy.Principal{Service: policy.Strings{guardDutyPrincipal(region)}},
+			Action:    policy.Strings{"s3:PutObject"},
+			Resource:  policy.Strings{a.Objects(b.Name)},
 			Condition: cond,
 		})
 	}
 	if b.Serves(CloudTrail) { // C1
 		trails := b.trailArns(a, region, account)
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid: SidCloudTrailAclCheck, Effect: "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"s3:GetBucketAcl"},
-			Resource:  Strings{a.Bucket(b.Name)},
-			Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
-		}, Statement{
+			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Action:    policy.Strings{"s3:GetBucketAcl"},
+			Resource:  policy.Strings{a.Bucket(b.Name)},
+			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+		}, policy.Statement{
 			Sid: SidCloudTrailWrites, Effect: "Allow",
-			Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.AWSLogs(b.Name, account)},
-			Condition: Conditions{"StringEquals": {
+			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Action:    policy.Strings{"s3:PutObject"},
+			Resource:  policy.Strings{a.AWSLogs(b.Name, account)},
+			Condition: policy.Conditions{"StringEquals": {
 				"aws:SourceAccount": {account},
 				"aws:SourceArn":     trails,
 				"s3:x-amz-acl":      {bucketOwnerFullControl},
@@ -146,56 +149,56 @@ func LogBucketPolicy(args *SourceLogBucketArgs) PolicyDocument {
 	}
 	if b.Serves(VPCFlowLogs) { // V1
 		write := flowLogsConditions(a, region, account)
-		write["StringEquals"]["s3:x-amz-acl"] = Strings{bucketOwnerFullControl}
-		stmts = append(stmts, Statement{
+		write["StringEquals"]["s3:x-amz-acl"] = policy.Strings{bucketOwnerFullControl}
+		stmts = append(stmts, policy.Statement{
 			// V1: AWS's own AWSLogDeliveryAclCheck grants ListBucket too. With exactly AWS's statements in the
 			// policy, a flow log created by a principal that may rewrite the policy finds nothing to add.
 			Sid: SidVPCFlowLogsAclCheck, Effect: "Allow",
-			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
-			Action:    Strings{"s3:GetBucketAcl", "s3:ListBucket"},
-			Resource:  Strings{a.Bucket(b.Name)},
+			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
+			Action:    policy.Strings{"s3:GetBucketAcl", "s3:ListBucket"},
+			Resource:  policy.Strings{a.Bucket(b.Name)},
 			Condition: flowLogsConditions(a, region, account),
-		}, Statement{
+		}, policy.Statement{
 			Sid: SidVPCFlowLogsWrite, Effect: "Allow",
-			Principal: &Principal{Service: Strings{LogDeliveryPrincipal}},
-			Action:    Strings{"s3:PutObject"},
-			Resource:  Strings{a.AWSLogs(b.Name, account)},
+			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
+			Action:    policy.Strings{"s3:PutObject"},
+			Resource:  policy.Strings{a.AWSLogs(b.Name, account)},
 			Condition: write,
 		})
 	}
 	stmts = append(stmts, denyInsecureTransport(a, b.Name))
-	return PolicyDocument{Version: policyVersion, Statement: stmts}
+	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
 // cloudTrailKeyStatement lets CloudTrail call action on the key for the named trails of the account (C1).
-func cloudTrailKeyStatement(sid, action, account string, trails Strings) Statement {
-	return Statement{
+func cloudTrailKeyStatement(sid, action, account string, trails policy.Strings) policy.Statement {
+	return policy.Statement{
 		Sid:       sid,
 		Effect:    "Allow",
-		Principal: &Principal{Service: Strings{CloudTrailPrincipal}},
-		Action:    Strings{action},
-		Resource:  Strings{"*"},
-		Condition: Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
+		Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+		Action:    policy.Strings{action},
+		Resource:  policy.Strings{"*"},
+		Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
 	}
 }
 
 // flowLogsConditions is V1's confused-deputy pair: the account, and any log delivery source in it.
-func flowLogsConditions(a awsid.ARNs, region, account string) Conditions {
-	return Conditions{
+func flowLogsConditions(a awsid.ARNs, region, account string) policy.Conditions {
+	return policy.Conditions{
 		"StringEquals": {"aws:SourceAccount": {account}},
 		"ArnLike":      {"aws:SourceArn": {a.LogDelivery(region, account)}},
 	}
 }
 
 // denyInsecureTransport is H1 for one bucket: s3:* over plain HTTP is denied to everyone.
-func denyInsecureTransport(a awsid.ARNs, bucket string) Statement {
-	return Statement{
+func denyInsecureTransport(a awsid.ARNs, bucket string) policy.Statement {
+	return policy.Statement{
 		Sid:       SidDenyInsecureTransport,
 		Effect:    "Deny",
-		Principal: &Principal{Everyone: true},
-		Action:    Strings{"s3:*"},
-		Resource:  Strings{a.Bucket(bucket), a.Objects(bucket)},
-		Condition: Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
+		Principal: &policy.Principal{Everyone: true},
+		Action:    policy.Strings{"s3:*"},
+		Resource:  policy.Strings{a.Bucket(bucket), a.Objects(bucket)},
+		Condition: policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // The fleet view: the archive account is a CloudWatch cross-account observability (OAM) monitoring account
@@ -68,7 +69,7 @@ type FleetMonitoring struct {
 	// SinkArns are the sinks by Region: the contract publishes them for the sources' links.
 	SinkArns map[string]pulumi.StringOutput
 	// SinkPolicy is the policy every sink carries (nil when the archive admits no source yet).
-	SinkPolicy *PolicyDocument
+	SinkPolicy *policy.Document
 	TopicArns  map[string]string // the topic the fleet alarm notifies, by Region
 }
 
@@ -122,19 +123,19 @@ func validateMonitoringRegions(regions []string, archiveRegion string) error {
 // aws:PrincipalAccount (a closed or mistyped account cannot fail the update, as R2.11 says of principals),
 // an organization or its OU paths by aws:PrincipalOrgID and aws:PrincipalOrgPaths. nil when the archive
 // admits no source: a sink without a policy admits nobody.
-func SinkPolicy(accounts []string, org *SourceOrganization) *PolicyDocument {
-	metricsOnly := func(c Conditions) Conditions {
-		c["ForAllValues:StringEquals"] = map[string]Strings{"oam:ResourceTypes": {OAMMetricType}}
+func SinkPolicy(accounts []string, org *SourceOrganization) *policy.Document {
+	metricsOnly := func(c policy.Conditions) policy.Conditions {
+		c["ForAllValues:StringEquals"] = map[string]policy.Strings{"oam:ResourceTypes": {OAMMetricType}}
 		return c
 	}
-	link := func(sid string, who Conditions) Statement {
-		return Statement{Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
-			Action: Strings{"oam:CreateLink", "oam:UpdateLink"}, Resource: Strings{"*"}, Condition: metricsOnly(who)}
+	link := func(sid string, who policy.Conditions) policy.Statement {
+		return policy.Statement{Sid: sid, Effect: "Allow", Principal: &policy.Principal{Everyone: true},
+			Action: policy.Strings{"oam:CreateLink", "oam:UpdateLink"}, Resource: policy.Strings{"*"}, Condition: metricsOnly(who)}
 	}
-	doc := PolicyDocument{Version: policyVersion}
+	doc := policy.Document{Version: policy.Version}
 	if len(accounts) > 0 {
 		doc.Statement = append(doc.Statement, link("LinkListedSourceAccounts",
-			Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(accounts)}}))
+			policy.Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(accounts)}}))
 	}
 	if org != nil {
 		doc.Statement = append(doc.Statement, link("LinkOrganizationSourceAccounts", org.conditions()))
@@ -210,7 +211,7 @@ func FleetDashboardBody(region, archiveRegion, archiveBucket, alarmArn string) (
 			graph(19, "Bytes pending replication", "Maximum", "BytesPendingReplication"),
 			graph(27, "Operations pending replication", "Maximum", "OperationsPendingReplication"))
 	}
-	b, err := marshalNoEscape(d)
+	b, err := policy.MarshalNoEscape(d)
 	if err != nil {
 		return "", fmt.Errorf("rendering the fleet dashboard: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // The policy documents of both stacks. Each statement cites the docs/aws-requirements.md IDs it implements; a grant
@@ -71,25 +72,25 @@ var KeyAdministratorActions = []string{
 // to exist (R2.11).
 
 // ArchiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
-func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
+func ArchiveBucketPolicy(args *DestinationArchiveArgs) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	pin := a.RoleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
-	grant := func(sid string, who Conditions) Statement {
-		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
-		return Statement{
-			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
-			Action: ArchiveObjectActions, Resource: Strings{a.Objects(args.BucketName)}, Condition: who,
+	grant := func(sid string, who policy.Conditions) policy.Statement {
+		who["ArnLike"] = map[string]policy.Strings{"aws:PrincipalArn": {pin}}
+		return policy.Statement{
+			Sid: sid, Effect: "Allow", Principal: &policy.Principal{Everyone: true},
+			Action: ArchiveObjectActions, Resource: policy.Strings{a.Objects(args.BucketName)}, Condition: who,
 		}
 	}
-	var stmts []Statement
+	var stmts []policy.Statement
 	switch {
 	case len(args.SourceAccountIDs) == 0:
 	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11
-		s := grant(SidArchiveReplication, Conditions{})
-		s.Principal = &Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
+		s := grant(SidArchiveReplication, policy.Conditions{})
+		s.Principal = &policy.Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
 		stmts = append(stmts, s)
 	default:
-		stmts = append(stmts, grant(SidArchiveReplication, Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(args.SourceAccountIDs)}}))
+		stmts = append(stmts, grant(SidArchiveReplication, policy.Conditions{"StringEquals": {"aws:PrincipalAccount": sorted(args.SourceAccountIDs)}}))
 	}
 	if org := args.SourceOrganization; org != nil {
 		stmts = append(stmts, grant(SidArchiveReplicationOrg, org.conditions()))
@@ -97,87 +98,87 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) PolicyDocument {
 	// H1. The Deny names s3:* for everyone, but only over plain HTTP, so it never denies s3:Replicate* to
 	// the sources, who always use TLS (R2.5).
 	stmts = append(stmts, denyInsecureTransport(a, args.BucketName))
-	return PolicyDocument{Version: policyVersion, Statement: stmts}
+	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
 // ArchiveKeyPolicy keeps the archive account in control of the key (R3.6), optionally names key
 // administrators, and lets the source roles use the key only through S3 in the archive Region and only for
 // the archive bucket (R3.2, R3.4, R1.16), named as in the bucket policy.
-func ArchiveKeyPolicy(args *DestinationArchiveArgs) PolicyDocument {
+func ArchiveKeyPolicy(args *DestinationArchiveArgs) policy.Document {
 	a := awsid.ARNsFor(args.Region)
-	stmts := []Statement{{
+	stmts := []policy.Statement{{
 		Sid:       SidArchiveAccountAdmin,
 		Effect:    "Allow",
-		Principal: &Principal{AWS: Strings{a.AccountRoot(args.AccountID)}},
-		Action:    Strings{"kms:*"},
-		Resource:  Strings{"*"},
+		Principal: &policy.Principal{AWS: policy.Strings{a.AccountRoot(args.AccountID)}},
+		Action:    policy.Strings{"kms:*"},
+		Resource:  policy.Strings{"*"},
 	}}
 	if len(args.KeyAdministratorArns) > 0 {
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid:       SidKeyAdministrators,
 			Effect:    "Allow",
-			Principal: &Principal{AWS: sorted(args.KeyAdministratorArns)},
+			Principal: &policy.Principal{AWS: sorted(args.KeyAdministratorArns)},
 			Action:    KeyAdministratorActions,
-			Resource:  Strings{"*"},
+			Resource:  policy.Strings{"*"},
 		})
 	}
 	pin := a.RoleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
-	grant := func(sid string, who Conditions) Statement {
-		who["ArnLike"] = map[string]Strings{"aws:PrincipalArn": {pin}}
-		who["StringLike"] = map[string]Strings{"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, args.BucketName)}
+	grant := func(sid string, who policy.Conditions) policy.Statement {
+		who["ArnLike"] = map[string]policy.Strings{"aws:PrincipalArn": {pin}}
+		who["StringLike"] = map[string]policy.Strings{"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, args.BucketName)}
 		if who["StringEquals"] == nil {
-			who["StringEquals"] = map[string]Strings{}
+			who["StringEquals"] = map[string]policy.Strings{}
 		}
-		who["StringEquals"]["kms:ViaService"] = Strings{awsid.S3ServiceEndpoint(args.Region)}
-		return Statement{
-			Sid: sid, Effect: "Allow", Principal: &Principal{Everyone: true},
-			Action: ReplicaKeyActions, Resource: Strings{"*"}, Condition: who,
+		who["StringEquals"]["kms:ViaService"] = policy.Strings{awsid.S3ServiceEndpoint(args.Region)}
+		return policy.Statement{
+			Sid: sid, Effect: "Allow", Principal: &policy.Principal{Everyone: true},
+			Action: ReplicaKeyActions, Resource: policy.Strings{"*"}, Condition: who,
 		}
 	}
 	switch {
 	case len(args.SourceAccountIDs) == 0:
 	case args.SourcePrincipals == SourceAccountsAsPrincipals: // R2.10, R2.11, R3.3
-		s := grant(SidSourceRolesUseKey, Conditions{})
-		s.Principal = &Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
+		s := grant(SidSourceRolesUseKey, policy.Conditions{})
+		s.Principal = &policy.Principal{AWS: a.AccountRoots(args.SourceAccountIDs)}
 		stmts = append(stmts, s)
 	default: // R3.4: kms:CallerAccount is the account of the role S3 acts for
-		stmts = append(stmts, grant(SidSourceRolesUseKey, Conditions{"StringEquals": {"kms:CallerAccount": sorted(args.SourceAccountIDs)}}))
+		stmts = append(stmts, grant(SidSourceRolesUseKey, policy.Conditions{"StringEquals": {"kms:CallerAccount": sorted(args.SourceAccountIDs)}}))
 	}
 	if org := args.SourceOrganization; org != nil {
 		stmts = append(stmts, grant(SidSourceOrgRolesUseKey, org.conditions()))
 	}
-	return PolicyDocument{Version: policyVersion, Statement: stmts}
+	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
 // conditions scope a grant to the organization, and to its OU paths when any are listed (R2.12). Each path
 // admits its OU and every OU below it.
-func (o *SourceOrganization) conditions() Conditions {
-	c := Conditions{"StringEquals": {"aws:PrincipalOrgID": {o.ID}}}
+func (o *SourceOrganization) conditions() policy.Conditions {
+	c := policy.Conditions{"StringEquals": {"aws:PrincipalOrgID": {o.ID}}}
 	if len(o.Paths) > 0 {
-		paths := make(Strings, len(o.Paths))
+		paths := make(policy.Strings, len(o.Paths))
 		for i, p := range sorted(o.Paths) {
 			paths[i] = p + "*"
 		}
-		c["ForAnyValue:StringLike"] = map[string]Strings{"aws:PrincipalOrgPaths": paths}
+		c["ForAnyValue:StringLike"] = map[string]policy.Strings{"aws:PrincipalOrgPaths": paths}
 	}
 	return c
 }
 
 // bucketContexts lists both encryption-context forms: the bucket ARN (with an S3 Bucket Key on either side)
 // and the object ARNs (without). Listing both keeps replication working whichever applies (R1.16).
-func bucketContexts(a awsid.ARNs, bucket string) Strings {
-	return Strings{a.Bucket(bucket), a.Objects(bucket)}
+func bucketContexts(a awsid.ARNs, bucket string) policy.Strings {
+	return policy.Strings{a.Bucket(bucket), a.Objects(bucket)}
 }
 
-func sorted(in []string) Strings {
-	out := append(Strings(nil), in...)
+func sorted(in []string) policy.Strings {
+	out := append(policy.Strings(nil), in...)
 	sort.Strings(out)
 	return out
 }
 
-func dedupe(in []string) Strings {
+func dedupe(in []string) policy.Strings {
 	seen := map[string]bool{}
-	var out Strings
+	var out policy.Strings
 	for _, s := range in {
 		if !seen[s] {
 			seen[s] = true

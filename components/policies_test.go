@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/policy"
 )
 
 func archiveArgs(sources ...string) *DestinationArchiveArgs {
@@ -39,18 +41,18 @@ func sourceArgs() *SourceReplicatorArgs {
 
 // statement fetches a statement by Sid from the document after a JSON round trip, so the assertions read
 // what AWS would receive.
-func statement(t *testing.T, d PolicyDocument, sid string) Statement {
+func statement(t *testing.T, d policy.Document, sid string) policy.Statement {
 	t.Helper()
 	s, err := d.JSON()
 	require.NoError(t, err)
-	parsed, err := ParsePolicyDocument(s)
+	parsed, err := policy.Parse(s)
 	require.NoError(t, err)
 	st, ok := parsed.StatementBySid(sid)
 	require.True(t, ok, "statement %s missing from %s", sid, s)
 	return st
 }
 
-func sids(d PolicyDocument) []string {
+func sids(d policy.Document) []string {
 	var out []string
 	for _, s := range d.Statement {
 		out = append(out, s.Sid)
@@ -64,10 +66,10 @@ func TestArchiveBucketPolicy_R2_1_GrantsSourcesExactlyReplicationOnObjects(t *te
 
 	s := statement(t, d, SidArchiveReplication)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, &Principal{Everyone: true}, s.Principal, "R2.4, R2.11: no account principal that must exist")
-	assert.Equal(t, Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, s.Action)
-	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive/*"}, s.Resource)
-	assert.Equal(t, Conditions{
+	assert.Equal(t, &policy.Principal{Everyone: true}, s.Principal, "R2.4, R2.11: no account principal that must exist")
+	assert.Equal(t, policy.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, s.Resource)
+	assert.Equal(t, policy.Conditions{
 		// R2.10: a fixed list of a key S3 recognises keeps the grant to "*" non-public under Block Public Access.
 		"StringEquals": {"aws:PrincipalAccount": {"222222222222", "333333333333"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
@@ -85,7 +87,7 @@ func TestArchivePolicies_R2_10_EveryGrantToEveryoneIsPinnedByFixedValues(t *test
 		"accounts beside OU": withOrg(archiveArgs("222222222222"), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			for _, d := range []PolicyDocument{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+			for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
 				for _, s := range d.Statement {
 					if s.Effect != "Allow" || !s.Principal.Everyone {
 						continue
@@ -118,18 +120,18 @@ func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 	bucket := ArchiveBucketPolicy(args)
 	assert.Equal(t, []string{SidArchiveReplication, SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(bucket))
 	org := statement(t, bucket, SidArchiveReplicationOrg)
-	assert.Equal(t, &Principal{Everyone: true}, org.Principal)
-	assert.Equal(t, Strings(ArchiveObjectActions), org.Action)
-	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive/*"}, org.Resource)
-	assert.Equal(t, Conditions{
+	assert.Equal(t, &policy.Principal{Everyone: true}, org.Principal)
+	assert.Equal(t, policy.Strings(ArchiveObjectActions), org.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, org.Resource)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}},
 		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": {"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}},
 		"ArnLike":                {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
 	}, org.Condition)
 
 	key := statement(t, ArchiveKeyPolicy(args), SidSourceOrgRolesUseKey)
-	assert.Equal(t, Strings(ReplicaKeyActions), key.Action)
-	assert.Equal(t, Conditions{
+	assert.Equal(t, policy.Strings(ReplicaKeyActions), key.Action)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": {"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}},
 		"StringLike":             {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
@@ -172,9 +174,9 @@ func TestArchiveBucketPolicy_H1_DeniesPlainHTTPOnBucketAndObjects(t *testing.T) 
 	s := statement(t, ArchiveBucketPolicy(archiveArgs("222222222222")), SidDenyInsecureTransport)
 	assert.Equal(t, "Deny", s.Effect)
 	assert.True(t, s.Principal.Everyone)
-	assert.Equal(t, Strings{"s3:*"}, s.Action)
-	assert.Equal(t, Strings{"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}, s.Resource)
-	assert.Equal(t, Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, s.Condition)
+	assert.Equal(t, policy.Strings{"s3:*"}, s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}, s.Resource)
+	assert.Equal(t, policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, s.Condition)
 }
 
 func TestArchiveBucketPolicy_R2_2_NeverGrantsBucketLevelActions(t *testing.T) {
@@ -193,19 +195,19 @@ func TestArchivePolicies_NoSourcesYet_OnlyProtectiveStatements(t *testing.T) {
 func TestArchiveKeyPolicy_R3_6_ArchiveRootKeepsControl(t *testing.T) {
 	s := statement(t, ArchiveKeyPolicy(archiveArgs("222222222222")), SidArchiveAccountAdmin)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, Strings{"arn:aws:iam::111111111111:root"}, s.Principal.AWS)
-	assert.Equal(t, Strings{"kms:*"}, s.Action)
-	assert.Equal(t, Strings{"*"}, s.Resource)
+	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:root"}, s.Principal.AWS)
+	assert.Equal(t, policy.Strings{"kms:*"}, s.Action)
+	assert.Equal(t, policy.Strings{"*"}, s.Resource)
 	assert.Empty(t, s.Condition)
 }
 
 func TestArchiveKeyPolicy_R3_2_R3_4_R1_16_SourcesEncryptOnlyViaS3ForTheArchiveBucket(t *testing.T) {
 	s := statement(t, ArchiveKeyPolicy(archiveArgs("333333333333", "222222222222")), SidSourceRolesUseKey)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, &Principal{Everyone: true}, s.Principal, "R3.3: no account principal that must exist at PutKeyPolicy")
-	assert.Equal(t, Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, s.Action)
-	assert.Equal(t, Strings{"*"}, s.Resource)
-	assert.Equal(t, Conditions{
+	assert.Equal(t, &policy.Principal{Everyone: true}, s.Principal, "R3.3: no account principal that must exist at PutKeyPolicy")
+	assert.Equal(t, policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, s.Action)
+	assert.Equal(t, policy.Strings{"*"}, s.Resource)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}, "kms:CallerAccount": {"222222222222", "333333333333"}},
 		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
@@ -216,8 +218,8 @@ func TestArchiveKeyPolicy_KeyAdministratorsCannotDisableOrDelete(t *testing.T) {
 	args := archiveArgs("222222222222")
 	args.KeyAdministratorArns = []string{"arn:aws:iam::111111111111:role/SecurityAdmin"}
 	s := statement(t, ArchiveKeyPolicy(args), SidKeyAdministrators)
-	assert.Equal(t, Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
-	assert.Equal(t, Strings(KeyAdministratorActions), s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
+	assert.Equal(t, policy.Strings(KeyAdministratorActions), s.Action)
 	// No action, wildcards included, covers what would destroy the archive key or read the archive.
 	for _, a := range s.Action {
 		for _, forbidden := range []string{"kms:DisableKey", "kms:DisableKeyRotation", "kms:ScheduleKeyDeletion",
@@ -231,9 +233,9 @@ func TestArchivePolicies_ChinaPartitionUsesItsARNsAndEndpoint(t *testing.T) {
 	args := archiveArgs("222222222222")
 	args.Region = "cn-north-1"
 	s := statement(t, ArchiveKeyPolicy(args), SidSourceRolesUseKey)
-	assert.Equal(t, Strings{"arn:aws-cn:iam::*:role/log-archive/log-archive-replication"}, s.Condition["ArnLike"]["aws:PrincipalArn"])
-	assert.Equal(t, Strings{"s3.cn-north-1.amazonaws.com.cn"}, s.Condition["StringEquals"]["kms:ViaService"])
-	assert.Equal(t, Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, ArchiveBucketPolicy(args), SidArchiveReplication).Resource)
+	assert.Equal(t, policy.Strings{"arn:aws-cn:iam::*:role/log-archive/log-archive-replication"}, s.Condition["ArnLike"]["aws:PrincipalArn"])
+	assert.Equal(t, policy.Strings{"s3.cn-north-1.amazonaws.com.cn"}, s.Condition["StringEquals"]["kms:ViaService"])
+	assert.Equal(t, policy.Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, ArchiveBucketPolicy(args), SidArchiveReplication).Resource)
 }
 
 func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) {
@@ -241,8 +243,8 @@ func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) 
 	require.Len(t, d.Statement, 1)
 	s := statement(t, d, SidTrustS3)
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, &Principal{Service: Strings{"s3.amazonaws.com"}}, s.Principal)
-	assert.Equal(t, Strings{"sts:AssumeRole"}, s.Action)
+	assert.Equal(t, &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}}, s.Principal)
+	assert.Equal(t, policy.Strings{"sts:AssumeRole"}, s.Action)
 	assert.Empty(t, s.Condition, "R1.2: no aws:SourceAccount/aws:SourceArn")
 }
 
@@ -253,28 +255,28 @@ func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
 	keyB := "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"
 	tests := []struct {
 		sid       string
-		actions   Strings
-		resources Strings
-		condition Conditions
+		actions   policy.Strings
+		resources policy.Strings
+		condition policy.Conditions
 	}{
 		{SidReadSourceConfiguration, // R1.4
-			Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
-			Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::flow-logs"}, nil},
+			policy.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+			policy.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::flow-logs"}, nil},
 		{SidReadSourceVersions, // R1.5, R1.6
-			Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
-			Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs/*"}, nil},
+			policy.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
+			policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs/*"}, nil},
 		{SidReplicateIntoArchive, // R1.8, R1.10
-			Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
-			Strings{"arn:aws:s3:::acme-log-archive/*"}, nil},
+			policy.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
+			policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, nil},
 		{SidDecryptSourceObjects, // R1.13, R1.16: source Region, both context forms of every source bucket
-			Strings{"kms:Decrypt"}, Strings{keyA, keyB}, Conditions{
+			policy.Strings{"kms:Decrypt"}, policy.Strings{keyA, keyB}, policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.us-east-2.amazonaws.com"}},
 				"StringLike": {"kms:EncryptionContext:aws:s3:arn": {
 					"arn:aws:s3:::trail-logs", "arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs", "arn:aws:s3:::flow-logs/*"}},
 			}},
 		{SidEncryptReplicas, // R1.14, R1.15, R1.16: archive Region and bucket
-			Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
-			Strings{"arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, Conditions{
+			policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
+			policy.Strings{"arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 			}},
@@ -299,14 +301,14 @@ func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testi
 
 	args.Buckets[1].ObjectLock = true
 	s := statement(t, ReplicationRolePolicy(args, nil), SidReadSourceObjectLock)
-	assert.Equal(t, Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
-	assert.Equal(t, Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
+	assert.Equal(t, policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
 }
 
 func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
-	one, _ := Strings{"a"}.MarshalJSON()
-	two, _ := Strings{"a", "b"}.MarshalJSON()
-	star, _ := Principal{Everyone: true}.MarshalJSON()
+	one, _ := policy.Strings{"a"}.MarshalJSON()
+	two, _ := policy.Strings{"a", "b"}.MarshalJSON()
+	star, _ := policy.Principal{Everyone: true}.MarshalJSON()
 	assert.Equal(t, `"a"`, string(one))
 	assert.Equal(t, `["a","b"]`, string(two))
 	assert.Equal(t, `"*"`, string(star))
@@ -315,10 +317,10 @@ func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
 func TestArchivePolicies_1200SourcesFitTheirLimits(t *testing.T) {
 	args := archiveArgs(accounts(1200)...)
 	require.NoError(t, args.Validate())
-	assert.LessOrEqual(t, ArchiveBucketPolicy(args).Size(), BucketPolicyLimit, "R2.9")
-	assert.LessOrEqual(t, ArchiveKeyPolicy(args).Size(), KeyPolicyLimit, "R3.5")
+	assert.LessOrEqual(t, ArchiveBucketPolicy(args).Size(), policy.BucketPolicyLimit, "R2.9")
+	assert.LessOrEqual(t, ArchiveKeyPolicy(args).Size(), policy.KeyPolicyLimit, "R3.5")
 	// 15 bytes per added account in each policy: `"<12 digits>",`, against 33 for an account-root principal.
-	for _, policy := range []func(*DestinationArchiveArgs) PolicyDocument{ArchiveBucketPolicy, ArchiveKeyPolicy} {
+	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{ArchiveBucketPolicy, ArchiveKeyPolicy} {
 		assert.Equal(t, 15, policy(archiveArgs(accounts(1201)...)).Size()-policy(args).Size())
 	}
 	// An organization costs a fixed amount, whatever the number of member accounts.
@@ -336,8 +338,8 @@ func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
 	assert.Contains(t, err.Error(), "the archive bucket policy is ")
 	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes (R2.9)")
 	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs lists 1400 source accounts; at most %d source accounts fit", fit))
-	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), BucketPolicyLimit)
-	assert.Greater(t, ArchiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), BucketPolicyLimit)
+	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), policy.BucketPolicyLimit)
+	assert.Greater(t, ArchiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), policy.BucketPolicyLimit)
 }
 
 // The list that overflows a policy is the one named, with how many of it fit beside the others as they

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/policy"
 )
 
 // SourceReplicatorType is the component's type token.
@@ -102,7 +103,7 @@ type SourceReplicator struct {
 
 	// LogBuckets are the log buckets created for args.LogBuckets, in order.
 	LogBuckets  []*SourceLogBucket
-	TrustPolicy PolicyDocument
+	TrustPolicy policy.Document
 }
 
 // Validate checks the arguments, the archive contract and the role policy size.
@@ -239,7 +240,7 @@ func (e *RolePolicySizeError) Error() string {
 	return fmt.Sprintf("the %s role's permissions for %d buckets do not fit IAM's quotas: its %s would be %d characters, over IAM's %d "+
 		"(a role holds %d characters of inline policies, or %d customer managed policies of %d characters each, every bucket's grants in "+
 		"the managed policy its name hashes to); with these bucket names and keys the first %d of the %d buckets fit",
-		e.Role, e.Buckets, e.Document, e.Size, e.Limit, RoleInlinePolicyLimit, MaxAttachedPolicies, ManagedPolicyLimit, e.Fit, e.Buckets)
+		e.Role, e.Buckets, e.Document, e.Size, e.Limit, policy.RoleInlinePolicyLimit, MaxAttachedPolicies, ManagedPolicyLimit, e.Fit, e.Buckets)
 }
 
 // CheckReplicationRolePolicySize reports replication role permissions that IAM would refuse, with the
@@ -571,7 +572,7 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulumi.StringInput,
 	layout func(keys []string) RolePermissions, keys pulumi.StringArrayOutput, tags map[string]string, opts ...pulumi.ResourceOption,
 ) ([]pulumi.Resource, error) {
-	render := func(pick func(RolePermissions) (PolicyDocument, error)) pulumi.StringOutput {
+	render := func(pick func(RolePermissions) (policy.Document, error)) pulumi.StringOutput {
 		return keys.ApplyT(func(keys []string) (string, error) {
 			d, err := pick(layout(keys))
 			if err != nil {
@@ -587,13 +588,13 @@ func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulum
 		policy, err := iam.NewPolicy(ctx, fmt.Sprintf("%s-%d", name, shard), &iam.PolicyArgs{
 			Path:        pulumi.String(BackfillRolePath),
 			Description: pulumi.Sprintf("log-archive: %s, part %d of at most %d", inlineName, shard, MaxAttachedPolicies),
-			Policy: render(func(p RolePermissions) (PolicyDocument, error) {
+			Policy: render(func(p RolePermissions) (policy.Document, error) {
 				for _, got := range p.Managed {
 					if got.Shard == shard {
 						return got.Document, nil
 					}
 				}
-				return PolicyDocument{}, fmt.Errorf("managed policy %d of %s is missing once the keys are known", shard, inlineName)
+				return policy.Document{}, fmt.Errorf("managed policy %d of %s is missing once the keys are known", shard, inlineName)
 			}),
 			Tags: pulumi.ToStringMap(tags),
 		}, opts...)
@@ -613,9 +614,9 @@ func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulum
 		inline, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 			Name: pulumi.String(inlineName),
 			Role: role,
-			Policy: render(func(p RolePermissions) (PolicyDocument, error) {
+			Policy: render(func(p RolePermissions) (policy.Document, error) {
 				if p.Inline == nil {
-					return PolicyDocument{}, fmt.Errorf("the inline policy %s is missing once the keys are known", inlineName)
+					return policy.Document{}, fmt.Errorf("the inline policy %s is missing once the keys are known", inlineName)
 				}
 				return *p.Inline, nil
 			}),

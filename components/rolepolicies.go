@@ -8,6 +8,7 @@ import (
 
 	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
+	"log-archive/internal/policy"
 )
 
 // The source account's IAM policy documents: the replication role's trust and permissions, and the
@@ -15,24 +16,24 @@ import (
 
 // ReplicationTrustPolicy lets only S3 assume the role (R1.1). It carries no aws:SourceAccount or
 // aws:SourceArn condition: S3 is not documented to send them, and replication would fail (R1.2).
-func ReplicationTrustPolicy() PolicyDocument {
-	return PolicyDocument{Version: policyVersion, Statement: []Statement{{
+func ReplicationTrustPolicy() policy.Document {
+	return policy.Document{Version: policy.Version, Statement: []policy.Statement{{
 		Sid:       SidTrustS3,
 		Effect:    "Allow",
-		Principal: &Principal{Service: Strings{"s3.amazonaws.com"}},
-		Action:    Strings{"sts:AssumeRole"},
+		Principal: &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}},
+		Action:    policy.Strings{"sts:AssumeRole"},
 	}}}
 }
 
 // BackfillTrustPolicy lets only S3 Batch Operations assume the backfill role (H6). Live replication keeps
 // its own role, trusted by s3.amazonaws.com alone (R1.1): a batch job only initiates replication, which
 // S3 then performs with the rule's replication role, so the archive never needs to know this role.
-func BackfillTrustPolicy() PolicyDocument {
-	return PolicyDocument{Version: policyVersion, Statement: []Statement{{
+func BackfillTrustPolicy() policy.Document {
+	return policy.Document{Version: policy.Version, Statement: []policy.Statement{{
 		Sid:       SidTrustBatchOperations,
 		Effect:    "Allow",
-		Principal: &Principal{Service: Strings{"batchoperations.s3.amazonaws.com"}},
-		Action:    Strings{"sts:AssumeRole"},
+		Principal: &policy.Principal{Service: policy.Strings{"batchoperations.s3.amazonaws.com"}},
+		Action:    policy.Strings{"sts:AssumeRole"},
 	}}}
 }
 
@@ -40,7 +41,7 @@ func BackfillTrustPolicy() PolicyDocument {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; AWS Knowledge Center
 // "iam-increase-policy-size"): a customer managed policy holds at most 6,144 characters and a role has at
 // most 10 managed policies attached by default (adjustable to 20); all inline policies of a role together
-// hold 10,240 characters (RoleInlinePolicyLimit, section 6). IAM does not count whitespace; the documents
+// hold 10,240 characters (policy.RoleInlinePolicyLimit, section 6). IAM does not count whitespace; the documents
 // here are minified, so their length is what IAM counts.
 const (
 	ManagedPolicyLimit  = catalog.ManagedPolicyLimit
@@ -51,7 +52,7 @@ const (
 // for a bucket, see shardOf) and its document.
 type ManagedShard struct {
 	Shard    int
-	Document PolicyDocument
+	Document policy.Document
 }
 
 // RolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
@@ -61,15 +62,15 @@ type ManagedShard struct {
 // policy that holds it, and no bucket's grants ever move from one policy to another, which would leave it
 // without them between the two updates (S3 never retries a FAILED object, R5.9).
 type RolePermissions struct {
-	Inline  *PolicyDocument // nil: the role has no inline policy
-	Managed []ManagedShard  // by shard number; empty while the inline policy holds everything
+	Inline  *policy.Document // nil: the role has no inline policy
+	Managed []ManagedShard   // by shard number; empty while the inline policy holds everything
 }
 
 // Documents lists every document with what it is, for size checks and reviews.
 func (p RolePermissions) Documents() []NamedDocument {
 	var out []NamedDocument
 	if p.Inline != nil {
-		out = append(out, NamedDocument{"inline policy", *p.Inline, RoleInlinePolicyLimit})
+		out = append(out, NamedDocument{"inline policy", *p.Inline, policy.RoleInlinePolicyLimit})
 	}
 	for _, m := range p.Managed {
 		out = append(out, NamedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, ManagedPolicyLimit})
@@ -80,7 +81,7 @@ func (p RolePermissions) Documents() []NamedDocument {
 // NamedDocument is a policy document with a name for messages and the IAM limit it must fit.
 type NamedDocument struct {
 	Name     string
-	Document PolicyDocument
+	Document policy.Document
 	Limit    int
 }
 
@@ -115,8 +116,8 @@ func shardBuckets(buckets []SourceBucket) map[int][]SourceBucket {
 // budget; otherwise the shared statements (if any) stay inline and each bucket's go into its shard. The
 // choice is made on sized, the buckets with stand-in keys, so that it is the same before and after AWS
 // assigns the keys of buckets (the documents hold those of buckets, which may name fewer distinct keys).
-func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) PolicyDocument) RolePermissions {
-	if document(sized, true).Size() <= RoleInlinePolicyLimit {
+func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) policy.Document) RolePermissions {
+	if document(sized, true).Size() <= policy.RoleInlinePolicyLimit {
 		whole := document(buckets, true)
 		return RolePermissions{Inline: &whole}
 	}
@@ -137,7 +138,7 @@ func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket,
 // statements (ReplicateIntoArchive, EncryptReplicasWithArchiveKey) stay in the inline policy and each
 // managed policy grants its buckets' reads and key use. logKeyArns as for ReplicationRolePolicy.
 func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) RolePermissions {
-	return layOut(args.replicatedBuckets(nil), args.replicatedBuckets(logKeyArns), func(buckets []SourceBucket, shared bool) PolicyDocument {
+	return layOut(args.replicatedBuckets(nil), args.replicatedBuckets(logKeyArns), func(buckets []SourceBucket, shared bool) policy.Document {
 		return replicationPolicy(args, buckets, shared)
 	})
 }
@@ -146,7 +147,7 @@ func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string)
 // statements, so in managed policies the role has no inline policy at all.
 func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 	buckets := args.replicatedBuckets(nil)
-	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) PolicyDocument {
+	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) policy.Document {
 		return backfillPolicy(args, buckets)
 	})
 }
@@ -156,19 +157,19 @@ func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 // objects, and read the replication configuration and write the inventory configuration that generate
 // the manifest. Jobs run without a stored manifest or a completion report, so no manifest or report
 // bucket is granted. BackfillRolePermissions lays it out in IAM.
-func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) PolicyDocument {
+func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) policy.Document {
 	a := awsid.ARNsFor(args.Region)
-	var bucketArns, objectArns Strings
+	var bucketArns, objectArns policy.Strings
 	for _, b := range buckets {
 		bucketArns = append(bucketArns, a.Bucket(b.Name))
 		objectArns = append(objectArns, a.Objects(b.Name))
 	}
 	if len(buckets) == 0 {
-		return PolicyDocument{Version: policyVersion}
+		return policy.Document{Version: policy.Version}
 	}
-	return PolicyDocument{Version: policyVersion, Statement: []Statement{
-		{Sid: SidInitiateReplication, Effect: "Allow", Action: Strings{"s3:InitiateReplication"}, Resource: objectArns},
-		{Sid: SidGenerateManifest, Effect: "Allow", Action: Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, Resource: bucketArns},
+	return policy.Document{Version: policy.Version, Statement: []policy.Statement{
+		{Sid: SidInitiateReplication, Effect: "Allow", Action: policy.Strings{"s3:InitiateReplication"}, Resource: objectArns},
+		{Sid: SidGenerateManifest, Effect: "Allow", Action: policy.Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, Resource: bucketArns},
 	}}
 }
 
@@ -176,12 +177,12 @@ func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) PolicyDo
 // the archive, and nothing more, as one document. logKeyArns[i] is the key of args.LogBuckets[i] once AWS
 // has assigned it; nil renders same-length stand-ins, for size checks. ReplicationRolePermissions says how
 // IAM holds it.
-func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) PolicyDocument {
+func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) policy.Document {
 	return replicationPolicy(args, args.replicatedBuckets(logKeyArns), true)
 }
 
 // replicationPolicy grants the reads and key use of buckets and, with archive, the writes into the archive.
-func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archive bool) PolicyDocument {
+func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archive bool) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	var bucketArns, objectArns, lockedObjectArns []string
 	for _, b := range buckets {
@@ -191,9 +192,9 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 			lockedObjectArns = append(lockedObjectArns, a.Objects(b.Name))
 		}
 	}
-	var stmts []Statement
-	readVersions := Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}
-	lockReads := Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}
+	var stmts []policy.Statement
+	readVersions := policy.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"}
+	lockReads := policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}
 	// In a managed policy, where every character counts against 6,144, buckets that all need the lock
 	// reads get them in the versions statement rather than in one that lists their objects again. The
 	// inline policy keeps the statement of its own, as it always had.
@@ -202,12 +203,12 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 	}
 	if len(buckets) > 0 {
 		stmts = append(stmts,
-			Statement{ // R1.4
+			policy.Statement{ // R1.4
 				Sid: SidReadSourceConfiguration, Effect: "Allow",
-				Action:   Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+				Action:   policy.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
 				Resource: bucketArns,
 			},
-			Statement{ // R1.5, R1.6: GetObjectVersionForReplication, not GetObjectVersion, or SSE-KMS objects stay behind.
+			policy.Statement{ // R1.5, R1.6: GetObjectVersionForReplication, not GetObjectVersion, or SSE-KMS objects stay behind.
 				Sid: SidReadSourceVersions, Effect: "Allow",
 				Action:   readVersions,
 				Resource: objectArns,
@@ -216,7 +217,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 	// R1.7: whenever the archive or the source bucket has Object Lock. Read-only, and what lets a source's
 	// retention travel with its replicas (H3).
 	if len(lockedObjectArns) > 0 {
-		stmts = append(stmts, Statement{
+		stmts = append(stmts, policy.Statement{
 			Sid: SidReadSourceObjectLock, Effect: "Allow",
 			Action:   lockReads,
 			Resource: lockedObjectArns,
@@ -224,50 +225,50 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 	}
 	archiveContract := args.Archive
 	if archive {
-		stmts = append(stmts, Statement{ // R1.8, R1.10
+		stmts = append(stmts, policy.Statement{ // R1.8, R1.10
 			Sid: SidReplicateIntoArchive, Effect: "Allow",
 			Action:   ArchiveObjectActions,
-			Resource: Strings{a.Objects(archiveContract.BucketName)},
+			Resource: policy.Strings{a.Objects(archiveContract.BucketName)},
 		})
 	}
 	stmts = append(stmts, decryptStatements(args, buckets)...)
 	if archive {
-		stmts = append(stmts, Statement{ // R1.14, R1.15, R1.16: the archive's own Region, wherever the sources are
+		stmts = append(stmts, policy.Statement{ // R1.14, R1.15, R1.16: the archive's own Region, wherever the sources are
 			Sid: SidEncryptReplicas, Effect: "Allow",
 			Action:   ReplicaKeyActions,
-			Resource: Strings{archiveContract.KeyArn},
-			Condition: Conditions{
+			Resource: policy.Strings{archiveContract.KeyArn},
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {awsid.S3ServiceEndpoint(archiveContract.Region)}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": bucketContexts(a, archiveContract.BucketName)},
 			},
 		})
 	}
-	return PolicyDocument{Version: policyVersion, Statement: stmts}
+	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
 // decryptStatements grant kms:Decrypt on the source keys, one statement per Region: S3 in a bucket's
 // Region calls KMS there, so each key is usable only through S3 in its own Region, and only for its
 // buckets' encryption contexts (R1.13, R1.16). The stack's Region comes first and keeps the Sid it always
 // had; another Region's statement carries the Region in its Sid.
-func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []Statement {
+func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []policy.Statement {
 	a := awsid.ARNsFor(args.Region)
 	keys := map[string][]string{}
-	contexts := map[string]Strings{}
+	contexts := map[string]policy.Strings{}
 	for _, b := range buckets {
 		r := args.regionOf(b.Region)
 		keys[r] = append(keys[r], b.KMSKeyArns...)
 		contexts[r] = append(contexts[r], bucketContexts(a, b.Name)...)
 	}
-	var out []Statement
+	var out []policy.Statement
 	for _, r := range args.Regions() {
 		if len(keys[r]) == 0 {
 			continue
 		}
-		out = append(out, Statement{
+		out = append(out, policy.Statement{
 			Sid: DecryptSid(args.Region, r), Effect: "Allow",
-			Action:   Strings{"kms:Decrypt"},
+			Action:   policy.Strings{"kms:Decrypt"},
 			Resource: dedupe(keys[r]),
-			Condition: Conditions{
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {awsid.S3ServiceEndpoint(r)}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": contexts[r]},
 			},

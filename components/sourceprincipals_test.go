@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"log-archive/internal/policy"
 )
 
 func asPrincipals(args *DestinationArchiveArgs) *DestinationArchiveArgs {
@@ -17,25 +19,25 @@ func asPrincipals(args *DestinationArchiveArgs) *DestinationArchiveArgs {
 // keeps the role pin; the key grant keeps every other condition of the default mode.
 func TestArchivePolicies_R2_10_AccountPrincipalsExactStatements(t *testing.T) {
 	args := asPrincipals(archiveArgs("333333333333", "222222222222"))
-	roots := &Principal{AWS: Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}}
-	pin := map[string]Strings{"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}
+	roots := &policy.Principal{AWS: policy.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}}
+	pin := map[string]policy.Strings{"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}
 
 	bucket := ArchiveBucketPolicy(args)
 	assert.Equal(t, []string{SidArchiveReplication, SidDenyInsecureTransport}, sids(bucket))
-	assert.Equal(t, Statement{
+	assert.Equal(t, policy.Statement{
 		Sid: SidArchiveReplication, Effect: "Allow", Principal: roots,
-		Action:    Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
-		Resource:  Strings{"arn:aws:s3:::acme-log-archive/*"},
-		Condition: Conditions{"ArnLike": pin},
+		Action:    policy.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
+		Resource:  policy.Strings{"arn:aws:s3:::acme-log-archive/*"},
+		Condition: policy.Conditions{"ArnLike": pin},
 	}, statement(t, bucket, SidArchiveReplication))
 
 	key := ArchiveKeyPolicy(args)
 	assert.Equal(t, []string{SidArchiveAccountAdmin, SidSourceRolesUseKey}, sids(key))
-	assert.Equal(t, Statement{
+	assert.Equal(t, policy.Statement{
 		Sid: SidSourceRolesUseKey, Effect: "Allow", Principal: roots,
-		Action:   Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
-		Resource: Strings{"*"},
-		Condition: Conditions{
+		Action:   policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
+		Resource: policy.Strings{"*"},
+		Condition: policy.Conditions{
 			"ArnLike":      pin,
 			"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 			"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
@@ -47,7 +49,7 @@ func TestArchivePolicies_R2_10_AccountPrincipalsExactStatements(t *testing.T) {
 func TestArchivePolicies_R2_10_AccountPrincipalsGrantNothingToEveryone(t *testing.T) {
 	args := asPrincipals(archiveArgs("222222222222"))
 	args.KeyAdministratorArns = []string{"arn:aws:iam::111111111111:role/SecurityAdmin"}
-	for _, d := range []PolicyDocument{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+	for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
 		for _, s := range d.Statement {
 			if s.Effect == "Allow" {
 				assert.False(t, s.Principal.Everyone, "%s grants to *", s.Sid)
@@ -59,11 +61,11 @@ func TestArchivePolicies_R2_10_AccountPrincipalsGrantNothingToEveryone(t *testin
 func TestArchivePolicies_AccountPrincipalsUseThePartition(t *testing.T) {
 	args := asPrincipals(archiveArgs("222222222222"))
 	args.Region = "cn-north-1"
-	for _, d := range []PolicyDocument{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+	for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
 		var found bool
 		for _, s := range d.Statement {
 			if s.Sid == SidArchiveReplication || s.Sid == SidSourceRolesUseKey {
-				assert.Equal(t, Strings{"arn:aws-cn:iam::222222222222:root"}, s.Principal.AWS)
+				assert.Equal(t, policy.Strings{"arn:aws-cn:iam::222222222222:root"}, s.Principal.AWS)
 				found = true
 			}
 		}
@@ -109,11 +111,11 @@ func TestValidateSourcePrincipals(t *testing.T) {
 func TestArchivePolicies_TooManySourcesNamesTheFitOfBothModes(t *testing.T) {
 	fit := func(args *DestinationArchiveArgs) int { // the most listed accounts whose policies fit
 		n := 0
-		for ArchiveBucketPolicy(args).Size() <= BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= KeyPolicyLimit {
+		for ArchiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit {
 			n += 50
 			args.SourceAccountIDs = accounts(n)
 		}
-		for ArchiveBucketPolicy(args).Size() > BucketPolicyLimit || ArchiveKeyPolicy(args).Size() > KeyPolicyLimit {
+		for ArchiveBucketPolicy(args).Size() > policy.BucketPolicyLimit || ArchiveKeyPolicy(args).Size() > policy.KeyPolicyLimit {
 			n--
 			args.SourceAccountIDs = accounts(n)
 		}
@@ -122,7 +124,7 @@ func TestArchivePolicies_TooManySourcesNamesTheFitOfBothModes(t *testing.T) {
 	inCondition := fit(archiveArgs())
 	asPrincipal := fit(asPrincipals(archiveArgs()))
 	assert.Less(t, asPrincipal, inCondition)
-	for _, policy := range []func(*DestinationArchiveArgs) PolicyDocument{ArchiveBucketPolicy, ArchiveKeyPolicy} {
+	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{ArchiveBucketPolicy, ArchiveKeyPolicy} {
 		assert.Equal(t, 33, policy(asPrincipals(archiveArgs(accounts(11)...))).Size()-policy(asPrincipals(archiveArgs(accounts(10)...))).Size())
 	}
 

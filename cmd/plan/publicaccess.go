@@ -18,6 +18,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/stackconfig"
 )
@@ -240,7 +241,7 @@ func reasonSid(doc string, r aatypes.ReasonSummary) string {
 		return ""
 	}
 	i := int(*r.StatementIndex)
-	if d, err := components.ParsePolicyDocument(doc); err == nil && i >= 0 && i < len(d.Statement) {
+	if d, err := policy.Parse(doc); err == nil && i >= 0 && i < len(d.Statement) {
 		return d.Statement[i].Sid
 	}
 	return ""

@@ -22,6 +22,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
 )
@@ -107,7 +108,7 @@ func TestCheckPublicAccess_ArchivePoliciesPass(t *testing.T) {
 
 	bucketPolicy := planned(t, root, "destination", "aws:s3/bucketPolicy:BucketPolicy", "archive-policy")
 	keyPolicy := planned(t, root, "destination", "aws:kms/key:Key", "archive-key")
-	d, err := components.ParsePolicyDocument(bucketPolicy)
+	d, err := policy.Parse(bucketPolicy)
 	require.NoError(t, err)
 	grant, ok := d.StatementBySid(components.SidArchiveReplication)
 	require.True(t, ok)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"regexp"
 
-	"log-archive/components"
+	"log-archive/internal/policy"
 )
 
 // Names every account shares (shared decisions): the roles .github/stacks.yaml names, and the boundary
@@ -82,16 +82,16 @@ const oidcProviderARN = "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provi
 
 // trust is a role trust policy for GitHub's OIDC tokens of this repository with exactly these subjects:
 // StringEquals, never StringLike, so no other branch, environment or repository matches (GH4).
-func (a MemberArgs) trust(envs ...string) components.PolicyDocument {
-	subs := components.Strings{}
+func (a MemberArgs) trust(envs ...string) policy.Document {
+	subs := policy.Strings{}
 	for _, e := range envs {
 		subs = append(subs, e)
 	}
-	return components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{{
+	return policy.Document{Version: "2012-10-17", Statement: []policy.Statement{{
 		Sid: "GitHubActionsOIDC", Effect: "Allow",
-		Principal: &components.Principal{Federated: components.Strings{oidcProviderARN}},
-		Action:    components.Strings{"sts:AssumeRoleWithWebIdentity"},
-		Condition: components.Conditions{"StringEquals": {
+		Principal: &policy.Principal{Federated: policy.Strings{oidcProviderARN}},
+		Action:    policy.Strings{"sts:AssumeRoleWithWebIdentity"},
+		Condition: policy.Conditions{"StringEquals": {
 			GitHubOIDCHost + ":aud": {GitHubOIDCAudience},
 			GitHubOIDCHost + ":sub": subs,
 		}},
@@ -108,20 +108,20 @@ const (
 // boundary, create or re-bound a role without this one, change the boundary or its own deployer policies,
 // change its own or the preview role's policies or trust, or touch the OIDC provider. An explicit deny
 // wins over any allow, so a deployer policy that grew too wide still cannot widen the deployer's rights.
-func guard() components.PolicyDocument {
-	return components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{
-		{Sid: "KeepEveryBoundary", Effect: "Deny", Action: components.Strings{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}, Resource: components.Strings{"*"}},
-		{Sid: "NewRolesCarryTheBoundary", Effect: "Deny", Action: components.Strings{"iam:CreateRole", "iam:PutRolePermissionsBoundary"}, Resource: components.Strings{"*"},
-			Condition: components.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {boundaryARN}}}},
-		{Sid: "BoundaryAndDeployerPoliciesUnchanged", Effect: "Deny", Action: components.Strings{
+func guard() policy.Document {
+	return policy.Document{Version: "2012-10-17", Statement: []policy.Statement{
+		{Sid: "KeepEveryBoundary", Effect: "Deny", Action: policy.Strings{"iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"}, Resource: policy.Strings{"*"}},
+		{Sid: "NewRolesCarryTheBoundary", Effect: "Deny", Action: policy.Strings{"iam:CreateRole", "iam:PutRolePermissionsBoundary"}, Resource: policy.Strings{"*"},
+			Condition: policy.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {boundaryARN}}}},
+		{Sid: "BoundaryAndDeployerPoliciesUnchanged", Effect: "Deny", Action: policy.Strings{
 			"iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
-			"iam:TagPolicy", "iam:UntagPolicy"}, Resource: components.Strings{ownPoliciesARN}},
-		{Sid: "GitHubRolesUnchanged", Effect: "Deny", Action: components.Strings{
+			"iam:TagPolicy", "iam:UntagPolicy"}, Resource: policy.Strings{ownPoliciesARN}},
+		{Sid: "GitHubRolesUnchanged", Effect: "Deny", Action: policy.Strings{
 			"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy",
-			"iam:UpdateRole", "iam:DeleteRole", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole"}, Resource: components.Strings{ownRolesARN}},
-		{Sid: "OIDCProviderUnchanged", Effect: "Deny", Action: components.Strings{
+			"iam:UpdateRole", "iam:DeleteRole", "iam:PutRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole"}, Resource: policy.Strings{ownRolesARN}},
+		{Sid: "OIDCProviderUnchanged", Effect: "Deny", Action: policy.Strings{
 			"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
-			"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"}, Resource: components.Strings{"*"}},
+			"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider"}, Resource: policy.Strings{"*"}},
 	}}
 }
 
@@ -129,31 +129,31 @@ func guard() components.PolicyDocument {
 // access check (AA1), no object contents (logs stay unread by pull requests), and the state of a
 // self-managed backend, read only: a preview on a DIY backend takes no lock and writes no checkpoint,
 // history or backup (PU3; the CLI source lines are in docs/pipeline.md, "Does pulumi preview write?").
-func (a MemberArgs) previewPolicy() components.PolicyDocument {
-	d := components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{
-		{Sid: "CheckNoPublicAccess", Effect: "Allow", Action: components.Strings{"access-analyzer:CheckNoPublicAccess"}, Resource: components.Strings{"*"}},
+func (a MemberArgs) previewPolicy() policy.Document {
+	d := policy.Document{Version: "2012-10-17", Statement: []policy.Statement{
+		{Sid: "CheckNoPublicAccess", Effect: "Allow", Action: policy.Strings{"access-analyzer:CheckNoPublicAccess"}, Resource: policy.Strings{"*"}},
 	}}
 	// ReadOnlyAccess reads every object; a pull-request job has no business with the logs themselves.
-	noObjects := components.Statement{Sid: "NoObjectContents", Effect: "Deny", Action: components.Strings{"s3:GetObject", "s3:GetObjectVersion"}, Resource: components.Strings{"*"}}
+	noObjects := policy.Statement{Sid: "NoObjectContents", Effect: "Deny", Action: policy.Strings{"s3:GetObject", "s3:GetObjectVersion"}, Resource: policy.Strings{"*"}}
 	if a.StateBucket != "" {
-		noObjects.Resource, noObjects.NotResource = nil, components.Strings{"arn:${AWS::Partition}:s3:::" + a.StateBucket + "/*"}
+		noObjects.Resource, noObjects.NotResource = nil, policy.Strings{"arn:${AWS::Partition}:s3:::" + a.StateBucket + "/*"}
 	}
 	d.Statement = append(d.Statement, noObjects)
 	if a.StateBucket != "" {
 		bucket := "arn:${AWS::Partition}:s3:::" + a.StateBucket
 		d.Statement = append(d.Statement,
-			components.Statement{Sid: "ReadPulumiState", Effect: "Allow", Action: components.Strings{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"},
-				Resource: components.Strings{bucket, bucket + "/*"}})
+			policy.Statement{Sid: "ReadPulumiState", Effect: "Allow", Action: policy.Strings{"s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"},
+				Resource: policy.Strings{bucket, bucket + "/*"}})
 	}
 	return d
 }
 
 // deployStatePolicy lets the deploy role read and write the self-managed backend's state.
-func (a MemberArgs) deployStatePolicy() components.PolicyDocument {
+func (a MemberArgs) deployStatePolicy() policy.Document {
 	bucket := "arn:${AWS::Partition}:s3:::" + a.StateBucket
-	return components.PolicyDocument{Version: "2012-10-17", Statement: []components.Statement{
-		{Sid: "PulumiStateBucket", Effect: "Allow", Action: components.Strings{"s3:ListBucket", "s3:GetBucketLocation"}, Resource: components.Strings{bucket}},
-		{Sid: "PulumiStateObjects", Effect: "Allow", Action: components.Strings{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, Resource: components.Strings{bucket + "/*"}},
+	return policy.Document{Version: "2012-10-17", Statement: []policy.Statement{
+		{Sid: "PulumiStateBucket", Effect: "Allow", Action: policy.Strings{"s3:ListBucket", "s3:GetBucketLocation"}, Resource: policy.Strings{bucket}},
+		{Sid: "PulumiStateObjects", Effect: "Allow", Action: policy.Strings{"s3:GetObject", "s3:PutObject", "s3:DeleteObject"}, Resource: policy.Strings{bucket + "/*"}},
 	}}
 }
 

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"log-archive/components"
 	"log-archive/internal/catalog"
+	"log-archive/internal/policy"
 )
 
 // holder is what a policy test knows about the stack whose deployer policy it checks.
@@ -320,7 +320,7 @@ func TestRoleBoundaryPolicy(t *testing.T) {
 			if typ != catalog.IAMRolePolicy && typ != catalog.IAMPolicy {
 				continue
 			}
-			var doc components.PolicyDocument
+			var doc policy.Document
 			require.NoError(t, json.Unmarshal([]byte(str(s, "policy")), &doc), s.Name())
 			for _, cs := range doc.Statement {
 				st := Statement{Sid: cs.Sid, Effect: cs.Effect, Action: cs.Action, Resource: cs.Resource, Condition: Condition{}}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
+	"log-archive/internal/policy"
 )
 
 const (
@@ -74,15 +75,15 @@ func TestEngine_SourceStackInTwoRegions_AndItsRoleGrowsIntoManagedPolicies(t *te
 
 	// R1.13, R1.14: one Decrypt statement per Region, each through S3 in that Region; the archive key's
 	// through S3 in the archive's Region.
-	policy := rolePolicyOf(t, recs)
-	central := statementBySid(t, policy, "DecryptSourceObjectsEuCentral1")
-	assert.Equal(t, components.Strings{"s3.eu-central-1.amazonaws.com"}, central.Condition["StringEquals"]["kms:ViaService"])
-	assert.ElementsMatch(t, components.Strings{centralKey(0), keys["acme-workload-a-logs-eu-central-1"]}, central.Resource)
-	home := statementBySid(t, policy, components.SidDecryptSourceObjects)
-	assert.Equal(t, components.Strings{"s3.eu-west-1.amazonaws.com"}, home.Condition["StringEquals"]["kms:ViaService"])
+	rolePolicy := rolePolicyOf(t, recs)
+	central := statementBySid(t, rolePolicy, "DecryptSourceObjectsEuCentral1")
+	assert.Equal(t, policy.Strings{"s3.eu-central-1.amazonaws.com"}, central.Condition["StringEquals"]["kms:ViaService"])
+	assert.ElementsMatch(t, policy.Strings{centralKey(0), keys["acme-workload-a-logs-eu-central-1"]}, central.Resource)
+	home := statementBySid(t, rolePolicy, components.SidDecryptSourceObjects)
+	assert.Equal(t, policy.Strings{"s3.eu-west-1.amazonaws.com"}, home.Condition["StringEquals"]["kms:ViaService"])
 	assert.Contains(t, home.Resource, keys["acme-workload-a-logs-eu-west-1"])
-	assert.Equal(t, components.Strings{"s3.eu-west-1.amazonaws.com"},
-		statementBySid(t, policy, components.SidEncryptReplicas).Condition["StringEquals"]["kms:ViaService"])
+	assert.Equal(t, policy.Strings{"s3.eu-west-1.amazonaws.com"},
+		statementBySid(t, rolePolicy, components.SidEncryptReplicas).Condition["StringEquals"]["kms:ViaService"])
 	assert.Empty(t, OfType(recs, typeManagedPolicy), "four buckets fit the inline policy")
 
 	// Past the inline budget of both roles: 140 more existing buckets in both Regions. The engine creates the managed
@@ -126,7 +127,7 @@ func TestEngine_SourceStackInTwoRegions_AndItsRoleGrowsIntoManagedPolicies(t *te
 	// Every bucket is granted in exactly one managed policy of the replication role.
 	granted := map[string]int{}
 	for _, r := range OfType(recs, typeManagedPolicy) {
-		d, err := components.ParsePolicyDocument(r.Inputs["policy"].(string))
+		d, err := policy.Parse(r.Inputs["policy"].(string))
 		require.NoError(t, err)
 		if s, ok := d.StatementBySid(components.SidReadSourceConfiguration); ok {
 			for _, arn := range s.Resource {
@@ -179,16 +180,16 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-func rolePolicyOf(t *testing.T, recs []Record) components.PolicyDocument {
+func rolePolicyOf(t *testing.T, recs []Record) policy.Document {
 	t.Helper()
 	r := Find(recs, typeRolePolicy, replicationRolePolicy)
 	require.NotNil(t, r, "the replication role's inline policy; records: %v", Keys(recs))
-	d, err := components.ParsePolicyDocument(r.Inputs["policy"].(string))
+	d, err := policy.Parse(r.Inputs["policy"].(string))
 	require.NoError(t, err)
 	return d
 }
 
-func statementBySid(t *testing.T, d components.PolicyDocument, sid string) components.Statement {
+func statementBySid(t *testing.T, d policy.Document, sid string) policy.Statement {
 	t.Helper()
 	s, ok := d.StatementBySid(sid)
 	require.True(t, ok, "statement %s", sid)

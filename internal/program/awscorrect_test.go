@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
+	"log-archive/internal/policy"
 )
 
 // G1: GuardDuty exports from a Region that must be enabled manually as guardduty.<region>.amazonaws.com,
@@ -29,9 +30,9 @@ func TestLogBucket_GuardDutyPrincipalFollowsTheDetectorsRegion_G1(t *testing.T) 
 			require.NoError(t, err)
 			key := policyInput(t, mustStep(t, p, tKey, "source-a-logs-key"), "policy")
 			bucket := policyInput(t, mustStep(t, p, tBucketPolicy, "source-a-logs-policy"), "policy")
-			for _, s := range []components.Statement{statementOf(t, key, components.SidGuardDutyEncrypts),
+			for _, s := range []policy.Statement{statementOf(t, key, components.SidGuardDutyEncrypts),
 				statementOf(t, bucket, components.SidGuardDutyBucketLocation), statementOf(t, bucket, components.SidGuardDutyWrites)} {
-				assert.Equal(t, components.Strings{tc.principal}, s.Principal.Service, s.Sid)
+				assert.Equal(t, policy.Strings{tc.principal}, s.Principal.Service, s.Sid)
 			}
 		})
 	}
@@ -94,8 +95,8 @@ func TestSource_RoleReadsObjectLockSettingsWheneverTheArchiveHasObjectLock_R1_7(
 	p, err := runStack(t, "workload-a", cfg, lockedArchive(t))
 	require.NoError(t, err)
 	s := statementOf(t, policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy"), components.SidReadSourceObjectLock)
-	assert.Equal(t, components.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, s.Resource)
+	assert.Equal(t, policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, s.Resource)
 
 	unlocked := runSource(t, cfg)
 	_, present := policyInput(t, mustStep(t, unlocked, tRolePolicy, "source-role-policy"), "policy").StatementBySid(components.SidReadSourceObjectLock)
@@ -144,23 +145,23 @@ func TestSource_BackfillRole_H6(t *testing.T) {
 	assert.Equal(t, "/log-archive/", role.NewState.Inputs["path"])
 	trust := policyInput(t, role, "assumeRolePolicy")
 	require.Len(t, trust.Statement, 1)
-	assert.Equal(t, components.Strings{"batchoperations.s3.amazonaws.com"}, trust.Statement[0].Principal.Service)
-	assert.Equal(t, components.Strings{"sts:AssumeRole"}, trust.Statement[0].Action)
+	assert.Equal(t, policy.Strings{"batchoperations.s3.amazonaws.com"}, trust.Statement[0].Principal.Service)
+	assert.Equal(t, policy.Strings{"sts:AssumeRole"}, trust.Statement[0].Action)
 	assert.Empty(t, trust.Statement[0].Condition)
 
-	policy := mustStep(t, p, tRolePolicy, "source-backfill-role-policy")
-	assert.Contains(t, policy.NewState.Dependencies, role.URN)
-	doc := policyInput(t, policy, "policy")
+	rolePolicy := mustStep(t, p, tRolePolicy, "source-backfill-role-policy")
+	assert.Contains(t, rolePolicy.NewState.Dependencies, role.URN)
+	doc := policyInput(t, rolePolicy, "policy")
 	require.Len(t, doc.Statement, 2)
 	initiate := statementOf(t, doc, components.SidInitiateReplication)
-	assert.Equal(t, components.Strings{"s3:InitiateReplication"}, initiate.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, initiate.Resource)
+	assert.Equal(t, policy.Strings{"s3:InitiateReplication"}, initiate.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"}, initiate.Resource)
 	manifest := statementOf(t, doc, components.SidGenerateManifest)
-	assert.Equal(t, components.Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, manifest.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::" + logBucket}, manifest.Resource)
+	assert.Equal(t, policy.Strings{"s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"}, manifest.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::" + logBucket}, manifest.Resource)
 
 	live := policyInput(t, mustStep(t, p, tRole, "source-role"), "assumeRolePolicy")
-	assert.Equal(t, components.Strings{"s3.amazonaws.com"}, live.Statement[0].Principal.Service, "R1.1: the live role is S3's alone")
+	assert.Equal(t, policy.Strings{"s3.amazonaws.com"}, live.Statement[0].Principal.Service, "R1.1: the live role is S3's alone")
 	arn, _ := p.Outputs["backfillRoleArn"].(string)
 	assert.Regexp(t, `^arn:aws:iam::222222222222:role/log-archive/source-backfill-role-[0-9a-f]{7}$`, arn)
 }

@@ -13,6 +13,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/contract"
+	"log-archive/internal/policy"
 )
 
 const (
@@ -94,14 +95,14 @@ func TestDestination_KeyPolicyNamesConfiguredSourcesAndRegion(t *testing.T) {
 	d := policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy")
 
 	root := statementOf(t, d, components.SidArchiveAccountAdmin)
-	assert.Equal(t, components.Strings{"arn:aws:iam::111111111111:root"}, root.Principal.AWS)
-	assert.Equal(t, components.Strings{"kms:*"}, root.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:root"}, root.Principal.AWS)
+	assert.Equal(t, policy.Strings{"kms:*"}, root.Action)
 
 	src := statementOf(t, d, components.SidSourceRolesUseKey)
 	assert.True(t, src.Principal.Everyone, "R3.3: no account principal that must exist")
-	assert.Equal(t, components.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, src.Action)
-	assert.Equal(t, components.Strings{"*"}, src.Resource)
-	assert.Equal(t, components.Conditions{
+	assert.Equal(t, policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, src.Action)
+	assert.Equal(t, policy.Strings{"*"}, src.Resource)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}, "kms:CallerAccount": {"222222222222", "333333333333"}},
 		"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/archive-writer"}},
@@ -150,16 +151,16 @@ func TestDestination_BucketPolicyAsSentAndOrderedAfterPublicAccessBlock(t *testi
 	repl := statementOf(t, d, components.SidArchiveReplication)
 	assert.Equal(t, "Allow", repl.Effect)
 	assert.True(t, repl.Principal.Everyone)
-	assert.Equal(t, components.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, repl.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::acme-log-archive/*"}, repl.Resource)
-	assert.Equal(t, components.Conditions{
+	assert.Equal(t, policy.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"}, repl.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, repl.Resource)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals": {"aws:PrincipalAccount": {"222222222222", "333333333333"}},
 		"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
 	}, repl.Condition)
 
 	deny := statementOf(t, d, components.SidDenyInsecureTransport)
 	assert.Equal(t, "Deny", deny.Effect)
-	assert.Equal(t, components.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
+	assert.Equal(t, policy.Conditions{"Bool": {"aws:SecureTransport": {"false"}}}, deny.Condition)
 	for _, s := range d.Statement {
 		if s.Effect == "Allow" && s.Principal.Everyone { // R2.10: pinned by a fixed account list
 			assert.NotEmpty(t, s.Condition["StringEquals"]["aws:PrincipalAccount"], s.Sid)
@@ -226,8 +227,8 @@ func TestDestination_KeyAdministrators(t *testing.T) {
 		"log-archive:keyAdministratorArns", `["arn:aws:iam::111111111111:role/SecurityAdmin"]`), nil)
 	require.NoError(t, err)
 	s := statementOf(t, policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy"), components.SidKeyAdministrators)
-	assert.Equal(t, components.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
-	assert.Equal(t, components.Strings(components.KeyAdministratorActions), s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
+	assert.Equal(t, policy.Strings(components.KeyAdministratorActions), s.Action)
 	assert.NotContains(t, s.Action, "kms:Create*", "no CreateGrant: administrators cannot grant themselves Decrypt")
 	assert.NotContains(t, s.Action, "kms:Put*", "no PutKeyPolicy: the program owns the key policy")
 }

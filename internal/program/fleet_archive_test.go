@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
+	"log-archive/internal/policy"
 )
 
 const org = `{"id": "o-a1b2c3d4e5", "paths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"]}`
@@ -21,8 +22,8 @@ func TestArchive_OrganizationMode_R2_12(t *testing.T) {
 	bucket := policyInput(t, mustStep(t, p, tBucketPolicy, "archive-policy"), "policy")
 	assert.Equal(t, []string{components.SidArchiveReplicationOrg, components.SidDenyInsecureTransport}, sidsOf(bucket))
 	grant := statementOf(t, bucket, components.SidArchiveReplicationOrg)
-	assert.Equal(t, components.Strings{"o-a1b2c3d4e5"}, grant.Condition["StringEquals"]["aws:PrincipalOrgID"])
-	assert.Equal(t, components.Strings{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}, grant.Condition["ForAnyValue:StringLike"]["aws:PrincipalOrgPaths"])
+	assert.Equal(t, policy.Strings{"o-a1b2c3d4e5"}, grant.Condition["StringEquals"]["aws:PrincipalOrgID"])
+	assert.Equal(t, policy.Strings{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"}, grant.Condition["ForAnyValue:StringLike"]["aws:PrincipalOrgPaths"])
 	key := policyInput(t, mustStep(t, p, tKey, "archive-key"), "policy")
 	statementOf(t, key, components.SidSourceOrgRolesUseKey)
 	assert.Equal(t, "o-a1b2c3d4e5", p.Outputs["sourceOrganizationId"])

@@ -16,6 +16,7 @@ import (
 	"log-archive/components"
 	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
 )
@@ -115,9 +116,9 @@ func withoutCloudTrailDecrypt(t *testing.T, steps []plan.Step) []plan.Step {
 		if s.NewState.Type != "aws:kms/key:Key" {
 			continue
 		}
-		d, err := components.ParsePolicyDocument(s.NewState.Inputs["policy"].(string))
+		d, err := policy.Parse(s.NewState.Inputs["policy"].(string))
 		require.NoError(t, err)
-		d.Statement = slices.DeleteFunc(d.Statement, func(st components.Statement) bool { return st.Sid == components.SidCloudTrailDecrypts })
+		d.Statement = slices.DeleteFunc(d.Statement, func(st policy.Statement) bool { return st.Sid == components.SidCloudTrailDecrypts })
 		if policy, _ := d.JSON(); policy != s.NewState.Inputs["policy"] {
 			decrypts++
 			out[i].NewState.Inputs = maps.Clone(s.NewState.Inputs)
@@ -165,34 +166,34 @@ func TestFleetSource_MultiRegionRolePolicyHasADecryptStatementPerRegion_R1_13_R1
 	require.True(t, strings.HasPrefix(westKey, "arn:aws:kms:us-west-2:222222222222:key/"), "the log bucket's key is in its Region: %s", westKey)
 
 	d := policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy")
-	want := []components.Statement{
-		{Sid: components.SidReadSourceConfiguration, Effect: "Allow", Action: components.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
-			Resource: components.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::eu-app-logs", "arn:aws:s3:::west-logs"}},
-		{Sid: components.SidReadSourceVersions, Effect: "Allow", Action: components.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
-			Resource: components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::eu-app-logs/*", "arn:aws:s3:::west-logs/*"}},
-		{Sid: components.SidReplicateIntoArchive, Effect: "Allow", Action: components.Strings(components.ArchiveObjectActions),
-			Resource: components.Strings{"arn:aws:s3:::acme-log-archive/*"}},
-		{Sid: "DecryptSourceObjects", Effect: "Allow", Action: components.Strings{"kms:Decrypt"},
-			Resource: components.Strings{keyIn("us-east-2", 1)},
-			Condition: components.Conditions{
+	want := []policy.Statement{
+		{Sid: components.SidReadSourceConfiguration, Effect: "Allow", Action: policy.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+			Resource: policy.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::eu-app-logs", "arn:aws:s3:::west-logs"}},
+		{Sid: components.SidReadSourceVersions, Effect: "Allow", Action: policy.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
+			Resource: policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::eu-app-logs/*", "arn:aws:s3:::west-logs/*"}},
+		{Sid: components.SidReplicateIntoArchive, Effect: "Allow", Action: policy.Strings(components.ArchiveObjectActions),
+			Resource: policy.Strings{"arn:aws:s3:::acme-log-archive/*"}},
+		{Sid: "DecryptSourceObjects", Effect: "Allow", Action: policy.Strings{"kms:Decrypt"},
+			Resource: policy.Strings{keyIn("us-east-2", 1)},
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.us-east-2.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::trail-logs", "arn:aws:s3:::trail-logs/*"}},
 			}},
-		{Sid: "DecryptSourceObjectsEuCentral1", Effect: "Allow", Action: components.Strings{"kms:Decrypt"},
-			Resource: components.Strings{keyIn("eu-central-1", 2), keyIn("eu-central-1", 3)},
-			Condition: components.Conditions{
+		{Sid: "DecryptSourceObjectsEuCentral1", Effect: "Allow", Action: policy.Strings{"kms:Decrypt"},
+			Resource: policy.Strings{keyIn("eu-central-1", 2), keyIn("eu-central-1", 3)},
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.eu-central-1.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::eu-app-logs", "arn:aws:s3:::eu-app-logs/*"}},
 			}},
-		{Sid: "DecryptSourceObjectsUsWest2", Effect: "Allow", Action: components.Strings{"kms:Decrypt"},
-			Resource: components.Strings{westKey},
-			Condition: components.Conditions{
+		{Sid: "DecryptSourceObjectsUsWest2", Effect: "Allow", Action: policy.Strings{"kms:Decrypt"},
+			Resource: policy.Strings{westKey},
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.us-west-2.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::west-logs", "arn:aws:s3:::west-logs/*"}},
 			}},
-		{Sid: components.SidEncryptReplicas, Effect: "Allow", Action: components.Strings(components.ReplicaKeyActions),
-			Resource: components.Strings{archiveKey},
-			Condition: components.Conditions{
+		{Sid: components.SidEncryptReplicas, Effect: "Allow", Action: policy.Strings(components.ReplicaKeyActions),
+			Resource: policy.Strings{archiveKey},
+			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 			}},
@@ -247,7 +248,7 @@ func TestFleetSource_OneProviderPerExtraRegion_OneRole(t *testing.T) {
 	// G1: the log bucket's policies name its own Region's detector; serviceRegion defaults to it.
 	key := policyInput(t, mustStep(t, p, tKey, "source-west-logs-key"), "policy")
 	gd := statementOf(t, key, components.SidGuardDutyEncrypts)
-	assert.Equal(t, components.Strings{"arn:aws:guardduty:us-west-2:222222222222:detector/" + detector}, gd.Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, policy.Strings{"arn:aws:guardduty:us-west-2:222222222222:detector/" + detector}, gd.Condition["StringEquals"]["aws:SourceArn"])
 }
 
 // A bad region is refused with the stack file, the key, the value and the fix, before anything is read or
@@ -294,7 +295,7 @@ func TestFleetSource_BadRegionInputsAreRefused(t *testing.T) {
 				p, err := runStack(t, "workload-a", with(sourceConfig(), "log-archive:logBuckets", logs(`, "region": "af-south-1"`)), refs)
 				require.NoError(t, err)
 				d := policyInput(t, mustStep(t, p, tKey, "source-b-logs-key"), "policy")
-				assert.Equal(t, components.Strings{"guardduty.af-south-1.amazonaws.com"}, statementOf(t, d, components.SidGuardDutyEncrypts).Principal.Service)
+				assert.Equal(t, policy.Strings{"guardduty.af-south-1.amazonaws.com"}, statementOf(t, d, components.SidGuardDutyEncrypts).Principal.Service)
 				return
 			}
 			p, err := runStack(t, "workload-a", tt.cfg, refs)

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
 )
@@ -80,16 +80,16 @@ func mustStep(t testing.TB, p *plan.Plan, typ, name string) plan.Step {
 }
 
 // policyInput parses the policy document the mock monitor received for a resource.
-func policyInput(t testing.TB, s plan.Step, property string) components.PolicyDocument {
+func policyInput(t testing.TB, s plan.Step, property string) policy.Document {
 	t.Helper()
 	raw, ok := s.NewState.Inputs[property].(string)
 	require.True(t, ok, "%s has no %s input", s.URN, property)
-	d, err := components.ParsePolicyDocument(raw)
+	d, err := policy.Parse(raw)
 	require.NoError(t, err)
 	return d
 }
 
-func statementOf(t testing.TB, d components.PolicyDocument, sid string) components.Statement {
+func statementOf(t testing.TB, d policy.Document, sid string) policy.Statement {
 	t.Helper()
 	s, ok := d.StatementBySid(sid)
 	require.True(t, ok, "statement %s missing", sid)

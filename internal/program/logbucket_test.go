@@ -12,6 +12,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
 )
@@ -86,8 +87,8 @@ func TestLogBucket_ResourcesOptionsAndOrdering(t *testing.T) {
 	assert.Equal(t, map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": keyArn}, input(t, enc, "rules", 0, "applyServerSideEncryptionByDefault"))
 	assert.Equal(t, true, input(t, enc, "rules", 0, "bucketKeyEnabled"))
 
-	policy := mustStep(t, p, tBucketPolicy, "source-"+logBucket+"-policy")
-	assert.Contains(t, policy.NewState.Dependencies, pab.URN, "policy after the public access block (OperationAborted)")
+	bucketPolicy := mustStep(t, p, tBucketPolicy, "source-"+logBucket+"-policy")
+	assert.Contains(t, bucketPolicy.NewState.Dependencies, pab.URN, "policy after the public access block (OperationAborted)")
 
 	// Replication out of the log bucket: the whole bucket, after versioning and the role's permissions.
 	repl := mustStep(t, p, tReplication, "source-"+logBucket+"-replication")
@@ -126,23 +127,23 @@ func TestLogBucket_PoliciesAsSent_G1_C1_V1(t *testing.T) {
 	detectorArn := "arn:aws:guardduty:us-east-2:222222222222:detector/" + detector
 	trailArn := "arn:aws:cloudtrail:us-east-2:222222222222:trail/management-events"
 	gd := statementOf(t, bucketPolicy, "GuardDutyWritesFindings")
-	assert.Equal(t, components.Strings{"guardduty.amazonaws.com"}, gd.Principal.Service)
-	assert.Equal(t, components.Strings{"s3:PutObject"}, gd.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::" + logBucket + "/*"}, gd.Resource)
-	assert.Equal(t, components.Conditions{"StringEquals": {"aws:SourceAccount": {sourceAccount}, "aws:SourceArn": {detectorArn}}}, gd.Condition)
+	assert.Equal(t, policy.Strings{"guardduty.amazonaws.com"}, gd.Principal.Service)
+	assert.Equal(t, policy.Strings{"s3:PutObject"}, gd.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::" + logBucket + "/*"}, gd.Resource)
+	assert.Equal(t, policy.Conditions{"StringEquals": {"aws:SourceAccount": {sourceAccount}, "aws:SourceArn": {detectorArn}}}, gd.Condition)
 
 	ct := statementOf(t, bucketPolicy, "CloudTrailWritesLogs")
-	assert.Equal(t, components.Strings{"arn:aws:s3:::" + logBucket + "/AWSLogs/222222222222/*"}, ct.Resource)
-	assert.Equal(t, components.Conditions{"StringEquals": {
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::" + logBucket + "/AWSLogs/222222222222/*"}, ct.Resource)
+	assert.Equal(t, policy.Conditions{"StringEquals": {
 		"aws:SourceAccount": {sourceAccount}, "aws:SourceArn": {trailArn}, "s3:x-amz-acl": {"bucket-owner-full-control"},
 	}}, ct.Condition)
 	ctKey := statementOf(t, keyPolicy, "CloudTrailEncryptsLogs")
-	assert.Equal(t, components.Strings{"kms:GenerateDataKey*"}, ctKey.Action)
-	assert.Equal(t, components.Strings{"arn:aws:cloudtrail:*:222222222222:trail/*"}, ctKey.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"])
+	assert.Equal(t, policy.Strings{"kms:GenerateDataKey*"}, ctKey.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:cloudtrail:*:222222222222:trail/*"}, ctKey.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"])
 
 	fl := statementOf(t, keyPolicy, "VPCFlowLogsUseKey")
-	assert.Equal(t, components.Strings{"delivery.logs.amazonaws.com"}, fl.Principal.Service)
-	assert.Equal(t, components.Conditions{
+	assert.Equal(t, policy.Strings{"delivery.logs.amazonaws.com"}, fl.Principal.Service)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals": {"aws:SourceAccount": {sourceAccount}},
 		"ArnLike":      {"aws:SourceArn": {"arn:aws:logs:us-east-2:222222222222:*"}},
 	}, fl.Condition)
@@ -155,7 +156,7 @@ func TestLogBucket_OnlyTheNamedServices(t *testing.T) {
 	bucketPolicy := policyInput(t, mustStep(t, p, tBucketPolicy, "source-"+logBucket+"-policy"), "policy")
 	assert.Equal(t, []string{"SourceAccountAdministersKey", "VPCFlowLogsUseKey"}, sidsOf(keyPolicy))
 	assert.Equal(t, []string{"VPCFlowLogsCheckBucketAcl", "VPCFlowLogsWriteLogs", "DenyInsecureTransport"}, sidsOf(bucketPolicy))
-	for _, d := range []components.PolicyDocument{keyPolicy, bucketPolicy} {
+	for _, d := range []policy.Document{keyPolicy, bucketPolicy} {
 		for _, s := range d.Statement {
 			if s.Principal != nil {
 				assert.NotContains(t, s.Principal.Service, "guardduty.amazonaws.com")
@@ -171,17 +172,17 @@ func TestLogBucket_ReplicationRoleDecryptsWithTheNewKey(t *testing.T) {
 	keyArn := logKeyArn(t, p)
 	rolePolicy := policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy")
 	decrypt := statementOf(t, rolePolicy, components.SidDecryptSourceObjects)
-	assert.Equal(t, components.Strings{"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444", keyArn}, decrypt.Resource)
-	assert.Equal(t, components.Conditions{
+	assert.Equal(t, policy.Strings{"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444", keyArn}, decrypt.Resource)
+	assert.Equal(t, policy.Conditions{
 		"StringEquals": {"kms:ViaService": {"s3.us-east-2.amazonaws.com"}},
 		"StringLike": {"kms:EncryptionContext:aws:s3:arn": {
 			"arn:aws:s3:::trail-logs", "arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket, "arn:aws:s3:::" + logBucket + "/*"}},
 	}, decrypt.Condition)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"},
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::" + logBucket + "/*"},
 		statementOf(t, rolePolicy, components.SidReadSourceVersions).Resource)
 	// The key policy lets IAM in the account decide (R1.18); it does not name the role, which may not exist yet.
 	keyPolicy := policyInput(t, mustStep(t, p, tKey, "source-"+logBucket+"-key"), "policy")
-	assert.Equal(t, components.Strings{"arn:aws:iam::222222222222:root"}, statementOf(t, keyPolicy, "SourceAccountAdministersKey").Principal.AWS)
+	assert.Equal(t, policy.Strings{"arn:aws:iam::222222222222:root"}, statementOf(t, keyPolicy, "SourceAccountAdministersKey").Principal.AWS)
 }
 
 func TestLogBucket_AloneIsAValidSourceStack(t *testing.T) {
@@ -189,7 +190,7 @@ func TestLogBucket_AloneIsAValidSourceStack(t *testing.T) {
 		"log-archive:logBuckets", `[{"name": "`+logBucket+`", "services": ["guardduty"], "guardDutyDetectorId": "`+detector+`", "serviceRegion": "us-west-2"}]`)
 	p := runSource(t, cfg)
 	bucketPolicy := policyInput(t, mustStep(t, p, tBucketPolicy, "source-"+logBucket+"-policy"), "policy")
-	assert.Equal(t, components.Strings{"arn:aws:guardduty:us-west-2:222222222222:detector/" + detector},
+	assert.Equal(t, policy.Strings{"arn:aws:guardduty:us-west-2:222222222222:detector/" + detector},
 		statementOf(t, bucketPolicy, "GuardDutyWritesFindings").Condition["StringEquals"]["aws:SourceArn"], "the detector's Region, not the bucket's")
 	assert.Len(t, p.OfType(tReplication), 1)
 }
@@ -315,7 +316,7 @@ func TestFixture_SourceHasALogBucketForEachService(t *testing.T) {
 	assert.Len(t, p.OfType(tReplication), 2, "the log bucket and the existing bucket both replicate")
 }
 
-func sidsOf(d components.PolicyDocument) []string {
+func sidsOf(d policy.Document) []string {
 	out := make([]string, len(d.Statement))
 	for i, s := range d.Statement {
 		out[i] = s.Sid

@@ -14,6 +14,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 )
 
 const (
@@ -49,7 +50,7 @@ type linkRequest struct {
 // allows evaluates the sink policy for a request the way IAM does for the operators this program uses:
 // an Allow statement whose action, principal and every condition match. An operator it does not know
 // fails the test, so a policy cannot pass by using one.
-func allows(t testing.TB, d components.PolicyDocument, r linkRequest) bool {
+func allows(t testing.TB, d policy.Document, r linkRequest) bool {
 	t.Helper()
 	context := map[string][]string{
 		"aws:PrincipalAccount": {r.account}, "aws:PrincipalOrgPaths": r.orgPaths, "oam:ResourceTypes": r.resourceTypes,
@@ -112,7 +113,7 @@ var linkRequests = []linkRequest{
 }
 
 // admitsExactly is nil when the policy admits exactly the requests marked admitted.
-func admitsExactly(t testing.TB, d components.PolicyDocument) error {
+func admitsExactly(t testing.TB, d policy.Document) error {
 	for _, r := range linkRequests {
 		if got := allows(t, d, r); got != r.admitted {
 			return fmt.Errorf("%s: admitted %v, want %v", r.name, got, r.admitted)
@@ -136,8 +137,8 @@ func TestFleetMonitoring_SinkPolicyAdmitsExactlyTheArchivesSources_M2(t *testing
 			d := policyInput(t, policyStep, "policy")
 			require.NoError(t, admitsExactly(t, d))
 			for _, s := range d.Statement {
-				assert.Equal(t, components.Strings{"oam:CreateLink", "oam:UpdateLink"}, s.Action, s.Sid)
-				assert.Equal(t, components.Strings{"*"}, s.Resource, s.Sid)
+				assert.Equal(t, policy.Strings{"oam:CreateLink", "oam:UpdateLink"}, s.Action, s.Sid)
+				assert.Equal(t, policy.Strings{"*"}, s.Resource, s.Sid)
 			}
 		})
 	}
@@ -154,36 +155,36 @@ func TestFleetMonitoring_SinkPolicyMutationsAreCaught(t *testing.T) {
 	good := *components.SinkPolicy([]string{"333333333333", "222222222222"},
 		&components.SourceOrganization{ID: "o-a1b2c3d4e5", Paths: []string{"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"}})
 	require.NoError(t, admitsExactly(t, good))
-	mutations := map[string]func(d *components.PolicyDocument){
-		"no resource type condition": func(d *components.PolicyDocument) {
+	mutations := map[string]func(d *policy.Document){
+		"no resource type condition": func(d *policy.Document) {
 			for _, s := range d.Statement {
 				delete(s.Condition, "ForAllValues:StringEquals")
 			}
 		},
-		"logs allowed too": func(d *components.PolicyDocument) {
-			d.Statement[0].Condition["ForAllValues:StringEquals"]["oam:ResourceTypes"] = components.Strings{components.OAMMetricType, "AWS::Logs::LogGroup"}
+		"logs allowed too": func(d *policy.Document) {
+			d.Statement[0].Condition["ForAllValues:StringEquals"]["oam:ResourceTypes"] = policy.Strings{components.OAMMetricType, "AWS::Logs::LogGroup"}
 		},
-		"an extra account": func(d *components.PolicyDocument) {
+		"an extra account": func(d *policy.Document) {
 			d.Statement[0].Condition["StringEquals"]["aws:PrincipalAccount"] = append(d.Statement[0].Condition["StringEquals"]["aws:PrincipalAccount"], "444444444444")
 		},
-		"a listed account missing": func(d *components.PolicyDocument) {
-			d.Statement[0].Condition["StringEquals"]["aws:PrincipalAccount"] = components.Strings{"333333333333"}
+		"a listed account missing": func(d *policy.Document) {
+			d.Statement[0].Condition["StringEquals"]["aws:PrincipalAccount"] = policy.Strings{"333333333333"}
 		},
-		"the whole organization": func(d *components.PolicyDocument) { delete(d.Statement[1].Condition, "ForAnyValue:StringLike") },
-		"another OU": func(d *components.PolicyDocument) {
-			d.Statement[1].Condition["ForAnyValue:StringLike"]["aws:PrincipalOrgPaths"] = components.Strings{"o-a1b2c3d4e5/r-ab12/ou-ab12-99999999/*"}
+		"the whole organization": func(d *policy.Document) { delete(d.Statement[1].Condition, "ForAnyValue:StringLike") },
+		"another OU": func(d *policy.Document) {
+			d.Statement[1].Condition["ForAnyValue:StringLike"]["aws:PrincipalOrgPaths"] = policy.Strings{"o-a1b2c3d4e5/r-ab12/ou-ab12-99999999/*"}
 		},
-		"another organization": func(d *components.PolicyDocument) {
-			d.Statement[1].Condition["StringEquals"]["aws:PrincipalOrgID"] = components.Strings{"o-zzzzzzzzzz"}
+		"another organization": func(d *policy.Document) {
+			d.Statement[1].Condition["StringEquals"]["aws:PrincipalOrgID"] = policy.Strings{"o-zzzzzzzzzz"}
 		},
-		"no account condition":           func(d *components.PolicyDocument) { delete(d.Statement[0].Condition, "StringEquals") },
-		"organization statement dropped": func(d *components.PolicyDocument) { d.Statement = d.Statement[:1] },
+		"no account condition":           func(d *policy.Document) { delete(d.Statement[0].Condition, "StringEquals") },
+		"organization statement dropped": func(d *policy.Document) { d.Statement = d.Statement[:1] },
 	}
 	for name, mutate := range mutations {
 		t.Run(name, func(t *testing.T) {
 			raw, err := good.JSON()
 			require.NoError(t, err)
-			d, err := components.ParsePolicyDocument(raw) // a deep copy
+			d, err := policy.Parse(raw) // a deep copy
 			require.NoError(t, err)
 			mutate(&d)
 			assert.Error(t, admitsExactly(t, d))
@@ -315,9 +316,9 @@ func TestFleetAlarm_QueryIsWellFormedAndNotifiesTheRegionsTopic_M7(t *testing.T)
 	}
 	created := mustStep(t, p, tTopic, "fleet-eu-west-1-topic")
 	assert.Equal(t, "log-archive-replication-alarms", created.NewState.Inputs["name"])
-	policy := policyInput(t, mustStep(t, p, "aws:sns/topicPolicy:TopicPolicy", "fleet-eu-west-1-topic-policy"), "policy")
-	grant := statementOf(t, policy, "CloudWatchAlarmsPublish")
-	assert.Equal(t, components.Strings{"arn:aws:cloudwatch:eu-west-1:111111111111:alarm:log-archive-replication-*"}, grant.Condition["ArnLike"]["aws:SourceArn"])
+	topicPolicy := policyInput(t, mustStep(t, p, "aws:sns/topicPolicy:TopicPolicy", "fleet-eu-west-1-topic-policy"), "policy")
+	grant := statementOf(t, topicPolicy, "CloudWatchAlarmsPublish")
+	assert.Equal(t, policy.Strings{"arn:aws:cloudwatch:eu-west-1:111111111111:alarm:log-archive-replication-*"}, grant.Condition["ArnLike"]["aws:SourceArn"])
 }
 
 // Monitoring off plans exactly what it planned before the option existed; turning it on only adds the

@@ -11,6 +11,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 )
 
 func runSource(t *testing.T, cfg map[string]string) *plan.Plan {
@@ -67,9 +68,9 @@ func TestSource_RoleIsTheOneTheArchivePins_R1_1(t *testing.T) {
 	require.Len(t, trust.Statement, 1)
 	s := trust.Statement[0]
 	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, components.Strings{"s3.amazonaws.com"}, s.Principal.Service)
+	assert.Equal(t, policy.Strings{"s3.amazonaws.com"}, s.Principal.Service)
 	assert.Empty(t, s.Principal.AWS)
-	assert.Equal(t, components.Strings{"sts:AssumeRole"}, s.Action)
+	assert.Equal(t, policy.Strings{"sts:AssumeRole"}, s.Action)
 	assert.Empty(t, s.Condition, "R1.2")
 	assert.Equal(t, "arn:aws:iam::222222222222:role/logs/archive-writer", p.Outputs["replicationRoleArn"])
 }
@@ -85,25 +86,25 @@ func TestSource_RolePolicyAsSent(t *testing.T) {
 
 	tests := []struct {
 		sid       string
-		actions   components.Strings
-		resources components.Strings
-		condition components.Conditions
+		actions   policy.Strings
+		resources policy.Strings
+		condition policy.Conditions
 	}{
-		{components.SidReadSourceConfiguration, components.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
-			components.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::flow-logs"}, nil},
-		{components.SidReadSourceVersions, components.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
-			components.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs/*"}, nil},
-		{components.SidReplicateIntoArchive, components.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
-			components.Strings{"arn:aws:s3:::acme-log-archive/*"}, nil},
-		{components.SidDecryptSourceObjects, components.Strings{"kms:Decrypt"},
-			components.Strings{"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444", "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"},
-			components.Conditions{
+		{components.SidReadSourceConfiguration, policy.Strings{"s3:GetReplicationConfiguration", "s3:ListBucket"},
+			policy.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::flow-logs"}, nil},
+		{components.SidReadSourceVersions, policy.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
+			policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs/*"}, nil},
+		{components.SidReplicateIntoArchive, policy.Strings{"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"},
+			policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, nil},
+		{components.SidDecryptSourceObjects, policy.Strings{"kms:Decrypt"},
+			policy.Strings{"arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444", "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"},
+			policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.us-east-2.amazonaws.com"}},
 				"StringLike": {"kms:EncryptionContext:aws:s3:arn": {
 					"arn:aws:s3:::trail-logs", "arn:aws:s3:::trail-logs/*", "arn:aws:s3:::flow-logs", "arn:aws:s3:::flow-logs/*"}},
 			}},
-		{components.SidEncryptReplicas, components.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
-			components.Strings{archiveKey}, components.Conditions{
+		{components.SidEncryptReplicas, policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"},
+			policy.Strings{archiveKey}, policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"}},
 			}},
@@ -178,8 +179,8 @@ func TestSource_ObjectLockBucket_R1_7_R4_14(t *testing.T) {
 	p, err := runStack(t, "workload-a", cfg, lockedArchive)
 	require.NoError(t, err)
 	s := statementOf(t, policyInput(t, mustStep(t, p, tRolePolicy, "source-role-policy"), "policy"), components.SidReadSourceObjectLock)
-	assert.Equal(t, components.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
-	assert.Equal(t, components.Strings{"arn:aws:s3:::locked-logs/*"}, s.Resource)
+	assert.Equal(t, policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::locked-logs/*"}, s.Resource)
 
 	p, err = runStack(t, "workload-a", cfg, archiveOutputs(t, destinationConfig()))
 	require.Error(t, err)

@@ -7,22 +7,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"log-archive/components"
+	"log-archive/internal/policy"
 )
 
 // log-archive:sourcePrincipals: accountPrincipals, the fallback of docs/public-access.md, reaches both
 // policies as sent: each listed account's root as the principal, the role pin kept (R2.10, R2.11, R2.13).
 func TestDestination_SourcePrincipalsModes_R2_13(t *testing.T) {
-	roots := components.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}
-	pin := components.Strings{"arn:aws:iam::*:role/log-archive/log-archive-replication"}
+	roots := policy.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}
+	pin := policy.Strings{"arn:aws:iam::*:role/log-archive/log-archive-replication"}
 	tests := []struct {
 		mode          string // "" leaves the key out: the default
-		wantPrincipal *components.Principal
-		bucketAccount components.Strings // aws:PrincipalAccount, nil when absent
-		keyAccount    components.Strings // kms:CallerAccount, nil when absent
+		wantPrincipal *policy.Principal
+		bucketAccount policy.Strings // aws:PrincipalAccount, nil when absent
+		keyAccount    policy.Strings // kms:CallerAccount, nil when absent
 	}{
-		{"", &components.Principal{Everyone: true}, components.Strings{"222222222222", "333333333333"}, components.Strings{"222222222222", "333333333333"}},
-		{"accountCondition", &components.Principal{Everyone: true}, components.Strings{"222222222222", "333333333333"}, components.Strings{"222222222222", "333333333333"}},
-		{"accountPrincipals", &components.Principal{AWS: roots}, nil, nil},
+		{"", &policy.Principal{Everyone: true}, policy.Strings{"222222222222", "333333333333"}, policy.Strings{"222222222222", "333333333333"}},
+		{"accountCondition", &policy.Principal{Everyone: true}, policy.Strings{"222222222222", "333333333333"}, policy.Strings{"222222222222", "333333333333"}},
+		{"accountPrincipals", &policy.Principal{AWS: roots}, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run("mode="+tt.mode, func(t *testing.T) {
@@ -37,7 +38,7 @@ func TestDestination_SourcePrincipalsModes_R2_13(t *testing.T) {
 			assert.Equal(t, tt.wantPrincipal, key.Principal)
 			assert.Equal(t, pin, key.Condition["ArnLike"]["aws:PrincipalArn"])
 			assert.Equal(t, tt.keyAccount, key.Condition["StringEquals"]["kms:CallerAccount"])
-			assert.Equal(t, components.Strings{"s3.eu-west-1.amazonaws.com"}, key.Condition["StringEquals"]["kms:ViaService"])
+			assert.Equal(t, policy.Strings{"s3.eu-west-1.amazonaws.com"}, key.Condition["StringEquals"]["kms:ViaService"])
 		})
 	}
 }

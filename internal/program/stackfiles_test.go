@@ -16,6 +16,7 @@ import (
 
 	"log-archive/components"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/stackconfig"
 	"log-archive/internal/testfixture"
@@ -192,7 +193,7 @@ func assertSourceAgreesWithArchive(t *testing.T, dir string, srcStack plan.Stack
 	// The replica key is the very key that encrypts the archive bucket (R4.9), and the rule targets the
 	// archive bucket and account (R2.7).
 	archiveKey := input(t, mustStep(t, dest, tEncryption, "archive-encryption"), "rules", 0, "applyServerSideEncryptionByDefault", "kmsMasterKeyId")
-	assert.Equal(t, components.Strings{archiveKey.(string)}, encrypt.Resource)
+	assert.Equal(t, policy.Strings{archiveKey.(string)}, encrypt.Resource)
 	archiveBucketArn := dest.Outputs["archiveBucketArn"]
 	for _, repl := range src.OfType(tReplication) {
 		dst := input(t, repl, "rules", 0, "destination").(map[string]any)

@@ -1,4 +1,6 @@
-package components
+// Package policy is the IAM policy grammar the program writes (bucket, key, trust, role, topic and sink
+// policies): the document types, their JSON exactly as AWS stores it, parsing, and the size limits.
+package policy
 
 import (
 	"bytes"
@@ -8,10 +10,10 @@ import (
 	"log-archive/internal/catalog"
 )
 
-// PolicyDocument is an IAM-grammar policy (bucket, key, trust and role policies share it). It is a typed
+// Document is an IAM-grammar policy (bucket, key, trust and role policies share it). It is a typed
 // value rather than the iam.GetPolicyDocument invoke so that tests and the offline plan read the exact
 // JSON that AWS receives.
-type PolicyDocument struct {
+type Document struct {
 	Version   string      `json:"Version"`
 	Statement []Statement `json:"Statement"`
 }
@@ -45,7 +47,8 @@ type Conditions map[string]map[string]Strings
 // normalises policies; a diff between what we send and what AWS stores stays empty.
 type Strings []string
 
-const policyVersion = "2012-10-17"
+// Version is the policy language version every document states.
+const Version = "2012-10-17"
 
 // Policy size limits that AWS enforces, in bytes of the minified document: the resource-type catalogue's.
 const (
@@ -58,9 +61,9 @@ const (
 
 func (s Strings) MarshalJSON() ([]byte, error) {
 	if len(s) == 1 {
-		return marshalNoEscape(s[0])
+		return MarshalNoEscape(s[0])
 	}
-	return marshalNoEscape([]string(s))
+	return MarshalNoEscape([]string(s))
 }
 
 func (s *Strings) UnmarshalJSON(b []byte) error {
@@ -91,7 +94,7 @@ func (p Principal) MarshalJSON() ([]byte, error) {
 	if len(p.Federated) > 0 {
 		m["Federated"] = p.Federated
 	}
-	return marshalNoEscape(m)
+	return MarshalNoEscape(m)
 }
 
 func (p *Principal) UnmarshalJSON(b []byte) error {
@@ -112,8 +115,8 @@ func (p *Principal) UnmarshalJSON(b []byte) error {
 }
 
 // JSON is the minified document, exactly as it is sent to AWS.
-func (d PolicyDocument) JSON() (string, error) {
-	b, err := marshalNoEscape(d)
+func (d Document) JSON() (string, error) {
+	b, err := MarshalNoEscape(d)
 	if err != nil {
 		return "", fmt.Errorf("rendering policy document: %w", err)
 	}
@@ -121,7 +124,7 @@ func (d PolicyDocument) JSON() (string, error) {
 }
 
 // Size is the length of the minified document, the figure AWS compares with its limits.
-func (d PolicyDocument) Size() int {
+func (d Document) Size() int {
 	s, err := d.JSON()
 	if err != nil {
 		return 0
@@ -130,7 +133,7 @@ func (d PolicyDocument) Size() int {
 }
 
 // StatementBySid returns the statement with that Sid, for tests and reviews.
-func (d PolicyDocument) StatementBySid(sid string) (Statement, bool) {
+func (d Document) StatementBySid(sid string) (Statement, bool) {
 	for _, s := range d.Statement {
 		if s.Sid == sid {
 			return s, true
@@ -139,19 +142,19 @@ func (d PolicyDocument) StatementBySid(sid string) (Statement, bool) {
 	return Statement{}, false
 }
 
-// ParsePolicyDocument reads a rendered document back, so tests can assert on what the mock received.
-func ParsePolicyDocument(s string) (PolicyDocument, error) {
-	var d PolicyDocument
+// Parse reads a rendered document back, so tests can assert on what the mock received.
+func Parse(s string) (Document, error) {
+	var d Document
 	dec := json.NewDecoder(bytes.NewReader([]byte(s)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
-		return PolicyDocument{}, fmt.Errorf("parsing policy document: %w", err)
+		return Document{}, fmt.Errorf("parsing policy document: %w", err)
 	}
 	return d, nil
 }
 
-// marshalNoEscape is json.Marshal without HTML escaping: AWS stores "<", ">" and "&" literally.
-func marshalNoEscape(v any) ([]byte, error) {
+// MarshalNoEscape is json.Marshal without HTML escaping: AWS stores "<", ">" and "&" literally.
+func MarshalNoEscape(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -161,8 +164,8 @@ func marshalNoEscape(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// checkPolicySize returns an error naming the document, its size and the AWS limit.
-func checkPolicySize(what string, d PolicyDocument, limit int, hint string) error {
+// CheckSize returns an error naming the document, its size and the AWS limit.
+func CheckSize(what string, d Document, limit int, hint string) error {
 	if n := d.Size(); n > limit {
 		return fmt.Errorf("%s is %d bytes, over the AWS limit of %d bytes: %s", what, n, limit, hint)
 	}
