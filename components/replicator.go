@@ -240,7 +240,7 @@ func (e *RolePolicySizeError) Error() string {
 	return fmt.Sprintf("the %s role's permissions for %d buckets do not fit IAM's quotas: its %s would be %d characters, over IAM's %d "+
 		"(a role holds %d characters of inline policies, or %d customer managed policies of %d characters each, every bucket's grants in "+
 		"the managed policy its name hashes to); with these bucket names and keys the first %d of the %d buckets fit",
-		e.Role, e.Buckets, e.Document, e.Size, e.Limit, policy.RoleInlinePolicyLimit, MaxAttachedPolicies, ManagedPolicyLimit, e.Fit, e.Buckets)
+		e.Role, e.Buckets, e.Document, e.Size, e.Limit, policy.RoleInlinePolicyLimit, MaxAttachedPolicies, policy.ManagedPolicyLimit, e.Fit, e.Buckets)
 }
 
 // CheckReplicationRolePolicySize reports replication role permissions that IAM would refuse, with the

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"log-archive/internal/awsid"
-	"log-archive/internal/catalog"
 	"log-archive/internal/policy"
 )
 
@@ -43,10 +42,7 @@ func BackfillTrustPolicy() policy.Document {
 // most 10 managed policies attached by default (adjustable to 20); all inline policies of a role together
 // hold 10,240 characters (policy.RoleInlinePolicyLimit, section 6). IAM does not count whitespace; the documents
 // here are minified, so their length is what IAM counts.
-const (
-	ManagedPolicyLimit  = catalog.ManagedPolicyLimit
-	MaxAttachedPolicies = 10
-)
+const MaxAttachedPolicies = 10
 
 // ManagedShard is one customer managed policy attached to a role: its shard number (which never changes
 // for a bucket, see shardOf) and its document.
@@ -73,7 +69,7 @@ func (p RolePermissions) Documents() []NamedDocument {
 		out = append(out, NamedDocument{"inline policy", *p.Inline, policy.RoleInlinePolicyLimit})
 	}
 	for _, m := range p.Managed {
-		out = append(out, NamedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, ManagedPolicyLimit})
+		out = append(out, NamedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, policy.ManagedPolicyLimit})
 	}
 	return out
 }

@@ -4,7 +4,7 @@
 // call for it. The offline plan's mocks, its review diff, the engine test's fake provider and the deployer
 // policy all read this table, so a fact about a resource type is written once.
 //
-// It imports nothing of the project's, so every package may import it.
+// It imports nothing of the project's but the leaf internal/policy (the size limits), so every package may import it.
 package catalog
 
 import "sort"
@@ -46,20 +46,6 @@ const (
 	// AWSProvider is an explicit provider (one per Region other than the stack's). Pulumi's engine, not
 	// AWS, creates it: it has no deployer actions of its own and no policy.
 	AWSProvider Type = "pulumi:providers:aws"
-)
-
-// Policy size limits AWS enforces, in characters of the minified document.
-const (
-	BucketPolicyLimit     = 20480 // R2.9
-	KeyPolicyLimit        = 32768 // R3.5
-	RoleInlinePolicyLimit = 10240 // all inline policies of a role together
-	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
-	TopicPolicyLimit      = 30720 // SNS: a topic's Policy attribute, at most 30 KB
-	// SinkPolicyLimit is a budget of our own: no AWS page found states a maximum for PutSinkPolicy's
-	// Policy (M2). The sink policy names the same accounts as the archive's bucket policy, in fewer
-	// characters per account, so any archive whose bucket policy fits (R2.9) fits this budget too.
-	SinkPolicyLimit    = BucketPolicyLimit
-	ManagedPolicyLimit = 6144 // an IAM customer managed policy (IAM counts it without whitespace)
 )
 
 // Info is everything the project knows about one resource type.

@@ -1,5 +1,7 @@
 package catalog
 
+import "log-archive/internal/policy"
+
 // entries is the catalogue. Each entry cites the Terraform AWS provider file (hashicorp/terraform-provider-
 // aws v5, which pulumi-aws v6.83.4 bridges) its replace-on-change inputs and deployer actions come from.
 var entries = map[Type]Info{
@@ -20,7 +22,7 @@ var entries = map[Type]Info{
 	// has one, so a deployer cannot rewrite the policy or tags of any other key in the account.
 	KMSKey: {
 		ReplaceOnChange: []string{"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
-		Policy:          &PolicyInput{"policy", "KMS key policy", KeyPolicyLimit},
+		Policy:          &PolicyInput{"policy", "KMS key policy", policy.KeyPolicyLimit},
 		Identity:        kmsKeyIdentity,
 		Deployer: &Deployer{Sid: "KmsKey", Source: "internal/service/kms/key.go", Grants: []Grant{{
 			Create: []string{"kms:EnableKeyRotation", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
@@ -76,7 +78,7 @@ var entries = map[Type]Info{
 	// recorded, DeleteRole). permissionsBoundary is not ForceNew: a role gains the boundary in place.
 	IAMRole: {
 		ReplaceOnChange: []string{"name", "namePrefix", "path"},
-		Policy:          &PolicyInput{"assumeRolePolicy", "IAM role trust policy", TrustPolicyLimit},
+		Policy:          &PolicyInput{"assumeRolePolicy", "IAM role trust policy", policy.TrustPolicyLimit},
 		Identity:        iamRoleIdentity,
 		Deployer: &Deployer{Sid: "IamRole", Source: "internal/service/iam/role.go", Grants: []Grant{{
 			Create: []string{"iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:ListRolePolicies",
@@ -95,7 +97,7 @@ var entries = map[Type]Info{
 	// read after create), DeleteRolePolicy. All are authorised on the role.
 	IAMRolePolicy: {
 		ReplaceOnChange: []string{"name", "namePrefix", "role"},
-		Policy:          &PolicyInput{"policy", "IAM role inline policy", RoleInlinePolicyLimit},
+		Policy:          &PolicyInput{"policy", "IAM role inline policy", policy.RoleInlinePolicyLimit},
 		Identity:        iamRolePolicyIdentity,
 		Deployer: &Deployer{Sid: "IamRolePolicy", Source: "internal/service/iam/role_policy.go", Grants: []Grant{{
 			Create: []string{"iam:PutRolePolicy", "iam:GetRolePolicy"},
@@ -114,7 +116,7 @@ var entries = map[Type]Info{
 	// (policyDeleteNonDefaultVersions: ListPolicyVersions, DeletePolicyVersion; DeletePolicy).
 	IAMPolicy: {
 		ReplaceOnChange: []string{"description", "name", "namePrefix", "path"},
-		Policy:          &PolicyInput{"policy", "IAM managed policy", ManagedPolicyLimit},
+		Policy:          &PolicyInput{"policy", "IAM managed policy", policy.ManagedPolicyLimit},
 		Identity:        iamPolicyIdentity,
 		Deployer: &Deployer{Sid: "IamPolicy", Source: "internal/service/iam/policy.go", Grants: []Grant{{
 			Create: []string{"iam:CreatePolicy", "iam:TagPolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
@@ -182,7 +184,7 @@ var entries = map[Type]Info{
 	// IAM action, s3:DeleteBucketPolicy).
 	S3BucketPolicy: {
 		ReplaceOnChange: []string{"bucket"},
-		Policy:          &PolicyInput{"policy", "S3 bucket policy", BucketPolicyLimit},
+		Policy:          &PolicyInput{"policy", "S3 bucket policy", policy.BucketPolicyLimit},
 		Identity:        s3PartIdentity,
 		Deployer: s3Part("S3BucketPolicy", "internal/service/s3/bucket_policy.go",
 			"s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
@@ -312,7 +314,7 @@ var entries = map[Type]Info{
 	// back), GetTopicAttributes. arn is ForceNew.
 	SNSTopicPolicy: {
 		ReplaceOnChange: []string{"arn"},
-		Policy:          &PolicyInput{"policy", "SNS topic policy", TopicPolicyLimit},
+		Policy:          &PolicyInput{"policy", "SNS topic policy", policy.TopicPolicyLimit},
 		Identity:        snsTopicPolicyIdentity,
 		Deployer: &Deployer{Sid: "SnsTopicPolicy", Source: "internal/service/sns/topic_policy.go", Grants: []Grant{{
 			Create: []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
@@ -343,7 +345,7 @@ var entries = map[Type]Info{
 	// sink_identifier is ForceNew; the ID is the sink's ARN (M2).
 	OAMSinkPolicy: {
 		ReplaceOnChange: []string{"sinkIdentifier"},
-		Policy:          &PolicyInput{"policy", "OAM sink policy", SinkPolicyLimit},
+		Policy:          &PolicyInput{"policy", "OAM sink policy", policy.SinkPolicyLimit},
 		Identity:        Identity{ID: func(_ Location, in Inputs, _, _ string) string { return in.Str("sinkIdentifier") }},
 		Deployer: &Deployer{Sid: "OamSinkPolicy", Source: "internal/service/oam/sink_policy.go", Grants: []Grant{{
 			Create: []string{"oam:PutSinkPolicy", "oam:GetSinkPolicy"},

@@ -19,11 +19,10 @@ import (
 	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/stackconfig"
 )
 
-// ManagedPolicyLimit is the size limit of an IAM customer managed policy, in characters without whitespace.
-const ManagedPolicyLimit = catalog.ManagedPolicyLimit
 
 // Statement is one IAM policy statement.
 type Statement struct {
@@ -132,7 +131,7 @@ func Generate(stack plan.Stack, p *plan.Plan) (*Result, error) {
 
 	b := newBuilder()
 	b.add(catalog.Provider, catalog.Provider.Grants[0], e, plan.Step{}, true)
-	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: ManagedPolicyLimit,
+	res := &Result{Stack: stack.Name, Account: e.Account, Region: e.Region, Partition: e.Partition, Limit: policy.ManagedPolicyLimit,
 		Boundary: awsid.RoleBoundaryArnIn(e.Partition, e.Account)}
 	for _, s := range steps {
 		info, _ := catalog.Of(catalog.Type(s.NewState.Type))
@@ -341,7 +340,7 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 		placed := false
 		for i := range docs {
 			next := Document{Version: docs[i].Version, Statement: append(slices.Clone(docs[i].Statement), st)}
-			if Size(next) <= ManagedPolicyLimit {
+			if Size(next) <= policy.ManagedPolicyLimit {
 				docs[i], placed = next, true
 				break
 			}
@@ -362,11 +361,11 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 }
 
 func splitStatement(st Statement) ([]Statement, error) {
-	if Size(Document{Version: "2012-10-17", Statement: []Statement{st}}) <= ManagedPolicyLimit {
+	if Size(Document{Version: "2012-10-17", Statement: []Statement{st}}) <= policy.ManagedPolicyLimit {
 		return []Statement{st}, nil
 	}
 	if len(st.Resource) < 2 {
-		return nil, fmt.Errorf("statement %s alone is over the %d-character managed policy limit", st.Sid, ManagedPolicyLimit)
+		return nil, fmt.Errorf("statement %s alone is over the %d-character managed policy limit", st.Sid, policy.ManagedPolicyLimit)
 	}
 	half := len(st.Resource) / 2
 	a, b := st, st

@@ -13,6 +13,7 @@ import (
 
 	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 	"log-archive/internal/testfixture"
 )
@@ -111,7 +112,7 @@ func TestPolicy_ValidDocumentsWithinTheLimit(t *testing.T) {
 				var doc map[string]any
 				require.NoError(t, json.Unmarshal(raw, &doc))
 				assert.Equal(t, "2012-10-17", doc["Version"])
-				assert.LessOrEqual(t, p.Size, ManagedPolicyLimit)
+				assert.LessOrEqual(t, p.Size, policy.ManagedPolicyLimit)
 				assert.Equal(t, len(strings.Join(strings.Fields(string(raw)), "")), p.Size, "size is counted without whitespace")
 				for _, st := range p.Document.Statement {
 					assert.Regexp(t, `^[A-Za-z0-9]+$`, st.Sid)
@@ -278,7 +279,7 @@ func TestPack_SplitsWhatIsOverTheLimit(t *testing.T) {
 	sids := map[string]bool{}
 	for i, p := range policies {
 		assert.Equal(t, fmt.Sprintf("log-archive-deployer-many-%d", i+1), p.Name)
-		assert.LessOrEqual(t, p.Size, ManagedPolicyLimit, p.Name)
+		assert.LessOrEqual(t, p.Size, policy.ManagedPolicyLimit, p.Name)
 		for _, st := range p.Document.Statement {
 			assert.False(t, sids[st.Sid], st.Sid)
 			sids[st.Sid] = true

@@ -6,8 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-
-	"log-archive/internal/catalog"
 )
 
 // Document is an IAM-grammar policy (bucket, key, trust and role policies share it). It is a typed
@@ -50,13 +48,19 @@ type Strings []string
 // Version is the policy language version every document states.
 const Version = "2012-10-17"
 
-// Policy size limits that AWS enforces, in bytes of the minified document: the resource-type catalogue's.
+// Policy size limits AWS enforces, in characters of the minified document (IAM counts no whitespace).
+// Each is defined here alone: the resource-type catalogue, the components and the deployer policy use them.
 const (
-	BucketPolicyLimit     = catalog.BucketPolicyLimit     // R2.9
-	KeyPolicyLimit        = catalog.KeyPolicyLimit        // R3.5
-	RoleInlinePolicyLimit = catalog.RoleInlinePolicyLimit // §6: all inline policies of a role together
-	TrustPolicyLimit      = catalog.TrustPolicyLimit      // IAM default quota for a role trust policy
-	TopicPolicyLimit      = catalog.TopicPolicyLimit      // SNS: a topic's policy attribute, at most 30 KB
+	BucketPolicyLimit     = 20480 // R2.9
+	KeyPolicyLimit        = 32768 // R3.5
+	RoleInlinePolicyLimit = 10240 // all inline policies of a role together
+	TrustPolicyLimit      = 2048  // IAM default quota for a role trust policy
+	TopicPolicyLimit      = 30720 // SNS: a topic's Policy attribute, at most 30 KB
+	// SinkPolicyLimit is a budget of our own: no AWS page found states a maximum for PutSinkPolicy's
+	// Policy (M2). The sink policy names the same accounts as the archive's bucket policy, in fewer
+	// characters per account, so any archive whose bucket policy fits (R2.9) fits this budget too.
+	SinkPolicyLimit    = BucketPolicyLimit
+	ManagedPolicyLimit = 6144 // an IAM customer managed policy (IAM counts it without whitespace)
 )
 
 func (s Strings) MarshalJSON() ([]byte, error) {
