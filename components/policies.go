@@ -31,16 +31,6 @@ const (
 	SidGenerateManifest        = "GenerateBatchReplicationManifest"
 )
 
-// ArchiveObjectActions is what the archive grants the source roles on bucket/* (R2.1). Owner override is
-// included because every rule this program writes sets AccessControlTranslation (R2.7). No bucket-level
-// action is granted, PutBucketVersioning above all (R2.2).
-var ArchiveObjectActions = []string{
-	"s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner",
-}
-
-// ReplicaKeyActions is what a replication role needs on the archive key (R1.15, R3.2).
-var ReplicaKeyActions = []string{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}
-
 // KeyAdministratorActions manage the archive key. They cannot disable it, schedule its deletion or delete
 // its aliases, any of which makes every archived object unreadable (H3: Object Lock does not protect the
 // key); nor create grants (kms:CreateGrant would let them hand kms:Decrypt to anyone, reading the archive);
@@ -79,7 +69,7 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) policy.Document {
 		who["ArnLike"] = map[string]policy.Strings{"aws:PrincipalArn": {pin}}
 		return policy.Statement{
 			Sid: sid, Effect: "Allow", Principal: &policy.Principal{Everyone: true},
-			Action: ArchiveObjectActions, Resource: policy.Strings{a.Objects(args.BucketName)}, Condition: who,
+			Action: policy.ArchiveObjectActions, Resource: policy.Strings{a.Objects(args.BucketName)}, Condition: who,
 		}
 	}
 	var stmts []policy.Statement
@@ -132,7 +122,7 @@ func ArchiveKeyPolicy(args *DestinationArchiveArgs) policy.Document {
 		who["StringEquals"]["kms:ViaService"] = policy.Strings{awsid.S3ServiceEndpoint(args.Region)}
 		return policy.Statement{
 			Sid: sid, Effect: "Allow", Principal: &policy.Principal{Everyone: true},
-			Action: ReplicaKeyActions, Resource: policy.Strings{"*"}, Condition: who,
+			Action: policy.ReplicaKeyActions, Resource: policy.Strings{"*"}, Condition: who,
 		}
 	}
 	switch {

@@ -121,7 +121,7 @@ func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 	assert.Equal(t, []string{SidArchiveReplication, SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(bucket))
 	org := statement(t, bucket, SidArchiveReplicationOrg)
 	assert.Equal(t, &policy.Principal{Everyone: true}, org.Principal)
-	assert.Equal(t, policy.Strings(ArchiveObjectActions), org.Action)
+	assert.Equal(t, policy.Strings(policy.ArchiveObjectActions), org.Action)
 	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-log-archive/*"}, org.Resource)
 	assert.Equal(t, policy.Conditions{
 		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}},
@@ -130,7 +130,7 @@ func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 	}, org.Condition)
 
 	key := statement(t, ArchiveKeyPolicy(args), SidSourceOrgRolesUseKey)
-	assert.Equal(t, policy.Strings(ReplicaKeyActions), key.Action)
+	assert.Equal(t, policy.Strings(policy.ReplicaKeyActions), key.Action)
 	assert.Equal(t, policy.Conditions{
 		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
 		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": {"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/*"}},

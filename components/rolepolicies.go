@@ -223,7 +223,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 	if archive {
 		stmts = append(stmts, policy.Statement{ // R1.8, R1.10
 			Sid: SidReplicateIntoArchive, Effect: "Allow",
-			Action:   ArchiveObjectActions,
+			Action:   policy.ArchiveObjectActions,
 			Resource: policy.Strings{a.Objects(archiveContract.BucketName)},
 		})
 	}
@@ -231,7 +231,7 @@ func replicationPolicy(args *SourceReplicatorArgs, buckets []SourceBucket, archi
 	if archive {
 		stmts = append(stmts, policy.Statement{ // R1.14, R1.15, R1.16: the archive's own Region, wherever the sources are
 			Sid: SidEncryptReplicas, Effect: "Allow",
-			Action:   ReplicaKeyActions,
+			Action:   policy.ReplicaKeyActions,
 			Resource: policy.Strings{archiveContract.KeyArn},
 			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {awsid.S3ServiceEndpoint(archiveContract.Region)}},

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"log-archive/components"
 	"log-archive/internal/awsid"
 	"log-archive/internal/catalog"
+	"log-archive/internal/policy"
 )
 
 // The deployer may create and change IAM roles and their policies, so without more it could make a role
@@ -102,7 +102,7 @@ func RoleBoundaryPolicy(partition string) Document {
 		Effect: "Allow",
 		Action: sortedSet(slices.Concat([]string{"s3:GetReplicationConfiguration", "s3:ListBucket",
 			"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
-			"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, components.ArchiveObjectActions)),
+			"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, policy.ArchiveObjectActions)),
 		Resource: []string{fmt.Sprintf("arn:%s:s3:::*", partition)},
 	}, {
 		Sid:      "S3BatchReplication",
@@ -112,7 +112,7 @@ func RoleBoundaryPolicy(partition string) Document {
 	}, {
 		Sid:      "KmsThroughS3",
 		Effect:   "Allow",
-		Action:   sortedSet(components.ReplicaKeyActions),
+		Action:   sortedSet(policy.ReplicaKeyActions),
 		Resource: []string{fmt.Sprintf("arn:%s:kms:*:*:key/*", partition)},
 		// R1.16: the replication role's own grants carry kms:ViaService = s3.REGION.SUFFIX.
 		Condition: Condition{"StringLike": {"kms:ViaService": "s3.*"}},

@@ -23,7 +23,6 @@ import (
 	"log-archive/internal/stackconfig"
 )
 
-
 // Statement is one IAM policy statement.
 type Statement struct {
 	Sid       string    `json:"Sid"`

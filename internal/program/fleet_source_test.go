@@ -171,7 +171,7 @@ func TestFleetSource_MultiRegionRolePolicyHasADecryptStatementPerRegion_R1_13_R1
 			Resource: policy.Strings{"arn:aws:s3:::trail-logs", "arn:aws:s3:::eu-app-logs", "arn:aws:s3:::west-logs"}},
 		{Sid: components.SidReadSourceVersions, Effect: "Allow", Action: policy.Strings{"s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"},
 			Resource: policy.Strings{"arn:aws:s3:::trail-logs/*", "arn:aws:s3:::eu-app-logs/*", "arn:aws:s3:::west-logs/*"}},
-		{Sid: components.SidReplicateIntoArchive, Effect: "Allow", Action: policy.Strings(components.ArchiveObjectActions),
+		{Sid: components.SidReplicateIntoArchive, Effect: "Allow", Action: policy.Strings(policy.ArchiveObjectActions),
 			Resource: policy.Strings{"arn:aws:s3:::acme-log-archive/*"}},
 		{Sid: "DecryptSourceObjects", Effect: "Allow", Action: policy.Strings{"kms:Decrypt"},
 			Resource: policy.Strings{keyIn("us-east-2", 1)},
@@ -191,7 +191,7 @@ func TestFleetSource_MultiRegionRolePolicyHasADecryptStatementPerRegion_R1_13_R1
 				"StringEquals": {"kms:ViaService": {"s3.us-west-2.amazonaws.com"}},
 				"StringLike":   {"kms:EncryptionContext:aws:s3:arn": {"arn:aws:s3:::west-logs", "arn:aws:s3:::west-logs/*"}},
 			}},
-		{Sid: components.SidEncryptReplicas, Effect: "Allow", Action: policy.Strings(components.ReplicaKeyActions),
+		{Sid: components.SidEncryptReplicas, Effect: "Allow", Action: policy.Strings(policy.ReplicaKeyActions),
 			Resource: policy.Strings{archiveKey},
 			Condition: policy.Conditions{
 				"StringEquals": {"kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
