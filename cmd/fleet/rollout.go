@@ -49,6 +49,7 @@ func runRollout(args []string, stdout, stderr io.Writer) int {
 	tolerance := fs.String("failure-tolerance", "0", "tolerate `N` failed stacks, or N% of them, before stopping")
 	waves := fs.Bool("waves", false, "run the canary wave (wave: canary in .github/stacks.yaml) before the other sources")
 	expectNoChanges := fs.Bool("expect-no-changes", false, "a preview that finds changes fails (the drift check)")
+	refresh := fs.Bool("refresh", false, "read every resource from AWS first, so changes made outside Pulumi show (pulumi preview --refresh)")
 	newSince := fs.String("new-since", "", "a stack missing from the backend may be created when its stack file is new since git `REV`")
 	assumeRole := fs.String("assume-role", "", "`deploy` or preview: give each stack's Pulumi process its own account's role from .github/stacks.yaml, through GitHub's OIDC token (GitHub Actions only)")
 	jsonOut := fs.String("json", "", "also write every stack's result, diff included, as JSON to `FILE`")
@@ -79,7 +80,7 @@ func runRollout(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := rollout.Options{
 		Dir: *dir, Op: rollout.Op(*op), Stacks: names, Concurrency: *concurrency, Tolerance: tol, Waves: *waves,
-		ExpectNoChanges: *expectNoChanges, NewSince: *newSince, Program: program.Run, Progress: stderr,
+		ExpectNoChanges: *expectNoChanges, Refresh: *refresh, NewSince: *newSince, Program: program.Run, Progress: stderr,
 	}
 	switch rollout.RoleKind(*assumeRole) {
 	case "":
