@@ -93,8 +93,7 @@ func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stde
 		return stackCommand{}, 1, true
 	}
 	if !slices.Contains(known, *stack) {
-		fmt.Fprintf(stderr, "%s: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", name, *stack, *dir, *stack, strings.Join(known, ", "))
-		return stackCommand{}, 2, true
+		return stackCommand{}, cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", *stack, *dir, *stack, strings.Join(known, ", "))), true
 	}
 	return stackCommand{stack: *stack, dir: *dir, json: *asJSON}, 0, false
 }

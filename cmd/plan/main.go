@@ -81,8 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	names := known
 	if !*all {
 		if !slices.Contains(known, *stack) {
-			fmt.Fprintf(stderr, "plan: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", *stack, *dir, *stack, strings.Join(known, ", "))
-			return 2
+			return cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", *stack, *dir, *stack, strings.Join(known, ", ")))
 		}
 		names = []string{*stack}
 	}

@@ -97,8 +97,7 @@ func checkPublicAccess(ctx context.Context, args []string, stdout, stderr io.Wri
 		return 1
 	}
 	if !slices.Contains(known, stack) {
-		fmt.Fprintf(stderr, "%s: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", name, stack, *dir, stack, strings.Join(known, ", "))
-		return 2
+		return cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", stack, *dir, stack, strings.Join(known, ", ")))
 	}
 
 	cfg, err := plan.LoadStack(*dir, stack)
