@@ -107,18 +107,18 @@ func Commands(name string, subs []Subcommand, args []string, stdout, stderr io.W
 	}
 	switch {
 	case len(args) == 0:
-		fmt.Fprintf(stderr, "%s: give a command\n%s", name, CommandsUsage(name, subs))
+		fmt.Fprintf(stderr, "%s: give a command\n%s", name, commandsUsage(name, subs))
 		return ExitUsage
 	case args[0] == "help" || args[0] == "-h" || args[0] == "--help":
-		fmt.Fprint(stdout, CommandsUsage(name, subs))
+		fmt.Fprint(stdout, commandsUsage(name, subs))
 		return ExitOK
 	}
-	fmt.Fprintf(stderr, "%s: unknown command %q\n%s", name, args[0], CommandsUsage(name, subs))
+	fmt.Fprintf(stderr, "%s: unknown command %q\n%s", name, args[0], commandsUsage(name, subs))
 	return ExitUsage
 }
 
-// CommandsUsage is the usage of a command made of subcommands: its synopsis, then a line per subcommand.
-func CommandsUsage(name string, subs []Subcommand) string {
+// commandsUsage is the usage of a command made of subcommands: its synopsis, then a line per subcommand.
+func commandsUsage(name string, subs []Subcommand) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Usage:\n  %s COMMAND [flags]\n\n%s COMMAND --help lists the flags of COMMAND.\n\nCommands:\n", name, name)
 	for _, s := range subs {
