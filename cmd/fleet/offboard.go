@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	subcommands["offboard"] = subcommand{summary: "remove destroyed source stacks: their stack files, stacks.yaml and fleet.yaml entries, and the archive's list entry", run: runOffboard}
+	subcommands["offboard"] = cliflags.Subcommand{Summary: "remove destroyed source stacks: their stack files, stacks.yaml and fleet.yaml entries, and the archive's list entry", Run: runOffboard}
 }
 
 const offboardUsage = `Usage:

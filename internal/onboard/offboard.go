@@ -36,7 +36,7 @@ func Offboard(opts OffboardOptions) (*Result, error) {
 			p.problems.add("--stack "+name, fmt.Sprintf("there is no %s", StackFile(name)), "name a stack file of this directory")
 			continue
 		}
-		st, err := plan.LoadStack(opts.Dir, name)
+		st, err := p.load(name)
 		if err != nil {
 			p.problems.add(StackFile(name), indent(err), "fix the file first, or remove it and its entries by hand")
 			continue
@@ -109,7 +109,7 @@ func (p *project) otherStackOf(account, stack string, leaving []string) bool {
 		if name == stack || slices.Contains(leaving, name) {
 			continue
 		}
-		if st, err := plan.LoadStack(p.dir, name); err == nil && st.Config[stackconfig.KeySourceAccountID] == account &&
+		if st, err := p.load(name); err == nil && st.Config[stackconfig.KeySourceAccountID] == account &&
 			st.Config[stackconfig.KeyStackKind] == string(stackconfig.KindSource) {
 			return true
 		}
