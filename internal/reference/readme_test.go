@@ -121,19 +121,7 @@ var sectionReference = regexp.MustCompile(`(README|docs/[\w-]+\.md)(?:'s)?[,:]? 
 // name, so moving a section means moving its pointers too.
 func TestEveryNamedSectionExists(t *testing.T) {
 	root := testfixture.Root()
-	var files []string
-	require.NoError(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != root && d.Name() != ".ci" && d.Name() != ".github") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".md") || filepath.Dir(path) == filepath.Join(root, ".ci")) {
-			files = append(files, path)
-		}
-		return nil
-	}))
+	files := pointingFiles(t, root)
 	comment := regexp.MustCompile(`\n\s*(//|#)\s*`)
 	found := 0
 	for _, file := range files {
@@ -149,6 +137,39 @@ func TestEveryNamedSectionExists(t *testing.T) {
 		}
 	}
 	assert.NotZero(t, found, "no section reference found: the pattern no longer matches how the code names sections")
+}
+
+// Every docs/ page that Go code, CI scripts, workflows or documents name exists.
+func TestEveryNamedDocumentExists(t *testing.T) {
+	root := testfixture.Root()
+	page := regexp.MustCompile(`docs/[\w-]+\.md`)
+	for _, file := range pointingFiles(t, root) {
+		rel, _ := filepath.Rel(root, file)
+		for _, name := range page.FindAllString(read(t, file), -1) {
+			_, err := os.Stat(filepath.Join(root, name))
+			assert.NoError(t, err, "%s names %s", rel, name)
+		}
+	}
+}
+
+// pointingFiles are the files that may name a document or a section of one: Go files, Markdown, the CI
+// scripts and the workflows.
+func pointingFiles(t *testing.T, root string) []string {
+	var files []string
+	require.NoError(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root && d.Name() != ".ci" && d.Name() != ".github" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".md") || strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml") ||
+			filepath.Dir(path) == filepath.Join(root, ".ci")) {
+			files = append(files, path)
+		}
+		return nil
+	}))
+	return files
 }
 
 func hasHeading(t *testing.T, path, title string) bool {
