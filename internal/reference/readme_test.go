@@ -152,8 +152,8 @@ func TestEveryNamedDocumentExists(t *testing.T) {
 	}
 }
 
-// pointingFiles are the files that may name a document or a section of one: Go files, Markdown, the CI
-// scripts and the workflows.
+// pointingFiles are the files that may name a document or a section of one: Go files, Markdown, YAML
+// (stack files, .github/stacks.yaml, the workflows) and the CI scripts.
 func pointingFiles(t *testing.T, root string) []string {
 	var files []string
 	require.NoError(t, filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
