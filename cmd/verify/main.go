@@ -1,5 +1,5 @@
 // Command verify proves that replication into the log archive works after a deploy: it writes a canary
-// into each replicated source bucket and checks its replica in the archive (README "Verify
+// into each replicated source bucket and checks its replica in the archive (docs/deploying.md "Verify
 // replication", docs/verify.md). `verify --help` lists its flags and the permissions it needs.
 //
 //	go run ./cmd/verify --source-stack workload-a --archive-stack destination \

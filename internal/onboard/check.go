@@ -97,7 +97,7 @@ func Check(dir string) ([]Finding, error) {
 	for account, stacks := range byAccount {
 		if len(stacks) > 1 {
 			problem("account "+account, fmt.Sprintf("%d source stacks (%s): they collide on the replication role's name", len(stacks), strings.Join(stacks, ", ")),
-				"keep one stack per account: buckets of other Regions go in the same stack (README, \"Several Regions in one account\")")
+				"keep one stack per account: buckets of other Regions go in the same stack (docs/deploying.md, \"Several Regions in one account\")")
 		}
 	}
 	for name, a := range archives {

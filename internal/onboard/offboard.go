@@ -18,7 +18,7 @@ type OffboardOptions struct {
 	Program plan.Program
 }
 
-// Offboard removes source stacks from the repository, in the README's order's second half: the caller
+// Offboard removes source stacks from the repository, in the second half of docs/deploying.md's offboarding order: the caller
 // has destroyed each stack first (`pulumi destroy`, which leaves every log bucket, key and archived
 // replica in place). It deletes the stack file, its .github/stacks.yaml entry and its fleet.yaml entry,
 // and takes the account out of the archive's sourceAccountIds when no other stack of the account is left.
@@ -42,7 +42,7 @@ func Offboard(opts OffboardOptions) (*Result, error) {
 			continue
 		}
 		if st.Config[stackconfig.KeyStackKind] != string(stackconfig.KindSource) {
-			p.problems.add(StackFile(name), "is not a source stack", "offboard source stacks only: the archive and its objects stay (README, \"What pulumi destroy does\")")
+			p.problems.add(StackFile(name), "is not a source stack", "offboard source stacks only: the archive and its objects stay (docs/deploying.md, \"What pulumi destroy does\")")
 			continue
 		}
 		leaving = append(leaving, gone{name, st.Config[stackconfig.KeySourceAccountID], st.Config[stackconfig.KeyDestinationStack]})
