@@ -14,8 +14,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +29,7 @@ import (
 
 	"log-archive/internal/awsid"
 	"log-archive/internal/backfill"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/contract"
 )
 
@@ -101,12 +100,7 @@ Flags:
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func(context.Context, string, string) (aws.Config, error)) int {
-	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cliflags.New("backfill", usageText, stderr)
 	bucket := fs.String("bucket", "", "the source `BUCKET` to backfill (one of the source stack's replicatedBuckets)")
 	sourceStack := fs.String("source-stack", "", "read the source stack's outputs with pulumi stack output --json --stack `NAME`")
 	sourceOutputs := fs.String("source-outputs", "", "the source stack's outputs, a `FILE` saved from pulumi stack output --json")
@@ -122,19 +116,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 	timeout := fs.Duration("timeout", 6*time.Hour, "how long to follow the job (it goes on in AWS after that)")
 	poll := fs.Duration("poll", 30*time.Second, "time between two DescribeJob calls")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
-	usage := func(msg string) int {
-		fmt.Fprintf(stderr, "backfill: %s (see backfill --help)\n", msg)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return usage("unexpected argument " + fs.Arg(0))
-	}
+	usage := func(msg string) int { return cliflags.UsageError(fs, msg) }
 	fromOutputs := *sourceStack != "" || *sourceOutputs != ""
 	switch {
 	case *bucket == "":

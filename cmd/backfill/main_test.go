@@ -40,11 +40,11 @@ func runBackfill(t *testing.T, srv *awsfake.Server, akid string, args ...string)
 }
 
 func TestHelpNamesTheRoleTrustAndPermissions(t *testing.T) {
-	code, _, stderr := runBackfill(t, nil, "", "--help")
+	code, stdout, _ := runBackfill(t, nil, "", "--help")
 	assert.Equal(t, 0, code)
 	for _, want := range []string{`"Service": "batchoperations.s3.amazonaws.com"`, "s3:InitiateReplication", "s3:PutInventoryConfiguration",
 		"iam:PassRole", "s3:CreateJob", "s3:DescribeJob", "H6", "-report-bucket", "-role-arn"} {
-		assert.Contains(t, stderr, want)
+		assert.Contains(t, stdout, want)
 	}
 }
 

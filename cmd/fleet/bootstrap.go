@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	subcommands["bootstrap-template"] = subcommand{summary: "print the CloudFormation template that gives every account of some OUs its deploy and preview roles", run: runBootstrapTemplate}
+	subcommands["bootstrap-template"] = cliflags.Subcommand{Summary: "print the CloudFormation template that gives every account of some OUs its deploy and preview roles", Run: runBootstrapTemplate}
 }
 
 const bootstrapUsage = `Usage:

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	subcommands["check"] = subcommand{summary: "find stack files, .github/stacks.yaml entries, the archive's list and fleet.yaml disagreeing", run: runCheck}
+	subcommands["check"] = cliflags.Subcommand{Summary: "find stack files, .github/stacks.yaml entries, the archive's list and fleet.yaml disagreeing", Run: runCheck}
 }
 
 const checkUsage = `Usage:

@@ -6,53 +6,27 @@
 package main
 
 import (
-	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
-	"strings"
+
+	"log-archive/internal/cliflags"
 )
 
-// subcommand is one `fleet NAME ...` command: it parses its own flags and returns the exit status.
-type subcommand struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
-}
-
-var subcommands = map[string]subcommand{}
+// subcommands are the `fleet NAME ...` commands, by name; each parses its own flags (internal/cliflags).
+var subcommands = map[string]cliflags.Subcommand{}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
-		w := stdout
-		code := 0
-		if len(args) == 0 {
-			w, code = stderr, 2
-		}
-		fmt.Fprint(w, usage())
-		return code
+	var subs []cliflags.Subcommand
+	for _, name := range slices.Sorted(maps.Keys(subcommands)) {
+		sub := subcommands[name]
+		sub.Name = name
+		subs = append(subs, sub)
 	}
-	sub, ok := subcommands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "fleet: unknown command %q\n%s", args[0], usage())
-		return 2
-	}
-	return sub.run(args[1:], stdout, stderr)
-}
-
-func usage() string {
-	var b strings.Builder
-	b.WriteString("Usage: fleet COMMAND [flags]; fleet COMMAND --help for its flags\n\nCommands:\n")
-	names := make([]string, 0, len(subcommands))
-	for name := range subcommands {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		fmt.Fprintf(&b, "  %-10s %s\n", name, subcommands[name].summary)
-	}
-	return b.String()
+	return cliflags.Commands("fleet", subs, args, stdout, stderr)
 }

@@ -10,13 +10,13 @@ import (
 )
 
 func init() {
-	subcommands["offboard"] = subcommand{summary: "remove destroyed source stacks: their stack files, stacks.yaml and fleet.yaml entries, and the archive's list entry", run: runOffboard}
+	subcommands["offboard"] = cliflags.Subcommand{Summary: "remove destroyed source stacks: their stack files, stacks.yaml and fleet.yaml entries, and the archive's list entry", Run: runOffboard}
 }
 
 const offboardUsage = `Usage:
   fleet offboard --stack STACK[,STACK...] --destroyed [--dry-run] [--dir DIR]
 
-The repository half of the README's offboarding order. First, for each stack, with that account's
+The repository half of the offboarding order of docs/deploying.md. First, for each stack, with that account's
 credentials: pulumi destroy --stack STACK. That deletes the replication rules and the stack's two roles;
 every log bucket, its key and its logs stay in the account, and every replica stays in the archive under
 its key and retention. Then this command deletes Pulumi.STACK.yaml, its .github/stacks.yaml entry and its

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	subcommands["onboard"] = subcommand{summary: "add accounts (a CSV or JSON list, or AWS Organizations OUs) to fleet.yaml and write their stack files and entries", run: runOnboard}
+	subcommands["onboard"] = cliflags.Subcommand{Summary: "add accounts (a CSV or JSON list, or AWS Organizations OUs) to fleet.yaml and write their stack files and entries", Run: runOnboard}
 }
 
 const onboardUsage = `Usage:

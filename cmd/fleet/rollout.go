@@ -5,19 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/program"
 	"log-archive/internal/rollout"
 )
 
 func init() {
-	subcommands["rollout"] = subcommand{summary: "pulumi preview or up over many stacks: waves, concurrency, failure tolerance", run: runRollout}
+	subcommands["rollout"] = cliflags.Subcommand{Summary: "pulumi preview or up over many stacks: waves, concurrency, failure tolerance", Run: runRollout}
 }
 
 const rolloutUsage = `Usage:
@@ -39,9 +39,7 @@ Flags:
 `
 
 func runRollout(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fleet rollout", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), rolloutUsage); fs.PrintDefaults() }
+	fs := cliflags.New("fleet rollout", rolloutUsage, stderr)
 	op := fs.String("op", "", "`preview` or up")
 	stacks := fs.String("stacks", "", "comma-separated stack `names`")
 	stacksFile := fs.String("stacks-file", "", "a `FILE` with one stack name per line")
@@ -49,26 +47,15 @@ func runRollout(args []string, stdout, stderr io.Writer) int {
 	tolerance := fs.String("failure-tolerance", "0", "tolerate `N` failed stacks, or N% of them, before stopping")
 	waves := fs.Bool("waves", false, "run the canary wave (wave: canary in .github/stacks.yaml) before the other sources")
 	expectNoChanges := fs.Bool("expect-no-changes", false, "a preview that finds changes fails (the drift check)")
+	refresh := fs.Bool("refresh", false, "read every resource from AWS first, so changes made outside Pulumi show (pulumi preview --refresh)")
 	newSince := fs.String("new-since", "", "a stack missing from the backend may be created when its stack file is new since git `REV`")
 	assumeRole := fs.String("assume-role", "", "`deploy` or preview: give each stack's Pulumi process its own account's role from .github/stacks.yaml, through GitHub's OIDC token (GitHub Actions only)")
 	jsonOut := fs.String("json", "", "also write every stack's result, diff included, as JSON to `FILE`")
 	dir := fs.String("dir", ".", "the project directory `DIR`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
-	usage := func(msg string) int {
-		fmt.Fprintf(stderr, "fleet rollout: %s\n", msg)
-		fs.Usage()
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return usage(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
-	}
+	usage := func(msg string) int { return cliflags.UsageError(fs, msg) }
 	names, err := stackList(*stacks, *stacksFile)
 	if err != nil {
 		return usage(err.Error())
@@ -79,7 +66,7 @@ func runRollout(args []string, stdout, stderr io.Writer) int {
 	}
 	opts := rollout.Options{
 		Dir: *dir, Op: rollout.Op(*op), Stacks: names, Concurrency: *concurrency, Tolerance: tol, Waves: *waves,
-		ExpectNoChanges: *expectNoChanges, NewSince: *newSince, Program: program.Run, Progress: stderr,
+		ExpectNoChanges: *expectNoChanges, Refresh: *refresh, NewSince: *newSince, Program: program.Run, Progress: stderr,
 	}
 	switch rollout.RoleKind(*assumeRole) {
 	case "":

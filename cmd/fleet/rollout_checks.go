@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,27 +11,45 @@ import (
 	"strings"
 
 	"log-archive/internal/cistacks"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/rollout"
 )
 
 // The rollout's companions in the workflows: the preflight that refuses to deploy through an unprotected
 // environment, and the one pull-request comment that sums up every shard's preview.
 func init() {
-	subcommands["rollout-preflight"] = subcommand{summary: "fail unless every deploy environment has required reviewers, no self-review, no admin bypass", run: runRolloutPreflight}
-	subcommands["rollout-comment"] = subcommand{summary: "one pull-request comment from the previews' --json results", run: runRolloutComment}
+	subcommands["rollout-preflight"] = cliflags.Subcommand{Summary: "fail unless every deploy environment has required reviewers, no self-review, no admin bypass", Run: runRolloutPreflight}
+	subcommands["rollout-comment"] = cliflags.Subcommand{Summary: "one pull-request comment from the previews' --json results", Run: runRolloutComment}
 }
 
+const rolloutPreflightUsage = `Usage:
+  fleet rollout-preflight [--repo OWNER/REPO] [--api-url URL]
+
+Fails unless every deploy environment of the repository has required reviewers, prevents self-review and
+binds administrators; reads GitHub's REST API with GITHUB_TOKEN. Exit status: 0 when they do, 1 when one does
+not or the API cannot be read, 2 for a usage error.
+
+Flags:
+`
+
+const rolloutCommentUsage = `Usage:
+  fleet rollout-comment --results DIR [--matrix FILE]... [--more TEXT]
+
+Prints one pull-request comment (Markdown) from the JSON results of fleet rollout --json under DIR. Exit
+status: 0 on success, 1 when a result cannot be read, 2 for a usage error.
+
+Flags:
+`
+
 func runRolloutPreflight(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fleet rollout-preflight", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cliflags.New("fleet rollout-preflight", rolloutPreflightUsage, stderr)
 	repo := fs.String("repo", os.Getenv("GITHUB_REPOSITORY"), "the repository `OWNER/REPO`")
 	api := fs.String("api-url", cmpOr(os.Getenv("GITHUB_API_URL"), "https://api.github.com"), "GitHub's REST API `URL`")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
 	if !strings.Contains(*repo, "/") {
-		fmt.Fprintln(stderr, "fleet rollout-preflight: give --repo OWNER/REPO (GITHUB_REPOSITORY in a workflow)")
-		return 2
+		return cliflags.UsageError(fs, "give --repo OWNER/REPO (GITHUB_REPOSITORY in a workflow)")
 	}
 	problems, err := rollout.CheckEnvironments(context.Background(), http.DefaultClient, *api, *repo, os.Getenv("GITHUB_TOKEN"), cistacks.DeployEnvironments)
 	if err != nil {
@@ -51,18 +68,16 @@ func runRolloutPreflight(args []string, stdout, stderr io.Writer) int {
 }
 
 func runRolloutComment(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fleet rollout-comment", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cliflags.New("fleet rollout-comment", rolloutCommentUsage, stderr)
 	dir := fs.String("results", "", "a `DIR` holding the JSON files of fleet rollout --json, at any depth")
 	more := fs.String("more", "The whole previews are in the job summaries and logs of this run.", "the closing line: where the whole `TEXT` is")
 	var matrices stringList
 	fs.Var(&matrices, "matrix", "a `FILE` holding a plan matrix the previews ran (repeatable): a selected stack with no result is reported as failed")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
 	if *dir == "" {
-		fmt.Fprintln(stderr, "fleet rollout-comment: give --results DIR")
-		return 2
+		return cliflags.UsageError(fs, "give --results DIR")
 	}
 	var results []rollout.Result
 	err := filepath.WalkDir(*dir, func(path string, d os.DirEntry, err error) error {

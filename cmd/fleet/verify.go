@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,15 +17,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"log-archive/internal/cistacks"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/contract"
 	"log-archive/internal/fleetverify"
 	"log-archive/internal/stackconfig"
 )
 
 func init() {
-	subcommands["verify"] = subcommand{
-		summary: "verify replication of every source stack (or a list) with each account's read-only role; Markdown, JSON and PNG reports",
-		run:     runVerify,
+	subcommands["verify"] = cliflags.Subcommand{
+		Summary: "verify replication of every source stack (or a list) with each account's read-only role; Markdown, JSON and PNG reports",
+		Run:     runVerify,
 	}
 }
 
@@ -42,7 +41,8 @@ var verifyAWS = struct {
 	},
 }
 
-const verifyUsage = `Usage: fleet verify [flags]
+const verifyUsage = `Usage:
+  fleet verify [--stacks a,b | --stacks-file FILE] [--archive STACK] [--canary] [flags]
 
 Runs verify (docs/verify.md) over the source stacks of .github/stacks.yaml, each with its account's read-only
 role (previewRole), and writes one grid: a row per source account, a column per check, OK, FAILED or
@@ -55,9 +55,7 @@ Flags:
 `
 
 func runVerify(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fleet verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, verifyUsage); fs.PrintDefaults() }
+	fs := cliflags.New("fleet verify", verifyUsage, stderr)
 	dir := fs.String("dir", ".", "the project directory: Pulumi.yaml, the stack files and .github/stacks.yaml")
 	stacksFlag := fs.String("stacks", "", "source stacks to verify, comma-separated (default: every source stack of the archive)")
 	stacksFile := fs.String("stacks-file", "", "a file naming the source stacks to verify, one per line")
@@ -73,16 +71,10 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	markdownMax := fs.Int("markdown-max", 0, "keep the Markdown report under this many bytes by leaving passing accounts out of its grid (60000 fits a GitHub issue)")
 	jsonOut := fs.String("json", "", "write the JSON report here")
 	pngOut := fs.String("png", "", "write the picture (PNG) here")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
-	usage := func(msg string) int { fmt.Fprintf(stderr, "fleet verify: %s\n", msg); return 2 }
-	if fs.NArg() > 0 {
-		return usage("unexpected arguments: " + strings.Join(fs.Args(), " "))
-	}
+	usage := func(msg string) int { return cliflags.UsageError(fs, msg) }
 	if *concurrency < 1 {
 		return usage("--concurrency must be at least 1")
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/deployer"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
@@ -72,18 +73,18 @@ type stackCommand struct {
 // parseStackCommand parses --stack NAME [--json] [--dir DIR], and the flags more adds, and checks that the stack exists. done is
 // true when the command should exit with code (help, a usage error, an unknown stack).
 func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stderr io.Writer, more ...func(*flag.FlagSet)) (stackCommand, int, bool) {
-	fs := newFlagSet(name, usage, stderr)
+	fs := cliflags.New(name, usage, stderr)
 	for _, m := range more {
 		m(fs)
 	}
 	stack := fs.String("stack", "", "the stack file Pulumi.`NAME`.yaml")
 	asJSON := fs.Bool("json", false, jsonHelp)
 	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
-	if code, done := parse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return stackCommand{}, code, true
 	}
 	if *stack == "" {
-		return stackCommand{}, usageError(fs, "give --stack NAME"), true
+		return stackCommand{}, cliflags.UsageError(fs, "give --stack NAME"), true
 	}
 	*stack = stackName(*stack)
 	known, err := projectStacks(*dir)
@@ -92,8 +93,7 @@ func parseStackCommand(name, usage, jsonHelp string, args []string, stdout, stde
 		return stackCommand{}, 1, true
 	}
 	if !slices.Contains(known, *stack) {
-		fmt.Fprintf(stderr, "%s: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", name, *stack, *dir, *stack, strings.Join(known, ", "))
-		return stackCommand{}, 2, true
+		return stackCommand{}, cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", *stack, *dir, *stack, strings.Join(known, ", "))), true
 	}
 	return stackCommand{stack: *stack, dir: *dir, json: *asJSON}, 0, false
 }

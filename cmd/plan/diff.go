@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/plan"
 )
 
@@ -25,24 +26,24 @@ Flags:
 
 // runDiff prints the pull-request review text.
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan diff", diffUsage, stderr)
+	fs := cliflags.New("plan diff", diffUsage, stderr)
 	against := fs.String("against", "", "compare with the merge base of `REV` and HEAD, planned in a temporary git worktree")
 	dir := fs.String("dir", ".", "with --against: the project directory `DIR`")
 	basePath := fs.String("base", "", "the base's plan JSON `FILE`; a missing file means the base has no stacks")
 	headPath := fs.String("head", "", "the head's plan JSON `FILE`")
 	headErrPath := fs.String("head-error", "", "a `FILE` holding why the head failed to build or plan, instead of --head")
 	byBase := fs.Bool("rendered-by-base", false, "with --head-error: say that the base's plan tool wrote the comment")
-	if code, done := parse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	switch {
 	case *against != "":
 		if *basePath != "" || *headPath != "" || *headErrPath != "" {
-			return usageError(fs, "give --against alone, or --base with --head or --head-error")
+			return cliflags.UsageError(fs, "give --against alone, or --base with --head or --head-error")
 		}
 		return diffAgainst(*dir, *against, stdout, stderr)
 	case *basePath == "" || (*headPath == "") == (*headErrPath == ""):
-		return usageError(fs, "give --against REV, or --base with one of --head or --head-error")
+		return cliflags.UsageError(fs, "give --against REV, or --base with one of --head or --head-error")
 	}
 	if *headErrPath != "" {
 		msg, err := os.ReadFile(*headErrPath)

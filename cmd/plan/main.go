@@ -17,7 +17,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,33 +45,32 @@ const usageText = `Usage:
 Flags:
 `
 
+// subcommands are plan's subcommands; `plan` without one plans stacks. Their summaries are in usageText.
+var subcommands = []cliflags.Subcommand{
+	{Name: "diff", Run: runDiff},
+	{Name: "matrix", Run: runMatrix},
+	{Name: "deployer-policy", Run: runDeployerPolicy},
+	{Name: "limits", Run: runLimits},
+	{Name: "check-public-access", Run: runCheckPublicAccess},
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "diff":
-			return runDiff(args[1:], stdout, stderr)
-		case "matrix":
-			return runMatrix(args[1:], stdout, stderr)
-		case "deployer-policy":
-			return runDeployerPolicy(args[1:], stdout, stderr)
-		case "limits":
-			return runLimits(args[1:], stdout, stderr)
-		case "check-public-access":
-			return runCheckPublicAccess(args[1:], stdout, stderr)
-		case "help":
-			return run([]string{"--help"}, stdout, stderr)
-		}
+	if len(args) > 0 && args[0] == "help" {
+		args = []string{"--help"}
 	}
-	fs := newFlagSet("plan", usageText, stderr)
+	if code, ok := cliflags.Dispatch(subcommands, args, stdout, stderr); ok {
+		return code
+	}
+	fs := cliflags.New("plan", usageText, stderr)
 	stack := fs.String("stack", "", "plan the stack file Pulumi.`NAME`.yaml")
 	all := fs.Bool("all", false, "plan every Pulumi.<stack>.yaml in the project")
 	asJSON := fs.Bool("json", false, "print JSON in the shape of pulumi preview's --json output (with --all: keyed by stack)")
 	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
-	if code, done := parse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	if (*stack == "") == !*all {
-		return usageError(fs, "give --stack NAME or --all")
+		return cliflags.UsageError(fs, "give --stack NAME or --all")
 	}
 	*stack = stackName(*stack)
 	known, err := projectStacks(*dir)
@@ -83,8 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	names := known
 	if !*all {
 		if !slices.Contains(known, *stack) {
-			fmt.Fprintf(stderr, "plan: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", *stack, *dir, *stack, strings.Join(known, ", "))
-			return 2
+			return cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", *stack, *dir, *stack, strings.Join(known, ", ")))
 		}
 		names = []string{*stack}
 	}
@@ -169,17 +166,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
-
-// newFlagSet, parse and usageError are the project's shared flag handling (internal/cliflags).
-func newFlagSet(name, header string, stderr io.Writer) *flag.FlagSet {
-	return cliflags.New(name, header, stderr)
-}
-
-func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
-	return cliflags.Parse(fs, args, stdout)
-}
-
-func usageError(fs *flag.FlagSet, msg string) int { return cliflags.UsageError(fs, msg) }
 
 // stackName accepts a stack file's name for its stack: Pulumi.destination.yaml is the stack destination.
 func stackName(s string) string {

@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"log-archive/internal/cistacks"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/plan"
 	"log-archive/internal/program"
 )
@@ -36,23 +37,23 @@ Flags:
 // runMatrix prints the workflow matrix of the selected stacks, after checking .github/stacks.yaml against
 // the stack files.
 func runMatrix(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan matrix", matrixUsage, stderr)
+	fs := cliflags.New("plan matrix", matrixUsage, stderr)
 	kind := fs.String("kind", "", "only stacks of `KIND`: "+strings.Join(cistacks.Kinds, " or ")+"; every stack when left out")
 	wave := fs.String("wave", "", "only the deploy wave `WAVE`: "+strings.Join(waves, ", ")+"; names the shards' GitHub environment")
 	since := fs.String("changed-since", "", "only the stacks the changes since the merge base of `REV` and HEAD affect")
 	maxJobs := fs.Int("max-jobs", cistacks.MaxMatrixJobs, "at most `N` shards (GitHub's limit is 256 jobs per matrix)")
 	dir := fs.String("dir", ".", "the project directory `DIR`")
-	if code, done := parse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	if err := cistacks.CheckKind(*kind); err != nil {
-		return usageError(fs, err.Error())
+		return cliflags.UsageError(fs, err.Error())
 	}
 	if *wave != "" && !slices.Contains(waves, *wave) {
-		return usageError(fs, fmt.Sprintf("unknown wave %q; give %s, or leave --wave out", *wave, strings.Join(waves, ", ")))
+		return cliflags.UsageError(fs, fmt.Sprintf("unknown wave %q; give %s, or leave --wave out", *wave, strings.Join(waves, ", ")))
 	}
 	if *maxJobs < 1 || *maxJobs > cistacks.MaxMatrixJobs {
-		return usageError(fs, fmt.Sprintf("--max-jobs %d: give 1 to %d", *maxJobs, cistacks.MaxMatrixJobs))
+		return cliflags.UsageError(fs, fmt.Sprintf("--max-jobs %d: give 1 to %d", *maxJobs, cistacks.MaxMatrixJobs))
 	}
 	m, err := matrix(*dir, *kind, *wave, *since, *maxJobs, stderr)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"log-archive/components"
+	"log-archive/internal/cliflags"
 	"log-archive/internal/plan"
 	"log-archive/internal/policy"
 	"log-archive/internal/program"
@@ -80,15 +81,15 @@ type checkedPolicy struct {
 
 func checkPublicAccess(ctx context.Context, args []string, stdout, stderr io.Writer, loadConfig awsConfigLoader) int {
 	const name = "plan check-public-access"
-	fs := newFlagSet(name, checkPublicAccessUsage, stderr)
+	fs := cliflags.New(name, checkPublicAccessUsage, stderr)
 	stackFlag := fs.String("stack", "", "the stack file Pulumi.`NAME`.yaml")
 	dir := fs.String("dir", ".", "the project directory `DIR`, where Pulumi.yaml is")
 	printDir := fs.String("print", "", "write each policy document to `DIR` and print the aws CLI commands instead of calling AWS")
-	if code, done := parse(fs, args, stdout); done {
+	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}
 	if *stackFlag == "" {
-		return usageError(fs, "give --stack NAME")
+		return cliflags.UsageError(fs, "give --stack NAME")
 	}
 	stack := stackName(*stackFlag)
 	known, err := projectStacks(*dir)
@@ -97,8 +98,7 @@ func checkPublicAccess(ctx context.Context, args []string, stdout, stderr io.Wri
 		return 1
 	}
 	if !slices.Contains(known, stack) {
-		fmt.Fprintf(stderr, "%s: no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s\n", name, stack, *dir, stack, strings.Join(known, ", "))
-		return 2
+		return cliflags.UsageError(fs, fmt.Sprintf("no stack %q: %s has no Pulumi.%s.yaml; the stacks are: %s", stack, *dir, stack, strings.Join(known, ", ")))
 	}
 
 	cfg, err := plan.LoadStack(*dir, stack)

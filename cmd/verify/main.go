@@ -1,5 +1,5 @@
 // Command verify proves that replication into the log archive works after a deploy: it writes a canary
-// into each replicated source bucket and checks its replica in the archive (README "Verify
+// into each replicated source bucket and checks its replica in the archive (docs/deploying.md "Verify
 // replication", docs/verify.md). `verify --help` lists its flags and the permissions it needs.
 //
 //	go run ./cmd/verify --source-stack workload-a --archive-stack destination \
@@ -13,7 +13,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"log-archive/internal/cliflags"
 	"log-archive/internal/contract"
 	"log-archive/internal/verify"
 )
@@ -131,12 +131,7 @@ func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usageText)
-		fs.PrintDefaults()
-	}
+	fs := cliflags.New("verify", usageText, stderr)
 	sourceOutputs := fs.String("source-outputs", "", "the source stack's outputs, a `FILE` saved from pulumi stack output --json")
 	archiveOutputs := fs.String("archive-outputs", "", "the archive stack's outputs, a `FILE` saved from pulumi stack output --json")
 	sourceStack := fs.String("source-stack", "", "read the source stack's outputs with pulumi stack output --json --stack `NAME`")
@@ -153,19 +148,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) i
 	poll := fs.Duration("poll", 5*time.Second, "time between two replication status reads")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of tables")
 	explain := fs.String("explain", "", "explain a replication failureReason (from the S3 event or a batch report) and exit")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := cliflags.Parse(fs, args, stdout); done {
+		return code
 	}
-	usage := func(msg string) int {
-		fmt.Fprintf(stderr, "verify: %s (see verify --help)\n", msg)
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return usage("unexpected argument " + fs.Arg(0))
-	}
+	usage := func(msg string) int { return cliflags.UsageError(fs, msg) }
 	if *explain != "" {
 		text, ok := verify.Explain(*explain)
 		if !ok {

@@ -29,12 +29,12 @@ func runVerify(t *testing.T, d deps, args ...string) (int, string, string) {
 }
 
 func TestHelpListsThePermissionsAndExitsZero(t *testing.T) {
-	code, _, stderr := runVerify(t, defaultDeps(), "--help")
+	code, stdout, _ := runVerify(t, defaultDeps(), "--help")
 	assert.Equal(t, 0, code)
 	for _, want := range []string{"s3:PutObject, s3:GetObject, s3:GetObjectVersion  on arn:aws:s3:::B/Plog-archive-canary/*",
 		"kms:Decrypt", "s3:GetObjectRetention", "s3:Replication:OperationFailedReplication", "never overwrites or deletes",
 		"-source-profile", "-archive-outputs", "-timeout", "-json"} {
-		assert.Contains(t, stderr, want)
+		assert.Contains(t, stdout, want)
 	}
 }
 
@@ -57,8 +57,8 @@ func TestDocsAgreeWithHelp(t *testing.T) {
 }
 
 func flagsOf(t *testing.T) string {
-	_, _, stderr := runVerify(t, defaultDeps(), "--help")
-	return stderr
+	_, stdout, _ := runVerify(t, defaultDeps(), "--help")
+	return stdout
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {

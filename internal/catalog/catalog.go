@@ -1,7 +1,7 @@
 // Package catalog is the one description of every resource type the program registers: which inputs force
 // a replacement, which input holds a policy document and its AWS size limit, what AWS computes when the
-// resource is created (its ID and output properties), and what the deploying principal must be allowed to
-// call for it. The offline plan's mocks, its review diff, the engine test's fake provider and the deployer
+// resource is created (its ID and output properties), which AWS object it names, and what the deploying
+// principal must be allowed to call for it. The offline plan's mocks, its review diff, the engine test's fake provider and the deployer
 // policy all read this table, so a fact about a resource type is written once.
 //
 // It imports nothing of the project's but the leaf internal/policy (the size limits), so every package may import it.
@@ -63,6 +63,8 @@ type Info struct {
 	// Deployer is what the deploying principal calls for the type (internal/deployer); nil only for the
 	// provider, which the engine creates.
 	Deployer *Deployer
+	// Names is the AWS object a resource of the type names, and where that name is unique.
+	Names Names
 }
 
 // PolicyInput says which input of a type holds a policy document, and its AWS size limit.

@@ -111,7 +111,7 @@ func planAll(t *testing.T) []planned {
 }
 
 // Every resource type the program registers, in every configuration it has, appears in every facet of
-// the catalogue it needs: replace-on-change inputs, identity, deployer actions (and the deployer policy
+// the catalogue it needs: replace-on-change inputs, identity, the AWS object it names, deployer actions (and the deployer policy
 // generates), and the policy input of every input that holds a policy document. Every catalogued type is
 // registered by some configuration, so the catalogue holds no dead entry either.
 func TestCatalogue_CoversEveryTypeInEveryConfiguration(t *testing.T) {
@@ -130,6 +130,7 @@ func TestCatalogue_CoversEveryTypeInEveryConfiguration(t *testing.T) {
 				}
 				assert.NotNil(t, info.ReplaceOnChange, "%s: list its replace-on-change inputs (empty when none)", typ)
 				assert.NotNil(t, info.Identity.ID, "%s: say what ID AWS gives it", typ)
+				assert.NotEmpty(t, info.Names.Object, "%s: say which AWS object it names (Names)", typ)
 				if typ != catalog.AWSProvider {
 					assert.NotNil(t, info.Deployer, "%s: list the actions its deployer needs", typ)
 				}
@@ -159,6 +160,11 @@ func TestCatalogue_Entries(t *testing.T) {
 		info, _ := catalog.Of(typ)
 		for _, k := range info.ReplaceOnChange {
 			assert.Regexp(t, `^[a-z][A-Za-z0-9]*$`, k, typ)
+		}
+		if len(info.Names.Inputs) > 0 {
+			assert.Contains(t, []catalog.NameScope{catalog.ScopeGlobal, catalog.ScopeAccount, catalog.ScopeRegion}, info.Names.Scope, "%s: where is its name unique?", typ)
+		} else {
+			assert.Empty(t, info.Names.Scope, "%s: a scope without the inputs that name it", typ)
 		}
 		if info.Policy != nil {
 			assert.Positive(t, info.Policy.Limit, typ)

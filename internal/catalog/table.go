@@ -24,6 +24,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"},
 		Policy:          &PolicyInput{"policy", "KMS key policy", policy.KeyPolicyLimit},
 		Identity:        kmsKeyIdentity,
+		Names:           Names{Object: "KMS key"},
 		Deployer: &Deployer{Sid: "KmsKey", Source: "internal/service/kms/key.go", Grants: []Grant{{
 			Create: []string{"kms:EnableKeyRotation", "kms:GetKeyRotationStatus", "kms:GetKeyPolicy",
 				"kms:ListResourceTags", "kms:DescribeKey"},
@@ -55,6 +56,7 @@ var entries = map[Type]Info{
 	KMSAlias: {
 		ReplaceOnChange: []string{"name", "namePrefix"},
 		Identity:        kmsAliasIdentity,
+		Names:           Names{Object: "KMS alias", Scope: ScopeRegion, Inputs: []string{"name"}},
 		Deployer: &Deployer{Sid: "KmsAlias", Source: "internal/service/kms/alias.go", Grants: []Grant{{
 			Create: []string{"kms:CreateAlias"},
 			Update: []string{"kms:UpdateAlias"},
@@ -80,6 +82,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"name", "namePrefix", "path"},
 		Policy:          &PolicyInput{"assumeRolePolicy", "IAM role trust policy", policy.TrustPolicyLimit},
 		Identity:        iamRoleIdentity,
+		Names:           Names{Object: "IAM role", Scope: ScopeAccount, Inputs: []string{"name"}},
 		Deployer: &Deployer{Sid: "IamRole", Source: "internal/service/iam/role.go", Grants: []Grant{{
 			Create: []string{"iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:ListRolePolicies",
 				"iam:GetRolePolicy", "iam:ListAttachedRolePolicies"},
@@ -99,6 +102,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"name", "namePrefix", "role"},
 		Policy:          &PolicyInput{"policy", "IAM role inline policy", policy.RoleInlinePolicyLimit},
 		Identity:        iamRolePolicyIdentity,
+		Names:           Names{Object: "inline policy of IAM role", Scope: ScopeAccount, Inputs: []string{"role", "name"}},
 		Deployer: &Deployer{Sid: "IamRolePolicy", Source: "internal/service/iam/role_policy.go", Grants: []Grant{{
 			Create: []string{"iam:PutRolePolicy", "iam:GetRolePolicy"},
 			Read:   []string{"iam:GetRolePolicy"},
@@ -118,6 +122,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"description", "name", "namePrefix", "path"},
 		Policy:          &PolicyInput{"policy", "IAM managed policy", policy.ManagedPolicyLimit},
 		Identity:        iamPolicyIdentity,
+		Names:           Names{Object: "IAM managed policy", Scope: ScopeAccount, Inputs: []string{"path", "name"}},
 		Deployer: &Deployer{Sid: "IamPolicy", Source: "internal/service/iam/policy.go", Grants: []Grant{{
 			Create: []string{"iam:CreatePolicy", "iam:TagPolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
 			Read:   []string{"iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyTags"},
@@ -134,6 +139,7 @@ var entries = map[Type]Info{
 	IAMRolePolicyAttachment: {
 		ReplaceOnChange: []string{"policyArn", "role"},
 		Identity:        iamAttachmentIdentity,
+		Names:           Names{Object: "policy attachment of IAM role", Scope: ScopeAccount, Inputs: []string{"role", "policyArn"}},
 		Deployer: &Deployer{Sid: "IamRolePolicyAttachment", Source: "internal/service/iam/role_policy_attachment.go", Grants: []Grant{{
 			Create: []string{"iam:AttachRolePolicy"},
 			Delete: []string{"iam:DetachRolePolicy"},
@@ -159,6 +165,7 @@ var entries = map[Type]Info{
 	S3Bucket: {
 		ReplaceOnChange: []string{"bucket", "bucketPrefix", "objectLockEnabled"},
 		Identity:        s3BucketIdentity,
+		Names:           Names{Object: "S3 bucket", Scope: ScopeGlobal, Inputs: []string{"bucket"}},
 		Deployer: &Deployer{Sid: "S3Bucket", Source: "internal/service/s3/bucket.go", Grants: []Grant{{
 			Create: []string{"s3:CreateBucket", "s3:PutBucketTagging"},
 			Read: []string{"s3:ListBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS",
@@ -186,6 +193,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"bucket"},
 		Policy:          &PolicyInput{"policy", "S3 bucket policy", policy.BucketPolicyLimit},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("policy of S3 bucket"),
 		Deployer: s3Part("S3BucketPolicy", "internal/service/s3/bucket_policy.go",
 			"s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
 	},
@@ -195,6 +203,7 @@ var entries = map[Type]Info{
 	S3BucketVersioning: {
 		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("versioning of S3 bucket"),
 		Deployer: s3Part("S3BucketVersioning", "internal/service/s3/bucket_versioning.go",
 			"s3:PutBucketVersioning", "s3:GetBucketVersioning", "s3:PutBucketVersioning"),
 	},
@@ -205,6 +214,7 @@ var entries = map[Type]Info{
 	S3BucketEncryption: {
 		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("default encryption of S3 bucket"),
 		Deployer: s3Part("S3BucketEncryption", "internal/service/s3/bucket_server_side_encryption_configuration.go",
 			"s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration"),
 	},
@@ -214,6 +224,7 @@ var entries = map[Type]Info{
 	S3BucketOwnershipControls: {
 		ReplaceOnChange: []string{"bucket"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("ownership controls of S3 bucket"),
 		Deployer: s3Part("S3BucketOwnershipControls", "internal/service/s3/bucket_ownership_controls.go",
 			"s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls"),
 	},
@@ -224,6 +235,7 @@ var entries = map[Type]Info{
 	S3BucketPublicAccessBlock: {
 		ReplaceOnChange: []string{"bucket"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("public access block of S3 bucket"),
 		Deployer: s3Part("S3BucketPublicAccessBlock", "internal/service/s3/bucket_public_access_block.go",
 			"s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock"),
 	},
@@ -234,6 +246,7 @@ var entries = map[Type]Info{
 	S3BucketLifecycle: {
 		ReplaceOnChange: []string{"bucket", "expectedBucketOwner"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("lifecycle configuration of S3 bucket"),
 		Deployer: s3Part("S3BucketLifecycle", "internal/service/s3/bucket_lifecycle_configuration.go",
 			"s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"),
 	},
@@ -244,6 +257,7 @@ var entries = map[Type]Info{
 	S3BucketObjectLock: {
 		ReplaceOnChange: []string{"bucket", "expectedBucketOwner", "objectLockEnabled"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("Object Lock configuration of S3 bucket"),
 		Deployer: s3Part("S3BucketObjectLock", "internal/service/s3/bucket_object_lock_configuration.go",
 			"s3:PutBucketObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:PutBucketObjectLockConfiguration"),
 	},
@@ -255,6 +269,7 @@ var entries = map[Type]Info{
 	S3BucketReplication: {
 		ReplaceOnChange: []string{"bucket"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("replication configuration of S3 bucket"),
 		Deployer: &Deployer{Sid: "S3BucketReplication", Source: "internal/service/s3/bucket_replication_configuration.go", Grants: []Grant{{
 			Create: []string{"s3:PutReplicationConfiguration", "s3:GetReplicationConfiguration"},
 			Read:   []string{"s3:GetReplicationConfiguration"},
@@ -276,6 +291,7 @@ var entries = map[Type]Info{
 	S3BucketNotification: {
 		ReplaceOnChange: []string{"bucket"},
 		Identity:        s3PartIdentity,
+		Names:           bucketPart("notification configuration of S3 bucket"),
 		Deployer: s3Part("S3BucketNotification", "internal/service/s3/bucket_notification.go",
 			"s3:PutBucketNotification", "s3:GetBucketNotification", "s3:PutBucketNotification"),
 	},
@@ -286,6 +302,7 @@ var entries = map[Type]Info{
 	CloudWatchMetricAlarm: {
 		ReplaceOnChange: []string{"name"},
 		Identity:        Identity{ID: byName},
+		Names:           Names{Object: "CloudWatch alarm", Scope: ScopeRegion, Inputs: []string{"name"}},
 		Deployer: &Deployer{Sid: "CloudWatchMetricAlarm", Source: "internal/service/cloudwatch/metric_alarm.go", Grants: []Grant{{
 			Create: []string{"cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
 			Read:   []string{"cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"},
@@ -301,6 +318,7 @@ var entries = map[Type]Info{
 	SNSTopic: {
 		ReplaceOnChange: []string{"fifoTopic", "name", "namePrefix"},
 		Identity:        snsTopicIdentity,
+		Names:           Names{Object: "SNS topic", Scope: ScopeRegion, Inputs: []string{"name"}},
 		Deployer: &Deployer{Sid: "SnsTopic", Source: "internal/service/sns/topic.go", Grants: []Grant{{
 			Create: []string{"sns:CreateTopic", "sns:TagResource", "sns:SetTopicAttributes", "sns:GetTopicAttributes", "sns:ListTagsForResource"},
 			Read:   []string{"sns:GetTopicAttributes", "sns:ListTagsForResource"},
@@ -316,6 +334,8 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"arn"},
 		Policy:          &PolicyInput{"policy", "SNS topic policy", policy.TopicPolicyLimit},
 		Identity:        snsTopicPolicyIdentity,
+		// A topic's ARN names its Region and account already.
+		Names: Names{Object: "policy of SNS topic", Scope: ScopeGlobal, Inputs: []string{"arn"}},
 		Deployer: &Deployer{Sid: "SnsTopicPolicy", Source: "internal/service/sns/topic_policy.go", Grants: []Grant{{
 			Create: []string{"sns:SetTopicAttributes", "sns:GetTopicAttributes"},
 			Read:   []string{"sns:GetTopicAttributes"},
@@ -332,6 +352,9 @@ var entries = map[Type]Info{
 	OAMSink: {
 		ReplaceOnChange: []string{"name"},
 		Identity:        oamSinkIdentity,
+		// One sink per account and Region (M1), named; its policy and the links name it by its ARN, and an
+		// account has one link per sink.
+		Names: Names{Object: "OAM sink", Scope: ScopeRegion, Inputs: []string{"name"}},
 		Deployer: &Deployer{Sid: "OamSink", Source: "internal/service/oam/sink.go", Grants: []Grant{{
 			Create: []string{"oam:CreateSink", "oam:TagResource", "oam:GetSink", "oam:ListTagsForResource"},
 			Read:   []string{"oam:GetSink", "oam:ListTagsForResource"},
@@ -347,6 +370,7 @@ var entries = map[Type]Info{
 		ReplaceOnChange: []string{"sinkIdentifier"},
 		Policy:          &PolicyInput{"policy", "OAM sink policy", policy.SinkPolicyLimit},
 		Identity:        Identity{ID: func(_ Location, in Inputs, _, _ string) string { return in.Str("sinkIdentifier") }},
+		Names:           Names{Object: "policy of OAM sink", Scope: ScopeGlobal, Inputs: []string{"sinkIdentifier"}},
 		Deployer: &Deployer{Sid: "OamSinkPolicy", Source: "internal/service/oam/sink_policy.go", Grants: []Grant{{
 			Create: []string{"oam:PutSinkPolicy", "oam:GetSinkPolicy"},
 			Read:   []string{"oam:GetSinkPolicy"},
@@ -362,6 +386,7 @@ var entries = map[Type]Info{
 	OAMLink: {
 		ReplaceOnChange: []string{"labelTemplate", "sinkIdentifier"},
 		Identity:        oamLinkIdentity,
+		Names:           Names{Object: "OAM link to sink", Scope: ScopeGlobal, Inputs: []string{"sinkIdentifier"}},
 		Deployer: &Deployer{Sid: "OamLink", Source: "internal/service/oam/link.go", Grants: []Grant{{
 			Create: []string{"oam:CreateLink", "oam:TagResource", "oam:GetLink", "oam:ListTagsForResource"},
 			Read:   []string{"oam:GetLink", "oam:ListTagsForResource"},
@@ -381,6 +406,8 @@ var entries = map[Type]Info{
 	CloudWatchDashboard: {
 		ReplaceOnChange: []string{"dashboardName"},
 		Identity:        cloudWatchDashboardIdentity,
+		// Dashboards are global to the account (M6).
+		Names: Names{Object: "CloudWatch dashboard", Scope: ScopeAccount, Inputs: []string{"dashboardName"}},
 		Deployer: &Deployer{Sid: "CloudWatchDashboard", Source: "internal/service/cloudwatch/dashboard.go", Grants: []Grant{{
 			Create: []string{"cloudwatch:PutDashboard", "cloudwatch:GetDashboard"},
 			Read:   []string{"cloudwatch:GetDashboard"},
@@ -395,6 +422,7 @@ var entries = map[Type]Info{
 	AWSProvider: {
 		ReplaceOnChange: []string{"region"},
 		Identity:        providerIdentity,
+		Names:           Names{Object: "AWS provider"},
 	},
 }
 

@@ -55,11 +55,6 @@ func CheckKind(kind string) error {
 	return fmt.Errorf("unknown kind %q; give %s, or leave --kind out for every stack", kind, strings.Join(Kinds, " or "))
 }
 
-// Matrix is a GitHub Actions matrix: {"include": [...]}.
-type Matrix struct {
-	Include []Stack `json:"include"`
-}
-
 // Load reads the mapping and checks every entry against its Pulumi.<stack>.yaml, and that every stack
 // file has an entry.
 func Load(dir string) ([]Stack, error) {
@@ -151,15 +146,4 @@ func check(load func(string) (plan.Stack, error), e *Stack) error {
 func isRoleIn(roleARN, account string) bool {
 	a, err := arn.Parse(roleARN)
 	return err == nil && a.Service == "iam" && strings.HasPrefix(a.Resource, "role/") && a.AccountID == account
-}
-
-// ForKind is the matrix of the stacks of one kind ("" for all).
-func ForKind(stacks []Stack, kind string) Matrix {
-	m := Matrix{Include: []Stack{}}
-	for _, s := range stacks {
-		if kind == "" || s.Kind == kind {
-			m.Include = append(m.Include, s)
-		}
-	}
-	return m
 }

@@ -32,21 +32,32 @@ func TestLoad_RepositoryMappingCoversEveryStackFile(t *testing.T) {
 		got = append(got, s.Stack)
 	}
 	assert.Equal(t, names, got)
-	all := cistacks.ForKind(stacks, "")
-	assert.Len(t, all.Include, len(names))
-	assert.Len(t, all.Include, len(cistacks.ForKind(stacks, "destination").Include)+len(cistacks.ForKind(stacks, "source").Include))
+	all := ofKind(stacks, "")
+	assert.Len(t, all, len(names))
+	assert.Len(t, all, len(ofKind(stacks, "destination"))+len(ofKind(stacks, "source")))
 }
 
 func TestLoad_Fixture(t *testing.T) {
 	stacks, err := cistacks.Load(fixture)
 	require.NoError(t, err)
-	assert.Equal(t, cistacks.Matrix{Include: []cistacks.Stack{{Stack: "archive", Kind: "destination", Account: "333333333333", Region: "us-east-2",
-		Role: "arn:aws:iam::333333333333:role/deployer", PreviewRole: "arn:aws:iam::333333333333:role/previewer"}}}, cistacks.ForKind(stacks, "destination"))
-	src := cistacks.ForKind(stacks, "source")
-	require.Len(t, src.Include, 1)
-	assert.Equal(t, "workload", src.Include[0].Stack)
-	assert.Equal(t, "organization/log-archive/archive", src.Include[0].DestinationStack)
-	assert.Len(t, cistacks.ForKind(stacks, "").Include, 2)
+	assert.Equal(t, []cistacks.Stack{{Stack: "archive", Kind: "destination", Account: "333333333333", Region: "us-east-2",
+		Role: "arn:aws:iam::333333333333:role/deployer", PreviewRole: "arn:aws:iam::333333333333:role/previewer"}}, ofKind(stacks, "destination"))
+	src := ofKind(stacks, "source")
+	require.Len(t, src, 1)
+	assert.Equal(t, "workload", src[0].Stack)
+	assert.Equal(t, "organization/log-archive/archive", src[0].DestinationStack)
+	assert.Len(t, ofKind(stacks, ""), 2)
+}
+
+// ofKind is the stacks of one kind ("" for all).
+func ofKind(stacks []cistacks.Stack, kind string) []cistacks.Stack {
+	var of []cistacks.Stack
+	for _, s := range stacks {
+		if kind == "" || s.Kind == kind {
+			of = append(of, s)
+		}
+	}
+	return of
 }
 
 func TestLoad_RejectsAMappingThatDisagrees(t *testing.T) {

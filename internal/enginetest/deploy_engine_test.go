@@ -61,7 +61,7 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::"+role.Account+":role"+archive.ReplicationRolePath+archive.ReplicationRoleName,
 		source.ReplicationRoleArn)
 	srcKept := OfStack(recs, "source")
-	for i := len(srcKept) - 1; i >= 0; i-- { // what the README says a source destroy keeps: the log buckets
+	for i := len(srcKept) - 1; i >= 0; i-- { // what docs/deploying.md says a source destroy keeps: the log buckets
 		switch srcKept[i].Type { // what a source destroy deletes: roles, their permissions, rules and alarms
 		case typeRole, typeRolePolicy, "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 			"aws:s3/bucketReplicationConfig:BucketReplicationConfig", "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -70,7 +70,7 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 		}
 	}
 
-	// Offboarding (README): the role, its policy and the replication configurations go; the log buckets
+	// Offboarding (docs/deploying.md): the role, its policy and the replication configurations go; the log buckets
 	// the stack created, with their keys and settings, and the versioning of existing buckets stay.
 	_, err = env.Destroy(ctx, src)
 	require.NoError(t, err, "pulumi destroy --stack source")
@@ -79,7 +79,7 @@ func TestEngine_DeployAndDestroy(t *testing.T) {
 	assert.Empty(t, OfType(OfStack(recs, "source"), typeRolePolicy), "destroy deleted the role policy")
 	assert.Equal(t, Keys(srcKept), Keys(OfStack(recs, "source")), "destroy kept every retained source resource")
 
-	// The archive refuses to be destroyed (README "What pulumi destroy does"), and refusing must not cost
+	// The archive refuses to be destroyed (docs/deploying.md, "What pulumi destroy does"), and refusing must not cost
 	// it anything: every archive resource that existed before still exists after.
 	before := OfStack(env.Records(), "destination")
 	_, err = env.Destroy(ctx, dst)

@@ -82,7 +82,8 @@ const mainCommit = "84e2fc7d95e68cfac74abb843b2cf00c92a283fb"
 // in two Regions (the replicator's provider for eu-central-1) and one whose latency alarms live in the
 // archive's Region (the alarms' provider for eu-west-1), then updated with this program, whose providers
 // the program builds under other names (aliased to the old). Nothing is created, replaced or deleted but
-// the providers' own records; every resource keeps its URN and ID.
+// the providers' own records; every resource keeps its URN and ID; and every role gains the permissions
+// boundary (issue 17.5) by an update in place.
 func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 	ctx := t.Context()
 	env := NewEnv(t)
@@ -103,6 +104,16 @@ func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 	}
 	require.NotNil(t, Find(before["latency"], typeTopic, "arn:aws:sns:eu-west-1:333333333333:log-archive-replication-alarms"),
 		"mainCommit created the latency alarms' topic in the archive's Region; records: %v", Keys(before["latency"]))
+	// mainCommit's roles have no permissions boundary (D8): this program's update gives each one the
+	// boundary in place (permissionsBoundary is not replace-on-change), keeping the role and its ID.
+	account := map[string]string{"source": "222222222222", "latency": "333333333333"}
+	for stack, recs := range before {
+		roles := OfType(recs, typeRole)
+		require.NotEmpty(t, roles, stack)
+		for _, r := range roles {
+			assert.Empty(t, r.Inputs["permissionsBoundary"], "%s: mainCommit's role %s", stack, r.ID)
+		}
+	}
 
 	for _, stack := range []string{"source", "latency"} {
 		s := env.Stack(ctx, stack)
@@ -123,6 +134,10 @@ func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 		}
 		after := OfStack(env.Records(), stack)
 		assert.Equal(t, Keys(before[stack]), Keys(after), "%s: the same objects exist in AWS, with the same IDs", stack)
+		boundary := "arn:aws:iam::" + account[stack] + ":policy/log-archive/log-archive-role-boundary"
+		for _, r := range OfType(after, typeRole) {
+			assert.Equal(t, boundary, r.Inputs["permissionsBoundary"], "%s: role %s gained the boundary in place", stack, r.ID)
+		}
 		// The program's providers took over the components' (the aliases), and every resource is served by them.
 		st, err := s.Export(ctx)
 		require.NoError(t, err)

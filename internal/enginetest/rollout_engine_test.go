@@ -4,7 +4,9 @@ package enginetest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,4 +188,48 @@ func TestEngine_RolloutWavesConcurrencyAndFailureTolerance(t *testing.T) {
 	assert.Positive(t, got["src-03"].Changes["update"], "the tag change updates resources")
 	assert.Contains(t, got["src-03"].Diff, "platform", "the diff is kept for the review comment")
 	assert.False(t, sum.OK())
+
+	// Drift made in AWS, not in the code: src-04's replication configuration deleted by hand. A preview
+	// compares the code with the state only and finds nothing; the drift check's refreshing preview reads
+	// AWS first, finds the configuration gone and fails, and writes no state (it fails again).
+	deleteRecords(t, env, "src-04", typeReplication)
+	o, _ = env.rolloutOptions(rollout.OpPreview, []string{"src-04"})
+	o.ExpectNoChanges = true
+	sum, err = rollout.Run(ctx, o)
+	require.NoError(t, err)
+	assert.Equal(t, rollout.StatusSucceeded, byStack(sum)["src-04"].Status, "without a refresh the preview sees only the state")
+	for range 2 {
+		o.Refresh = true
+		sum, err = rollout.Run(ctx, o)
+		require.NoError(t, err)
+		r := byStack(sum)["src-04"]
+		assert.Equal(t, rollout.StatusChanged, r.Status, r.Error)
+		assert.Positive(t, r.Changes["create"], "the deleted replication configuration is created again: %v", r.Changes)
+	}
+}
+
+// deleteRecords deletes from the fake AWS, as someone with the console would, every object of a type that
+// a stack's resources hold.
+func deleteRecords(t *testing.T, env *Env, stack, typ string) {
+	t.Helper()
+	n := 0
+	require.NoError(t, filepath.WalkDir(env.AWSDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var r Record
+		if err := json.Unmarshal(data, &r); err != nil {
+			return err
+		}
+		if r.Type == typ && strings.HasPrefix(r.URN, "urn:pulumi:"+stack+"::") {
+			n++
+			return os.Remove(path)
+		}
+		return nil
+	}))
+	require.Positive(t, n, "%s holds no %s", stack, typ)
 }

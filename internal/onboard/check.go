@@ -39,6 +39,16 @@ type archiveList struct {
 	organization string
 }
 
+// stackLoader loads the stack files of dir, reading Pulumi.yaml once rather than once per stack (plan.StackLoader);
+// when Pulumi.yaml does not load, every stack fails to load with its error, as plan.LoadStack does.
+func stackLoader(dir string) func(name string) (plan.Stack, error) {
+	load, err := plan.StackLoader(dir)
+	if err != nil {
+		return func(string) (plan.Stack, error) { return plan.Stack{}, err }
+	}
+	return load
+}
+
 // Check reads every stack file with the Pulumi CLI's loader, .github/stacks.yaml and fleet.yaml (when
 // there is one), and returns every disagreement, problems first.
 func Check(dir string) ([]Finding, error) {
@@ -51,8 +61,9 @@ func Check(dir string) ([]Finding, error) {
 	archives := map[string]archiveList{}
 	type source struct{ stack, account, archive string }
 	var sources []source
+	load := stackLoader(dir)
 	for _, name := range names {
-		st, err := plan.LoadStack(dir, name)
+		st, err := load(name)
 		if err != nil {
 			problem(StackFile(name), "does not load as the Pulumi CLI loads it: "+err.Error(), "go run ./cmd/plan --stack "+name+" shows every problem")
 			continue
@@ -86,7 +97,7 @@ func Check(dir string) ([]Finding, error) {
 	for account, stacks := range byAccount {
 		if len(stacks) > 1 {
 			problem("account "+account, fmt.Sprintf("%d source stacks (%s): they collide on the replication role's name", len(stacks), strings.Join(stacks, ", ")),
-				"keep one stack per account: buckets of other Regions go in the same stack (README, \"Several Regions in one account\")")
+				"keep one stack per account: buckets of other Regions go in the same stack (docs/deploying.md, \"Several Regions in one account\")")
 		}
 	}
 	for name, a := range archives {

@@ -18,7 +18,7 @@ type OffboardOptions struct {
 	Program plan.Program
 }
 
-// Offboard removes source stacks from the repository, in the README's order's second half: the caller
+// Offboard removes source stacks from the repository, in the second half of docs/deploying.md's offboarding order: the caller
 // has destroyed each stack first (`pulumi destroy`, which leaves every log bucket, key and archived
 // replica in place). It deletes the stack file, its .github/stacks.yaml entry and its fleet.yaml entry,
 // and takes the account out of the archive's sourceAccountIds when no other stack of the account is left.
@@ -36,13 +36,13 @@ func Offboard(opts OffboardOptions) (*Result, error) {
 			p.problems.add("--stack "+name, fmt.Sprintf("there is no %s", StackFile(name)), "name a stack file of this directory")
 			continue
 		}
-		st, err := plan.LoadStack(opts.Dir, name)
+		st, err := p.load(name)
 		if err != nil {
 			p.problems.add(StackFile(name), indent(err), "fix the file first, or remove it and its entries by hand")
 			continue
 		}
 		if st.Config[stackconfig.KeyStackKind] != string(stackconfig.KindSource) {
-			p.problems.add(StackFile(name), "is not a source stack", "offboard source stacks only: the archive and its objects stay (README, \"What pulumi destroy does\")")
+			p.problems.add(StackFile(name), "is not a source stack", "offboard source stacks only: the archive and its objects stay (docs/deploying.md, \"What pulumi destroy does\")")
 			continue
 		}
 		leaving = append(leaving, gone{name, st.Config[stackconfig.KeySourceAccountID], st.Config[stackconfig.KeyDestinationStack]})
@@ -109,7 +109,7 @@ func (p *project) otherStackOf(account, stack string, leaving []string) bool {
 		if name == stack || slices.Contains(leaving, name) {
 			continue
 		}
-		if st, err := plan.LoadStack(p.dir, name); err == nil && st.Config[stackconfig.KeySourceAccountID] == account &&
+		if st, err := p.load(name); err == nil && st.Config[stackconfig.KeySourceAccountID] == account &&
 			st.Config[stackconfig.KeyStackKind] == string(stackconfig.KindSource) {
 			return true
 		}

@@ -67,6 +67,7 @@ type Result struct {
 // project is the state of the project directory a run starts from.
 type project struct {
 	dir   string
+	load  func(name string) (plan.Stack, error) // loads a stack file of dir; Pulumi.yaml is read once
 	fleet *Fleet
 	files map[string][]byte // every Pulumi.<stack>.yaml by stack name
 	// handWritten maps the account of each source stack onboard did not generate to its stack.
@@ -82,7 +83,7 @@ func loadProject(dir string, needFleet bool) (*project, error) {
 	if err != nil && (needFleet || !errors.Is(err, os.ErrNotExist)) {
 		return nil, err
 	}
-	p := &project{dir: dir, fleet: f, files: map[string][]byte{}, handWritten: map[string]string{}, changes: map[string]*Change{}}
+	p := &project{dir: dir, load: stackLoader(dir), fleet: f, files: map[string][]byte{}, handWritten: map[string]string{}, changes: map[string]*Change{}}
 	names, err := plan.StackNames(dir)
 	if err != nil {
 		return nil, err
@@ -96,7 +97,7 @@ func loadProject(dir string, needFleet bool) (*project, error) {
 		if IsGenerated(raw) {
 			continue
 		}
-		st, err := plan.LoadStack(dir, name)
+		st, err := p.load(name)
 		if err != nil {
 			continue // the stack's own problem: check and the matrix report it
 		}

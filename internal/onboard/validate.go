@@ -39,7 +39,7 @@ func (p *project) validate(program plan.Program, archives []string, rendered map
 			destPlan, err = plan.Run(destStack, program, nil)
 		}
 		if err != nil {
-			problems.add(StackFile(dest)+" (the archive, as it would be)", indent(err), "fix the archive's stack file; if its policies are over their size limit, admit an organization instead (README, `plan limits`)")
+			problems.add(StackFile(dest)+" (the archive, as it would be)", indent(err), "fix the archive's stack file; if its policies are over their size limit, admit an organization instead (docs/scale.md, `plan limits`)")
 			continue
 		}
 		refs[ref] = destPlan.Outputs

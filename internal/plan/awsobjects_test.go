@@ -9,7 +9,7 @@ import (
 	"log-archive/internal/plan"
 )
 
-// A resource type that plan.NamedObjects does not classify fails the check, so a new type must be
+// A resource type whose AWS object the catalogue does not name fails the check, so a new type must be
 // classified; names are kept apart by scope: a topic per Region, an IAM name per account.
 func TestObjectNames(t *testing.T) {
 	provider := plan.Step{Op: "create", URN: "urn:pulumi:s::p::pulumi:providers:aws::aws-eu-central-1",
@@ -29,6 +29,6 @@ func TestObjectNames(t *testing.T) {
 	p.Steps = append(p.Steps, plan.Step{Op: "create", URN: "urn:pulumi:s::p::aws:sqs/queue:Queue::q",
 		NewState: plan.State{Type: "aws:sqs/queue:Queue", Custom: true}})
 	_, err = p.ObjectNames("eu-west-1")
-	assert.ErrorContains(t, err, "resource types that plan.NamedObjects does not classify")
+	assert.ErrorContains(t, err, "resource types the catalogue (internal/catalog) does not say the AWS object of")
 	assert.ErrorContains(t, err, "aws:sqs/queue:Queue")
 }

@@ -31,7 +31,7 @@ type ModeLimit struct {
 }
 
 // MaxListedAccounts plans the destination stack name in dir with 0 to 10,000 synthetic listed accounts and
-// returns the largest count that plans, in the stack's own mode and in the other. The README's scale
+// returns the largest count that plans, in the stack's own mode and in the other. docs/scale.md's
 // figures are this function's output for the example stack (a test keeps them equal), and `plan limits`
 // prints it for the user's own.
 func MaxListedAccounts(dir, name string, program Program) (ArchiveLimit, error) {

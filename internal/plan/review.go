@@ -39,7 +39,7 @@ func ReviewMarkdown(diffs []StackDiff) string {
 	for _, d := range diffs {
 		fmt.Fprintf(&b, "#### `%s`: %s\n\n", d.Stack, summary(d))
 		if d.Status == StatusRemoved {
-			fmt.Fprintf(&b, "The deploy workflow stops updating this stack. Nothing is deleted: its resources stay in AWS until someone runs `pulumi destroy --stack %s` (README, \"Offboard a source account\").\n\n", d.Stack)
+			fmt.Fprintf(&b, "The deploy workflow stops updating this stack. Nothing is deleted: its resources stay in AWS until someone runs `pulumi destroy --stack %s` (docs/deploying.md, \"Offboard a source account\").\n\n", d.Stack)
 			continue
 		}
 		if len(d.Changes) > 0 {

@@ -18,7 +18,7 @@ import (
 // overwrite, so they fight over it, and the delete of either deletes it for both. Every fixture stack is
 // planned: among them replication time control with buckets in three Regions (the archive's too), named
 // topics, and 100 buckets in 5 Regions; every custom resource type must be classified in
-// plan.NamedObjects.
+// the catalogue's Names facet (internal/catalog).
 func TestNoTwoResourcesNameTheSameAWSObject(t *testing.T) {
 	dir := testfixture.ProjectWithExtras(t)
 	names, err := plan.StackNames(dir)

@@ -321,7 +321,7 @@ func TestSource_BucketThatIsTheArchiveIsRejected(t *testing.T) {
 }
 
 // Past IAM's quotas for a role (10,240 characters inline, or 10 managed policies of 6,144 each) the stack
-// stops before anything is created; fleet_source_test.go checks the count it names exactly.
+// stops before anything is created; regions_test.go checks the count it names exactly.
 func TestSource_RolePolicyOverTheIAMLimitIsRejected(t *testing.T) {
 	var items []string
 	for i := range 300 {

@@ -46,6 +46,10 @@ type Options struct {
 	Waves bool
 	// ExpectNoChanges makes a preview that finds changes a failure: the drift check.
 	ExpectNoChanges bool
+	// Refresh reads every resource from AWS before the operation (pulumi preview --refresh): without it a
+	// preview compares the code with the state the last deploy recorded, so it cannot see a change made in
+	// AWS itself (a replication configuration deleted by hand). A refreshing preview still writes no state.
+	Refresh bool
 	// NewSince is a git revision: a stack missing from the backend is created only when its stack file
 	// did not exist at NewSince (the change being deployed adds it). Empty: never.
 	NewSince string

@@ -77,7 +77,11 @@ func (o *Options) runStackOnce(ctx context.Context, project string, s cistacks.S
 	switch o.Op {
 	case OpPreview:
 		var res auto.PreviewResult
-		res, err = stack.Preview(ctx, optpreview.Diff(), optpreview.ProgressStreams(&out), optpreview.EventStreams(collect))
+		popts := []optpreview.Option{optpreview.Diff(), optpreview.ProgressStreams(&out), optpreview.EventStreams(collect)}
+		if o.Refresh {
+			popts = append(popts, optpreview.Refresh())
+		}
+		res, err = stack.Preview(ctx, popts...)
 		summary := map[string]int{}
 		for op, n := range res.ChangeSummary {
 			summary[string(op)] = n
@@ -85,7 +89,11 @@ func (o *Options) runStackOnce(ctx context.Context, project string, s cistacks.S
 		r.Changes = changes(summary)
 	case OpUp:
 		var res auto.UpResult
-		res, err = stack.Up(ctx, optup.Diff(), optup.ProgressStreams(&out), optup.EventStreams(collect))
+		uopts := []optup.Option{optup.Diff(), optup.ProgressStreams(&out), optup.EventStreams(collect)}
+		if o.Refresh {
+			uopts = append(uopts, optup.Refresh())
+		}
+		res, err = stack.Up(ctx, uopts...)
 		if res.Summary.ResourceChanges != nil {
 			r.Changes = changes(*res.Summary.ResourceChanges)
 		}

@@ -15,19 +15,20 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-func readme(t *testing.T) string {
+// scaleDoc is docs/scale.md, where the README's Scale section moved.
+func scaleDoc(t *testing.T) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testfixture.Root(), "README.md"))
+	b, err := os.ReadFile(filepath.Join(testfixture.Root(), "docs", "scale.md"))
 	require.NoError(t, err)
 	return string(b)
 }
 
-// The README's scale figures are the code's: plan limits' answer for the example archive (the fixture),
+// docs/scale.md's figures are the code's: plan limits' answer for the example archive (the fixture),
 // found by planning it, never a hand-written number that drifts.
-func TestREADME_ScaleFiguresComeFromTheCode(t *testing.T) {
+func TestScaleDoc_FiguresComeFromTheCode(t *testing.T) {
 	limit, err := plan.MaxListedAccounts(testfixture.Project(t), "destination", program.Program)
 	require.NoError(t, err)
-	text := readme(t)
+	text := scaleDoc(t)
 	assert.Contains(t, text, fmt.Sprintf("**%s listed source accounts** fit one archive", thousands(limit.MaxListed)))
 	assert.Contains(t, text, fmt.Sprintf("Listed accounts cost %d bytes each", limit.BytesPerAccount))
 	assert.Contains(t, text, fmt.Sprintf("# Stack destination lists %d source accounts; at most %d fit", limit.Listed, limit.MaxListed))
@@ -49,14 +50,14 @@ func thousands(n int) string {
 	return s
 }
 
-// The source-side figure of the README's Scale section is the size check's own answer for the benchmark's
+// The source-side figure of docs/scale.md is the size check's own answer for the benchmark's
 // account (5 Regions, 40-character names, a key per bucket, an archive with Object Lock).
-func TestREADME_SourceScaleFigureComesFromTheCode(t *testing.T) {
+func TestScaleDoc_SourceFigureComesFromTheCode(t *testing.T) {
 	refs := archiveOutputs(t, with(destinationConfig(), "log-archive:objectLock", `{"mode":"GOVERNANCE","days":30}`))
 	_, err := runStack(t, "workload-a", fleetConfig(400, fiveRegions), refs)
 	require.Error(t, err)
 	var fit int
 	_, scanErr := fmt.Sscanf(err.Error()[strings.Index(err.Error(), "the first "):], "the first %d of the 400 buckets fit", &fit)
 	require.NoError(t, scanErr)
-	assert.Contains(t, readme(t), fmt.Sprintf("100 buckets in 5 Regions fit (at most %d)", fit))
+	assert.Contains(t, scaleDoc(t), fmt.Sprintf("100 buckets in 5 Regions fit (at most %d)", fit))
 }

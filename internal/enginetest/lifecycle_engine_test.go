@@ -145,7 +145,7 @@ func TestEngine_ArchiveChangesPreviewAndApplyAsDocumented(t *testing.T) {
 	assert.Equal(t, before, Keys(env.Records()), "the refused update deleted nothing")
 
 	// Renaming the key alias or the bucket replaces a protected resource: refused, nothing changes (the
-	// README's "Changes that cannot be made in place").
+	// docs/deploying.md, "Changes that cannot be made in place").
 	// Object Lock back as it is in AWS, so the only change below is the rename.
 	env.Edit("Pulumi.destination.yaml", func(s string) string {
 		return strings.Replace(s, "config:\n", "config:\n  log-archive:objectLock:\n    mode: GOVERNANCE\n    days: 365\n", 1)
