@@ -14,7 +14,7 @@ func TestCLI_HelpUsageErrorsAndExitCodes(t *testing.T) {
 		{Name: "no command", Args: nil, Code: 2, Stderr: []string{"fleet: give a command\nUsage:"}},
 		{Name: "unknown command", Args: []string{"nope"}, Code: 2, Stderr: []string{`fleet: unknown command "nope"`, "Commands:"}},
 
-		{Name: "rollout without stacks", Args: []string{"rollout", "--op", "preview"}, Code: 2, Stderr: []string{"fleet rollout: give --stacks", "Usage:\n  fleet rollout --op preview|up"}},
+		{Name: "rollout without stacks", Args: []string{"rollout", "--op", "preview"}, Code: 2, Stderr: []string{"fleet rollout: give one of --stacks", "Usage:\n  fleet rollout --op preview|up"}},
 		{Name: "rollout unknown flag", Args: []string{"rollout", "--nope"}, Code: 2, Stderr: []string{"fleet rollout: flag provided but not defined: -nope"}},
 		{Name: "rollout stray argument", Args: []string{"rollout", "extra"}, Code: 2, Stderr: []string{`fleet rollout: unexpected argument "extra"`}},
 		{Name: "rollout-comment without results", Args: []string{"rollout-comment"}, Code: 2, Stderr: []string{"fleet rollout-comment: give --results DIR"}},

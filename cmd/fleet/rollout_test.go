@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"log-archive/internal/testfixture"
 )
@@ -21,8 +23,9 @@ func TestRollout_RefusesBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no stacks", []string{"--op", "up"}, "give --stacks a,b,c or --stacks-file FILE"},
-		{"both lists", []string{"--op", "up", "--stacks", "source", "--stacks-file", list}, "give --stacks a,b,c or --stacks-file FILE"},
+		{"no stacks", []string{"--op", "up"}, "give one of --stacks a,b,c, --stacks-file FILE or --all"},
+		{"both lists", []string{"--op", "up", "--stacks", "source", "--stacks-file", list}, "give one of --stacks a,b,c, --stacks-file FILE or --all"},
+		{"all and a list", []string{"--op", "preview", "--all", "--stacks", "source"}, "give one of --stacks a,b,c, --stacks-file FILE or --all"},
 		{"missing list file", []string{"--op", "up", "--stacks-file", filepath.Join(dir, "nope.txt")}, "--stacks-file: open"},
 		{"bad tolerance", []string{"--op", "up", "--stacks", "source", "--failure-tolerance", "ten"}, `failure tolerance "ten": give a count (0, 1, ...) or a percentage from 0% to 100%`},
 		{"bad role kind", []string{"--op", "up", "--stacks", "source", "--assume-role", "admin"}, `--assume-role "admin": give deploy or preview`},
@@ -39,6 +42,84 @@ func TestRollout_RefusesBadFlags(t *testing.T) {
 			assert.Contains(t, stderr.String(), "Usage:\n  fleet rollout --op preview|up")
 		})
 	}
+}
+
+// --all is every stack of .github/stacks.yaml, at fleet size: the archive and 1,200 sources.
+func TestRollout_AllIsEveryStackInStacksYAML(t *testing.T) {
+	dir := testfixture.Project(t)
+	require.NoError(t, testfixture.WriteFleet(dir, 1200, 10))
+	var stdout, stderr bytes.Buffer
+	req, code, done := parseRollout([]string{"--op", "preview", "--all", "--refresh", "--expect-no-changes", "--dir", dir}, &stdout, &stderr)
+	require.False(t, done, "exit %d: %s", code, stderr.String())
+	assert.Len(t, req.opts.Stacks, 1201)
+	assert.Contains(t, req.opts.Stacks, "destination")
+	assert.Contains(t, req.opts.Stacks, testfixture.FleetSource(1200))
+	assert.True(t, req.opts.Refresh)
+	assert.True(t, req.opts.ExpectNoChanges)
+}
+
+// Every fleet rollout the workflows run is a valid command line: it names its stacks and every flag
+// parses (a drift check without --all once failed every day with a usage error). Shell variables are
+// given values a run would give them; the stacks are the fixture project's.
+func TestRollout_EveryWorkflowCommandLineParses(t *testing.T) {
+	dir := testfixture.Project(t)
+	vars := map[string]string{"STACKS": "destination,source", "SINCE": "HEAD^1", "TOLERANCE": "10%", "SHARD": "sources-001"}
+	files, err := filepath.Glob(filepath.Join(testfixture.Root(), ".github", "workflows", "*.yml"))
+	require.NoError(t, err)
+	found := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(b), "\n") {
+			_, cmd, ok := strings.Cut(line, "go run ./cmd/fleet rollout ")
+			if !ok {
+				continue
+			}
+			found++
+			args := shellWords(t, cmd, vars)
+			var stdout, stderr bytes.Buffer
+			_, code, done := parseRollout(append(args, "--dir", dir), &stdout, &stderr)
+			assert.False(t, done, "%s: %q exits %d: %s", filepath.Base(f), cmd, code, stderr.String())
+		}
+	}
+	assert.GreaterOrEqual(t, found, 6, "the pull-request previews, the deploys and the drift check")
+}
+
+// shellWords splits a workflow's command line as bash would for these simple lines: it stops at a
+// redirection or ||, expands $VAR, "$VAR" and ${VAR:+words}, and drops quotes.
+func shellWords(t *testing.T, cmd string, vars map[string]string) []string {
+	t.Helper()
+	value := func(name string) string {
+		v, ok := vars[name]
+		require.True(t, ok, "give the test a value for $%s", name)
+		return v
+	}
+	for {
+		i := strings.Index(cmd, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(cmd[i:], "}")
+		require.Positive(t, j, cmd)
+		name, alt, _ := strings.Cut(cmd[i+2:i+j], ":+")
+		if value(name) == "" {
+			alt = ""
+		}
+		cmd = cmd[:i] + alt + cmd[i+j+1:]
+	}
+	var words []string
+	for _, w := range strings.Fields(cmd) {
+		if w == ">" || w == "||" || strings.HasPrefix(w, ">") || strings.HasPrefix(w, "2>") {
+			break
+		}
+		w = strings.Trim(w, `"'`)
+		for name := range vars {
+			w = strings.ReplaceAll(w, "$"+name, vars[name])
+		}
+		require.NotContains(t, w, "$", "give the test a value for %s", w)
+		words = append(words, w)
+	}
+	return words
 }
 
 func TestRolloutComment_ComposesFromResultFiles(t *testing.T) {

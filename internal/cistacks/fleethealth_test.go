@@ -47,7 +47,7 @@ func TestWorkflows_FleetHealthIsReadOnlyAndKeepsOneIssue(t *testing.T) {
 	assert.NotContains(t, scripts, "--canary", "read-only: no canary is written")
 	assert.NotContains(t, scripts, "--role-name", "each stack's previewRole")
 	// --refresh: a preview that only compares the code with the state cannot see what changed in AWS.
-	assert.Contains(t, scripts, "go run ./cmd/fleet rollout --op preview --assume-role preview --refresh --expect-no-changes")
+	assert.Contains(t, scripts, "go run ./cmd/fleet rollout --op preview --all --assume-role preview --refresh --expect-no-changes")
 
 	issue := w.Jobs["issue"]
 	assert.Equal(t, map[string]string{"issues": "write"}, issue.Permissions)

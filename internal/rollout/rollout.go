@@ -69,10 +69,7 @@ type Options struct {
 // started included. Cancelling ctx stops it from starting more stacks. The error is for a rollout that cannot start (bad options, unknown stacks); a stack
 // that fails is a Result, and Summary.OK says whether the rollout passed.
 func Run(ctx context.Context, o Options) (Summary, error) {
-	if err := o.check(); err != nil {
-		return Summary{}, err
-	}
-	waves, err := planWaves(o.Dir, o.Stacks, o.Waves)
+	waves, err := o.plan()
 	if err != nil {
 		return Summary{}, err
 	}
@@ -96,6 +93,20 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	}
 	sum.Failed, sum.Elapsed = failed, time.Since(start)
 	return sum, nil
+}
+
+// Check reports what Run would refuse to start: bad options, and stacks without a stack file and an
+// entry in .github/stacks.yaml. It runs nothing.
+func (o Options) Check() error {
+	_, err := o.plan()
+	return err
+}
+
+func (o Options) plan() ([]wave, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	return planWaves(o.Dir, o.Stacks, o.Waves)
 }
 
 func (o *Options) check() error {
