@@ -252,7 +252,10 @@ func NewFleetMonitoring(ctx *pulumi.Context, name string, args *FleetMonitoringA
 	tags := pulumi.ToStringMap(args.Tags)
 	outputs := pulumi.Map{}
 	for _, region := range args.Regions {
-		in := regionOptions(c, region, args.ArchiveRegion, args.Providers)
+		// Protected like every archive resource: a mistaken destroy of the archive is refused, and the engine
+		// deletes unprotected dependents before it reaches a protected resource, so an unprotected sink
+		// would be gone (every source's link broken, the fleet alarm silenced) before the refusal.
+		in := append(regionOptions(c, region, args.ArchiveRegion, args.Providers), pulumi.Protect(true))
 		sink, err := oam.NewSink(ctx, name+"-"+region+"-sink", &oam.SinkArgs{Name: pulumi.String(SinkName), Tags: tags}, in...)
 		if err != nil {
 			return nil, fmt.Errorf("creating the OAM sink in %s: %w", region, err)

@@ -245,6 +245,18 @@ func (e *Env) Destroy(ctx context.Context, s auto.Stack) (auto.DestroyResult, er
 	return s.Destroy(ctx, optdestroy.ProgressStreams(e.logWriter(s.Name()+" destroy")))
 }
 
+// Unprotect runs `pulumi state unprotect --all`, as an operator does before deleting protected resources.
+func (e *Env) Unprotect(ctx context.Context, s auto.Stack) {
+	e.t.Helper()
+	env := make([]string, 0, len(e.envVars))
+	for k, v := range e.envVars {
+		env = append(env, k+"="+v)
+	}
+	out, errOut, code, err := pulumiCommand(e.t).Run(ctx, e.WorkDir, nil, nil, nil, env,
+		"state", "unprotect", "--all", "--yes", "--stack", s.Name())
+	require.NoError(e.t, err, "pulumi state unprotect --all --stack %s (exit %d): %s%s", s.Name(), code, out, errOut)
+}
+
 // LogOperations makes the fake AWS log every create, update and delete from now on into a new file,
 // whose path it returns (read it with readOps).
 func (e *Env) LogOperations() string {

@@ -84,13 +84,30 @@ func TestEngine_FleetMonitoringOnThenOffChangesNothingElse(t *testing.T) {
 	assert.Equal(t, []string{"eu-west-1"}, links["222222222222"], "source: buckets and archive in eu-west-1")
 	assert.ElementsMatch(t, []string{"eu-west-1", "eu-central-1"}, links["333333333333"], "source-b: its bucket's Region and the archive's")
 
-	// Off: the sources first (their links name the archive's sinks), then the archive.
+	// A mistaken destroy of the archive is refused and deletes nothing, the fleet view included.
+	beforeDestroy := OfStack(env.Records(), "destination")
+	_, err := env.Destroy(ctx, stacks[0])
+	require.Error(t, err, "pulumi destroy --stack destination must refuse")
+	assert.Equal(t, Keys(beforeDestroy), Keys(OfStack(env.Records(), "destination")), "a refused destroy deleted nothing in the archive account")
+
+	// Off: the sources first (their links name the archive's sinks), then the archive, whose fleet view
+	// is protected: docs/fleet-health.md has the operator unprotect the stack and run up, which deletes the
+	// fleet view and protects every archive resource again.
 	for _, s := range []auto.Stack{stacks[1], stacks[2], stacks[0]} {
 		file := "Pulumi." + s.Name() + ".yaml"
 		env.Edit(file, func(s string) string { return strings.Replace(s, monitoring[file], "", 1) })
+		if s.Name() == "destination" {
+			_, err := env.TryUp(ctx, s)
+			require.Error(t, err, "the protected fleet view is not deleted without unprotect")
+			assert.Contains(t, err.Error(), "protect")
+			env.Unprotect(ctx, s)
+		}
 		up := env.Up(ctx, s)
 		assertOnly(t, up, "delete", s.Name()+": monitoring off")
 	}
+	_, err = env.Destroy(ctx, stacks[0])
+	require.Error(t, err, "after the up, the archive is protected again")
+	assert.Contains(t, err.Error(), "protect")
 	// Names repeat across accounts (each source has its role and topic): a record is its type, ID,
 	// account and Region.
 	where := func(recs []Record) map[string]Record {

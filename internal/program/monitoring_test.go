@@ -338,6 +338,28 @@ func TestMonitoring_OnOnlyAddsItsOwnResources(t *testing.T) {
 	assertOnlyAdds(t, srcOff, srcOn, components.MonitoringLinksType)
 }
 
+// The fleet view is protected like the rest of the archive: a mistaken destroy of the archive deletes
+// unprotected resources before it reaches a protected one, and a deleted sink breaks every source's link
+// and silences the fleet alarm. It is not retained: turning the view off (after pulumi state unprotect)
+// deletes it from AWS, so turning it on again creates no second sink of the same name.
+func TestFleetMonitoring_ProtectedLikeTheArchiveNotRetained(t *testing.T) {
+	p := monitoredArchive(t)
+	component := mustStep(t, p, components.FleetMonitoringType, "fleet")
+	types := map[string]int{}
+	for _, s := range p.Creates() {
+		if s.NewState.Parent != component.URN {
+			continue
+		}
+		types[string(s.NewState.Type)]++
+		assert.True(t, s.NewState.Protect, "%s is protected", s.Name())
+		assert.False(t, s.NewState.RetainOnDelete, "%s is deleted when the fleet view is turned off", s.Name())
+	}
+	for _, typ := range []string{"aws:oam/sink:Sink", "aws:oam/sinkPolicy:SinkPolicy", "aws:sns/topic:Topic",
+		"aws:sns/topicPolicy:TopicPolicy", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/dashboard:Dashboard"} {
+		assert.Equal(t, 2, types[typ], "one %s in each of the fleet view's two Regions", typ)
+	}
+}
+
 // assertOnlyAdds: every resource of off is in on with the same inputs, options and parent; on's other
 // resources all belong to the component of type typ (or are its providers).
 func assertOnlyAdds(t *testing.T, off, on *plan.Plan, typ string) {
