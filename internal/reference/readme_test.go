@@ -78,14 +78,15 @@ func ciCommands(t *testing.T, path string) []string {
 	return out
 }
 
-// runsInCI: the command is a line of CI's scripts, or the loop's `--stack "$stack"` line for a stack whose
-// file exists.
+// runsInCI: the command is a line of CI's scripts, or a plan --stack of a stack whose file exists and
+// CI runs plan --all, which plans every stack file.
 func runsInCI(root, command string, ci []string) bool {
 	for _, line := range ci {
 		if line == command {
 			return true
 		}
-		prefix, _, ok := strings.Cut(line, `"$stack"`)
+		all, _, ok := strings.Cut(line, " --all")
+		prefix := all + " --stack "
 		if !ok || !strings.HasPrefix(command, prefix) {
 			continue
 		}
