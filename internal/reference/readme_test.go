@@ -98,6 +98,24 @@ func runsInCI(root, command string, ci []string) bool {
 	return false
 }
 
+// The README's layout names every package directory, so a newcomer finds each one (a new package adds a row).
+func TestREADME_LayoutNamesEveryPackage(t *testing.T) {
+	root := testfixture.Root()
+	readme := read(t, filepath.Join(root, "README.md"))
+	_, layout, ok := strings.Cut(readme, "\n## Layout\n")
+	require.True(t, ok, `README.md has no "## Layout" section`)
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	for _, parent := range []string{"cmd", "internal"} {
+		entries, err := os.ReadDir(filepath.Join(root, parent))
+		require.NoError(t, err)
+		for _, e := range entries {
+			if e.IsDir() {
+				assert.Contains(t, layout, "`"+parent+"/"+e.Name()+"/`", "README.md's layout has no row naming %s/%s/", parent, e.Name())
+			}
+		}
+	}
+}
+
 // docs/README.md is the manual's index: it links every page in docs/.
 func TestDocsIndexListsEveryPage(t *testing.T) {
 	root := testfixture.Root()
