@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"log-archive/internal/cliflags/cliflagstest"
+	"log-archive/internal/testfixture"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The conventions of internal/cliflags, for fleet and each of its subcommands.
@@ -32,4 +35,11 @@ func TestCLI_HelpUsageErrorsAndExitCodes(t *testing.T) {
 		cases = append(cases, cliflagstest.Case{Name: sub + " help", Args: []string{sub, "--help"}, Code: 0, Stdout: []string{"Usage:\n  fleet " + sub, "Flags:\n"}})
 	}
 	cliflagstest.Run(t, run, cases)
+}
+
+// Every `go run ./cmd/fleet ...` in the workflows and CI scripts gives flags and subcommands that exist.
+func TestCLI_ScriptsGiveFlagsThatExist(t *testing.T) {
+	invocations := cliflagstest.Invocations(t, testfixture.Root(), "fleet", func(string) string { return "x" })
+	require.NotEmpty(t, invocations)
+	cliflagstest.KnownFlags(t, run, invocations)
 }

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"log-archive/internal/cliflags/cliflagstest"
 	"log-archive/internal/testfixture"
 )
 
@@ -64,62 +64,18 @@ func TestRollout_AllIsEveryStackInStacksYAML(t *testing.T) {
 func TestRollout_EveryWorkflowCommandLineParses(t *testing.T) {
 	dir := testfixture.Project(t)
 	vars := map[string]string{"STACKS": "destination,source", "SINCE": "HEAD^1", "TOLERANCE": "10%", "SHARD": "sources-001"}
-	files, err := filepath.Glob(filepath.Join(testfixture.Root(), ".github", "workflows", "*.yml"))
-	require.NoError(t, err)
-	found := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		for _, line := range strings.Split(string(b), "\n") {
-			_, cmd, ok := strings.Cut(line, "go run ./cmd/fleet rollout ")
-			if !ok {
-				continue
-			}
-			found++
-			args := shellWords(t, cmd, vars)
-			var stdout, stderr bytes.Buffer
-			_, code, done := parseRollout(append(args, "--dir", dir), &stdout, &stderr)
-			assert.False(t, done, "%s: %q exits %d: %s", filepath.Base(f), cmd, code, stderr.String())
-		}
+	value := func(v string) string {
+		val, ok := vars[v]
+		require.True(t, ok, "give the test a value for $%s", v)
+		return val
 	}
-	assert.GreaterOrEqual(t, found, 6, "the pull-request previews, the deploys and the drift check")
-}
-
-// shellWords splits a workflow's command line as bash would for these simple lines: it stops at a
-// redirection or ||, expands $VAR, "$VAR" and ${VAR:+words}, and drops quotes.
-func shellWords(t *testing.T, cmd string, vars map[string]string) []string {
-	t.Helper()
-	value := func(name string) string {
-		v, ok := vars[name]
-		require.True(t, ok, "give the test a value for $%s", name)
-		return v
+	invocations := cliflagstest.Invocations(t, testfixture.Root(), "fleet rollout", value)
+	for _, inv := range invocations {
+		var stdout, stderr bytes.Buffer
+		_, code, done := parseRollout(append(inv.Args, "--dir", dir), &stdout, &stderr)
+		assert.False(t, done, "%s: %q exits %d: %s", inv.File, inv.Line, code, stderr.String())
 	}
-	for {
-		i := strings.Index(cmd, "${")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(cmd[i:], "}")
-		require.Positive(t, j, cmd)
-		name, alt, _ := strings.Cut(cmd[i+2:i+j], ":+")
-		if value(name) == "" {
-			alt = ""
-		}
-		cmd = cmd[:i] + alt + cmd[i+j+1:]
-	}
-	var words []string
-	for _, w := range strings.Fields(cmd) {
-		if w == ">" || w == "||" || strings.HasPrefix(w, ">") || strings.HasPrefix(w, "2>") {
-			break
-		}
-		w = strings.Trim(w, `"'`)
-		for name := range vars {
-			w = strings.ReplaceAll(w, "$"+name, vars[name])
-		}
-		require.NotContains(t, w, "$", "give the test a value for %s", w)
-		words = append(words, w)
-	}
-	return words
+	assert.GreaterOrEqual(t, len(invocations), 6, "the pull-request previews, the deploys and the drift check")
 }
 
 func TestRolloutComment_ComposesFromResultFiles(t *testing.T) {

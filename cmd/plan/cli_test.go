@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"log-archive/internal/cliflags/cliflagstest"
+	"log-archive/internal/testfixture"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The conventions of internal/cliflags, for plan and each of its subcommands.
@@ -31,4 +34,11 @@ func TestCLI_HelpUsageErrorsAndExitCodes(t *testing.T) {
 		{Name: "missing directory", Args: []string{"--all", "--dir", "no-such-directory"}, Code: 1, Stderr: []string{"plan: --dir no-such-directory: no such directory"}},
 		{Name: "diff unreadable file", Args: []string{"diff", "--base", "no-such.json", "--head", "no-such.json"}, Code: 1, Stderr: []string{"no-such.json"}},
 	})
+}
+
+// Every `go run ./cmd/plan ...` in the workflows and CI scripts gives flags and subcommands that exist.
+func TestCLI_ScriptsGiveFlagsThatExist(t *testing.T) {
+	invocations := cliflagstest.Invocations(t, testfixture.Root(), "plan", func(string) string { return "x" })
+	require.NotEmpty(t, invocations)
+	cliflagstest.KnownFlags(t, run, invocations)
 }
