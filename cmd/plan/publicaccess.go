@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"log-archive/components"
+	"log-archive/internal/catalog"
 	"log-archive/internal/cliflags"
 	"log-archive/internal/plan"
 	"log-archive/internal/policy"
@@ -53,9 +54,9 @@ Flags:
 // Access Analyzer's resource type (API_CheckNoPublicAccess.html). Trust and identity policies are not
 // resource policies of a resource that could be public, and are left out.
 var accessCheckTypes = map[string]aatypes.AccessCheckResourceType{
-	"aws:s3/bucketPolicy:BucketPolicy": aatypes.AccessCheckResourceTypeS3Bucket,
-	"aws:kms/key:Key":                  aatypes.AccessCheckResourceTypeKmsKey,
-	"aws:sns/topicPolicy:TopicPolicy":  aatypes.AccessCheckResourceTypeSnsTopic,
+	string(catalog.S3BucketPolicy): aatypes.AccessCheckResourceTypeS3Bucket,
+	string(catalog.KMSKey):         aatypes.AccessCheckResourceTypeKmsKey,
+	string(catalog.SNSTopicPolicy): aatypes.AccessCheckResourceTypeSnsTopic,
 }
 
 // awsConfigLoader loads the AWS configuration for a Region; tests point it at a stand-in.

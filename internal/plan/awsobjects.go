@@ -13,7 +13,7 @@ import (
 // it fails on a custom resource whose type the catalogue does not have.
 func (p *Plan) ObjectNames(stackRegion string) (map[string][]string, error) {
 	regions := map[string]string{} // provider URN -> its Region
-	for _, s := range p.OfType("pulumi:providers:aws") {
+	for _, s := range p.OfType(string(catalog.AWSProvider)) {
 		if r, ok := s.NewState.Inputs["region"].(string); ok {
 			regions[s.URN] = r
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"log-archive/components"
+	"log-archive/internal/catalog"
 	"log-archive/internal/stackconfig"
 )
 
@@ -95,7 +96,7 @@ func modeLimit(stack Stack, program Program, mode string) ModeLimit {
 			return 0
 		}
 		for _, pol := range p.Policies() {
-			if pol.Type == "aws:s3/bucketPolicy:BucketPolicy" {
+			if pol.Type == string(catalog.S3BucketPolicy) {
 				return pol.Bytes()
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/catalog"
 )
 
 // regionProviders builds, in one place, the AWS provider of each Region a stack needs besides its default
@@ -39,7 +40,7 @@ func regionProviders(ctx *pulumi.Context, settings pulumi.Map, regions []string,
 			}
 		}
 		var p aws.Provider
-		if err := ctx.RegisterResource("pulumi:providers:aws", "aws-"+region, inputs, &p,
+		if err := ctx.RegisterResource(string(catalog.AWSProvider), "aws-"+region, inputs, &p,
 			pulumi.Version(AWSProviderVersion), pulumi.AdditionalSecretOutputs([]string{"accessKey", "secretKey", "token"}),
 			pulumi.Aliases(aliases(region))); err != nil {
 			return nil, fmt.Errorf("creating the AWS provider for %s: %w", region, err)
@@ -65,7 +66,7 @@ func formerProviders(ctx *pulumi.Context, args *components.SourceReplicatorArgs,
 	root := fmt.Sprintf("urn:pulumi:%s::%s::%s", ctx.Stack(), ctx.Project(), components.SourceReplicatorType)
 	var aliases []pulumi.Alias
 	if region != args.Region && slices.Contains(args.Regions(), region) {
-		aliases = append(aliases, pulumi.Alias{URN: pulumi.URN(root + "$pulumi:providers:aws::" + component + "-aws-" + region)})
+		aliases = append(aliases, pulumi.Alias{URN: pulumi.URN(root + "$" + string(catalog.AWSProvider) + "::" + component + "-aws-" + region)})
 	}
 	if region == args.Archive.Region {
 		for _, r := range args.Regions() {
@@ -77,7 +78,7 @@ func formerProviders(ctx *pulumi.Context, args *components.SourceReplicatorArgs,
 				alarms += "-" + r
 			}
 			aliases = append(aliases, pulumi.Alias{URN: pulumi.URN(root + "$" + components.ReplicationAlarmsType +
-				"$pulumi:providers:aws::" + alarms + "-archive-region")})
+				"$" + string(catalog.AWSProvider) + "::" + alarms + "-archive-region")})
 		}
 	}
 	return aliases

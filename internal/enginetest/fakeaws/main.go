@@ -111,16 +111,16 @@ func serve() error {
 // alreadyExists is the error AWS answers when a create names an entity that exists. Types not listed are
 // PUT-style in AWS (bucket policy, versioning, role policy, ...): a second create overwrites.
 var alreadyExists = map[string]func(id string, sameAccount bool) string{
-	"aws:s3/bucketV2:BucketV2": func(id string, sameAccount bool) string {
+	string(catalog.S3Bucket): func(id string, sameAccount bool) string {
 		if sameAccount {
 			return "BucketAlreadyOwnedByYou: Your previous request to create the named bucket succeeded and you already own it."
 		}
 		return "BucketAlreadyExists: The requested bucket name is not available."
 	},
-	"aws:iam/role:Role": func(id string, _ bool) string {
+	string(catalog.IAMRole): func(id string, _ bool) string {
 		return fmt.Sprintf("EntityAlreadyExists: Role with name %s already exists.", id)
 	},
-	"aws:kms/alias:Alias": func(id string, _ bool) string {
+	string(catalog.KMSAlias): func(id string, _ bool) string {
 		return fmt.Sprintf("AlreadyExistsException: An alias with the name %s already exists", id)
 	},
 }
