@@ -305,15 +305,6 @@ func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testi
 	assert.Equal(t, policy.Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
 }
 
-func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
-	one, _ := policy.Strings{"a"}.MarshalJSON()
-	two, _ := policy.Strings{"a", "b"}.MarshalJSON()
-	star, _ := policy.Principal{Everyone: true}.MarshalJSON()
-	assert.Equal(t, `"a"`, string(one))
-	assert.Equal(t, `["a","b"]`, string(two))
-	assert.Equal(t, `"*"`, string(star))
-}
-
 func TestArchivePolicies_1200SourcesFitTheirLimits(t *testing.T) {
 	args := archiveArgs(accounts(1200)...)
 	require.NoError(t, args.Validate())
