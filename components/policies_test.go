@@ -239,9 +239,9 @@ func TestArchivePolicies_ChinaPartitionUsesItsARNsAndEndpoint(t *testing.T) {
 }
 
 func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) {
-	d := ReplicationTrustPolicy()
+	d := replicationTrustPolicy()
 	require.Len(t, d.Statement, 1)
-	s := statement(t, d, SidTrustS3)
+	s := statement(t, d, sidTrustS3)
 	assert.Equal(t, "Allow", s.Effect)
 	assert.Equal(t, &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}}, s.Principal)
 	assert.Equal(t, policy.Strings{"sts:AssumeRole"}, s.Action)
@@ -249,7 +249,7 @@ func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) 
 }
 
 func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
-	d := ReplicationRolePolicy(sourceArgs(), nil)
+	d := replicationRolePolicy(sourceArgs(), nil)
 	assert.Equal(t, []string{SidReadSourceConfiguration, SidReadSourceVersions, SidReplicateIntoArchive, SidDecryptSourceObjects, SidEncryptReplicas}, sids(d))
 	keyA := "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"
 	keyB := "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"
@@ -297,10 +297,10 @@ func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
 
 func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testing.T) {
 	args := sourceArgs()
-	assert.NotContains(t, sids(ReplicationRolePolicy(args, nil)), SidReadSourceObjectLock)
+	assert.NotContains(t, sids(replicationRolePolicy(args, nil)), SidReadSourceObjectLock)
 
 	args.Buckets[1].ObjectLock = true
-	s := statement(t, ReplicationRolePolicy(args, nil), SidReadSourceObjectLock)
+	s := statement(t, replicationRolePolicy(args, nil), SidReadSourceObjectLock)
 	assert.Equal(t, policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
 	assert.Equal(t, policy.Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
 }

@@ -79,7 +79,7 @@ type SourceReplicatorArgs struct {
 type AlarmSettings struct {
 	Disabled bool
 	// TopicArns names an existing SNS topic per Region (an alarm notifies only a topic in its own
-	// Region); a Region without one gets the topic the stack creates, AlarmTopicName. S3 failure events
+	// Region); a Region without one gets the topic the stack creates, alarmTopicName. S3 failure events
 	// of the log buckets go to created topics only: a named topic's policy may not admit S3, and the
 	// notification would fail the deploy.
 	TopicArns map[string]string
@@ -348,7 +348,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("SourceReplicator %q: %w", name, err)
 	}
-	trust := ReplicationTrustPolicy()
+	trust := replicationTrustPolicy()
 	trustJSON, err := trust.JSON()
 	if err != nil {
 		return nil, err
@@ -474,7 +474,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 // It returns the topic of each Region.
 //
 // Each topic has exactly one owner. SNS CreateTopic is idempotent, so two resources that create
-// AlarmTopicName in one Region share one topic, race to set its policy, and the delete of either deletes
+// alarmTopicName in one Region share one topic, race to set its policy, and the delete of either deletes
 // it for both. A Region's own component owns its topic; with replication time control, the archive
 // Region's topic (the latency alarms') is owned by the archive Region's component when the stack has
 // buckets there, else by the first Region's (the one that has always created it); every other component
@@ -528,20 +528,20 @@ func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 	return topics, nil
 }
 
-// BackfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,
+// backfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,
 // and a path that followed the archive's pinned one would replace it whenever that changes.
-const BackfillRolePath = "/log-archive/"
+const backfillRolePath = "/log-archive/"
 
 // newBackfillRole is the role S3 Batch Replication jobs run as, for objects written before replication
 // existed (R4.12) and FAILED ones, which S3 never retries (R5.9). Its name is Pulumi's (autonamed): the
 // archive does not pin it, and a second stack in the account must not collide with it.
 func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, opts ...pulumi.ResourceOption) (*iam.Role, error) {
-	trustJSON, err := BackfillTrustPolicy().JSON()
+	trustJSON, err := backfillTrustPolicy().JSON()
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-backfill-role", &iam.RoleArgs{
-		Path:             pulumi.String(BackfillRolePath),
+		Path:             pulumi.String(backfillRolePath),
 		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
 		// D8, as for the replication role.
@@ -586,7 +586,7 @@ func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulum
 	for _, m := range planned.Managed {
 		shard := m.Shard
 		policy, err := iam.NewPolicy(ctx, fmt.Sprintf("%s-%d", name, shard), &iam.PolicyArgs{
-			Path:        pulumi.String(BackfillRolePath),
+			Path:        pulumi.String(backfillRolePath),
 			Description: pulumi.Sprintf("log-archive: %s, part %d of at most %d", inlineName, shard, MaxAttachedPolicies),
 			Policy: render(func(p RolePermissions) (policy.Document, error) {
 				for _, got := range p.Managed {
