@@ -22,8 +22,7 @@ const module = "log-archive"
 // componentsImporters are the only packages that may import components: those that build the components
 // or read their Args.
 var componentsImporters = []string{
-	"cmd/plan", "internal/bootstrap", "internal/deployer", "internal/plan", "internal/program",
-	"internal/stackconfig", "internal/verify", "internal/enginetest",
+	"cmd/plan", "internal/plan", "internal/program", "internal/stackconfig", "internal/verify", "internal/enginetest",
 }
 
 // identifierRules are defined in internal/awsid and nowhere else.
