@@ -114,6 +114,12 @@ func TestPolicy_ValidDocumentsWithinTheLimit(t *testing.T) {
 				assert.Equal(t, "2012-10-17", doc["Version"])
 				assert.LessOrEqual(t, p.Size, policy.ManagedPolicyLimit)
 				assert.Equal(t, len(strings.Join(strings.Fields(string(raw)), "")), p.Size, "size is counted without whitespace")
+				text, err := p.Document.JSON()
+				require.NoError(t, err)
+				assert.Equal(t, len(text), p.Size, "the size is that of the document as sent")
+				back, err := policy.Parse(text)
+				require.NoError(t, err, "the document is in internal/policy's grammar")
+				assert.Equal(t, p.Document, back, "the document reads back unchanged")
 				for _, st := range p.Document.Statement {
 					assert.Regexp(t, `^[A-Za-z0-9]+$`, st.Sid)
 					assert.False(t, sids[st.Sid], "Sid %s twice", st.Sid)
@@ -398,4 +404,18 @@ func TestResult_ForAccount(t *testing.T) {
 	assert.Equal(t, f.result.Policies[0].Size, r.Policies[0].Size, "the size IAM counts is the substituted document's")
 	orig, _ := json.Marshal(f.result.Policies)
 	assert.Contains(t, string(orig), "222222222222", "the original is untouched")
+}
+
+// ForAccount reads the policy back through internal/policy's types: a condition with no values stays one
+// with no values (null), not one empty value.
+func TestResult_ForAccount_KeepsConditionsAsTheyAre(t *testing.T) {
+	r := &Result{Account: "111111111111", Policies: []Policy{{Document: policy.Document{Version: policy.Version, Statement: []policy.Statement{{
+		Sid: "A", Effect: "Allow", Action: []string{"iam:AttachRolePolicy"}, Resource: []string{"arn:aws:iam::111111111111:role/r"},
+		Condition: policy.Conditions{"ArnLike": {"iam:PolicyARN": nil}, "StringEquals": {"aws:RequestedRegion": {"eu-west-1"}}},
+	}}}}}}
+	out, err := r.ForAccount("${AWS::AccountId}")
+	require.NoError(t, err)
+	st := out.Policies[0].Document.Statement[0]
+	assert.Equal(t, policy.Strings{"arn:aws:iam::${AWS::AccountId}:role/r"}, st.Resource)
+	assert.Equal(t, policy.Conditions{"ArnLike": {"iam:PolicyARN": nil}, "StringEquals": {"aws:RequestedRegion": {"eu-west-1"}}}, st.Condition)
 }

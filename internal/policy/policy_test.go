@@ -25,6 +25,11 @@ func TestStrings_UnmarshalStringOrList(t *testing.T) {
 	assert.Equal(t, Strings{"s3:GetObject"}, s)
 	require.NoError(t, json.Unmarshal([]byte(`["a","b"]`), &s))
 	assert.Equal(t, Strings{"a", "b"}, s)
+	require.NoError(t, json.Unmarshal([]byte(`null`), &s))
+	assert.Nil(t, s, "null, what a nil Strings renders as, reads back as nil, not as one empty string")
+	var c Conditions
+	require.NoError(t, json.Unmarshal([]byte(`{"ArnLike":{"iam:PolicyARN":null}}`), &c))
+	assert.Equal(t, Conditions{"ArnLike": {"iam:PolicyARN": nil}}, c)
 	for _, bad := range []string{`1`, `{"a":"b"}`, `[1]`, `true`} {
 		err := json.Unmarshal([]byte(bad), &s)
 		assert.ErrorContains(t, err, "policy value must be a string or a list of strings", bad)
