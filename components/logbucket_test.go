@@ -158,8 +158,8 @@ func TestLogBucketPolicies_G1_C1_V1_ExactlyTheNamedServices(t *testing.T) {
 				}
 			}
 			wantBucket = append(wantBucket, wantDenyHTTP)
-			assert.Equal(t, wantKey, roundTrip(t, LogBucketKeyPolicy(args)))
-			assert.Equal(t, wantBucket, roundTrip(t, LogBucketPolicy(args)))
+			assert.Equal(t, wantKey, roundTrip(t, logBucketKeyPolicy(args)))
+			assert.Equal(t, wantBucket, roundTrip(t, logBucketPolicy(args)))
 		})
 	}
 }
@@ -172,7 +172,7 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/management-events",
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/data-events",
 	}
-	key, bucket := LogBucketKeyPolicy(args), LogBucketPolicy(args)
+	key, bucket := logBucketKeyPolicy(args), logBucketPolicy(args)
 	assert.Equal(t, policy.Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
 		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, sidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
@@ -186,7 +186,7 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 
 // C1: DescribeKey carries no encryption context, so a context condition on it would refuse CloudTrail.
 func TestLogBucketKeyPolicy_C1_DescribeKeyHasNoEncryptionContextCondition(t *testing.T) {
-	s := statement(t, LogBucketKeyPolicy(logBucketArgs(CloudTrail)), sidCloudTrailDescribesKey)
+	s := statement(t, logBucketKeyPolicy(logBucketArgs(CloudTrail)), sidCloudTrailDescribesKey)
 	assert.NotContains(t, s.Condition, "StringLike")
 	assert.Equal(t, policy.Strings{"kms:DescribeKey"}, s.Action)
 }

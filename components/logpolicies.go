@@ -41,10 +41,10 @@ var flowLogsKeyActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*"
 // BucketOwnerEnforced the ACL is ignored but must still be accepted, so the condition stays.
 const bucketOwnerFullControl = "bucket-owner-full-control"
 
-// LogBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
+// logBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
 // use it. The account root statement is also what lets the replication role's IAM policy grant kms:Decrypt
 // (R1.18): the role is not named here, so the key policy is valid before the role exists.
-func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
+func logBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	stmts := []policy.Statement{{
@@ -102,9 +102,9 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
-// LogBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
+// logBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
 // (H1). Nothing else: readers get access through IAM in the account, not through this policy.
-func LogBucketPolicy(args *SourceLogBucketArgs) policy.Document {
+func logBucketPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	var stmts []policy.Statement

@@ -342,31 +342,31 @@ func DashboardBodyFits(body string) error {
 	if err := json.Unmarshal([]byte(body), &d); err != nil {
 		return fmt.Errorf("the dashboard body is not JSON: %w", err)
 	}
-	if len(d.Widgets) > MaxDashboardWidgets {
-		return fmt.Errorf("%d widgets, more than the %d a dashboard holds", len(d.Widgets), MaxDashboardWidgets)
+	if len(d.Widgets) > maxDashboardWidgets {
+		return fmt.Errorf("%d widgets, more than the %d a dashboard holds", len(d.Widgets), maxDashboardWidgets)
 	}
 	total := 0
 	for i, w := range d.Widgets {
-		if n := len(w.Properties.Metrics); n > MaxMetricsPerWidget {
-			return fmt.Errorf("widget %d has %d metrics, more than %d", i, n, MaxMetricsPerWidget)
+		if n := len(w.Properties.Metrics); n > maxMetricsPerWidget {
+			return fmt.Errorf("widget %d has %d metrics, more than %d", i, n, maxMetricsPerWidget)
 		}
 		total += len(w.Properties.Metrics)
 	}
-	if total > MaxMetricsPerDashboard {
-		return fmt.Errorf("%d metrics, more than the %d a dashboard holds", total, MaxMetricsPerDashboard)
+	if total > maxMetricsPerDashboard {
+		return fmt.Errorf("%d metrics, more than the %d a dashboard holds", total, maxMetricsPerDashboard)
 	}
-	if len(body) > DashboardBodyBudget {
-		return fmt.Errorf("the body is %d bytes, more than this program's budget of %d", len(body), DashboardBodyBudget)
+	if len(body) > dashboardBodyBudget {
+		return fmt.Errorf("the body is %d bytes, more than this program's budget of %d", len(body), dashboardBodyBudget)
 	}
 	return nil
 }
 
-// CloudWatch dashboard limits (M6). No AWS page found states a body size: DashboardBodyBudget is this
+// CloudWatch dashboard limits (M6). No AWS page found states a body size: dashboardBodyBudget is this
 // program's own ceiling, far below any size AWS might enforce, so the body never approaches one.
 const (
-	MaxDashboardWidgets    = 500
-	MaxMetricsPerWidget    = 500
-	MaxMetricsPerDashboard = 2500
+	maxDashboardWidgets    = 500
+	maxMetricsPerWidget    = 500
+	maxMetricsPerDashboard = 2500
 	MaxInsightsSeries      = 500
-	DashboardBodyBudget    = 16384
+	dashboardBodyBudget    = 16384
 )

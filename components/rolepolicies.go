@@ -51,19 +51,19 @@ type managedShard struct {
 	Document policy.Document
 }
 
-// RolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
+// rolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
 // 10,240-character inline budget it is one inline policy, as it always was, so an existing stack's role
 // does not change. Past that, each bucket's grants move into one of at most MaxAttachedPolicies customer
 // managed policies, chosen by the bucket's name alone: adding or removing a bucket changes only the
 // policy that holds it, and no bucket's grants ever move from one policy to another, which would leave it
 // without them between the two updates (S3 never retries a FAILED object, R5.9).
-type RolePermissions struct {
+type rolePermissions struct {
 	Inline  *policy.Document // nil: the role has no inline policy
 	Managed []managedShard   // by shard number; empty while the inline policy holds everything
 }
 
 // Documents lists every document with what it is, for size checks and reviews.
-func (p RolePermissions) Documents() []namedDocument {
+func (p rolePermissions) Documents() []namedDocument {
 	var out []namedDocument
 	if p.Inline != nil {
 		out = append(out, namedDocument{"inline policy", *p.Inline, policy.RoleInlinePolicyLimit})
@@ -82,7 +82,7 @@ type namedDocument struct {
 }
 
 // Fits says whether every document is within its limit.
-func (p RolePermissions) Fits() bool {
+func (p rolePermissions) Fits() bool {
 	for _, d := range p.Documents() {
 		if d.Document.Size() > d.Limit {
 			return false
@@ -112,12 +112,12 @@ func shardBuckets(buckets []SourceBucket) map[int][]SourceBucket {
 // budget; otherwise the shared statements (if any) stay inline and each bucket's go into its shard. The
 // choice is made on sized, the buckets with stand-in keys, so that it is the same before and after AWS
 // assigns the keys of buckets (the documents hold those of buckets, which may name fewer distinct keys).
-func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) policy.Document) RolePermissions {
+func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) policy.Document) rolePermissions {
 	if document(sized, true).Size() <= policy.RoleInlinePolicyLimit {
 		whole := document(buckets, true)
-		return RolePermissions{Inline: &whole}
+		return rolePermissions{Inline: &whole}
 	}
-	var p RolePermissions
+	var p rolePermissions
 	if shared := document(nil, true); len(shared.Statement) > 0 {
 		p.Inline = &shared
 	}
@@ -130,18 +130,18 @@ func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket,
 	return p
 }
 
-// ReplicationRolePermissions lays out replicationRolePolicy in IAM. In managed policies the archive's
+// replicationRolePermissions lays out replicationRolePolicy in IAM. In managed policies the archive's
 // statements (ReplicateIntoArchive, EncryptReplicasWithArchiveKey) stay in the inline policy and each
 // managed policy grants its buckets' reads and key use. logKeyArns as for replicationRolePolicy.
-func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) RolePermissions {
+func replicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) rolePermissions {
 	return layOut(args.replicatedBuckets(nil), args.replicatedBuckets(logKeyArns), func(buckets []SourceBucket, shared bool) policy.Document {
 		return replicationPolicy(args, buckets, shared)
 	})
 }
 
-// BackfillRolePermissions lays out the backfill role's policy (backfillPolicy) in IAM; it has no shared
+// backfillRolePermissions lays out the backfill role's policy (backfillPolicy) in IAM; it has no shared
 // statements, so in managed policies the role has no inline policy at all.
-func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
+func backfillRolePermissions(args *SourceReplicatorArgs) rolePermissions {
 	buckets := args.replicatedBuckets(nil)
 	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) policy.Document {
 		return backfillPolicy(args, buckets)
@@ -152,7 +152,7 @@ func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 // (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate replication of their
 // objects, and read the replication configuration and write the inventory configuration that generate
 // the manifest. Jobs run without a stored manifest or a completion report, so no manifest or report
-// bucket is granted. BackfillRolePermissions lays it out in IAM.
+// bucket is granted. backfillRolePermissions lays it out in IAM.
 func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	var bucketArns, objectArns policy.Strings
@@ -171,7 +171,7 @@ func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) policy.D
 
 // replicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
 // the archive, and nothing more, as one document. logKeyArns[i] is the key of args.LogBuckets[i] once AWS
-// has assigned it; nil renders same-length stand-ins, for size checks. ReplicationRolePermissions says how
+// has assigned it; nil renders same-length stand-ins, for size checks. replicationRolePermissions says how
 // IAM holds it.
 func replicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) policy.Document {
 	return replicationPolicy(args, args.replicatedBuckets(logKeyArns), true)
