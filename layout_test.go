@@ -22,8 +22,7 @@ const module = "log-archive"
 // componentsImporters are the only packages that may import components: those that build the components
 // or read their Args.
 var componentsImporters = []string{
-	"cmd/plan", "internal/bootstrap", "internal/deployer", "internal/plan", "internal/program",
-	"internal/stackconfig", "internal/verify", "internal/enginetest",
+	"cmd/plan", "internal/plan", "internal/program", "internal/stackconfig", "internal/verify", "internal/enginetest",
 }
 
 // identifierRules are defined in internal/awsid and nowhere else.
@@ -35,9 +34,17 @@ var identifierRules = []string{
 	"PartitionOf", "DifferentPartitions", "IsOptInRegion", "BucketArn", "RoleBoundaryArn", "Partitions",
 }
 
+// policyGrammar are the policy document types, defined in internal/policy and nowhere else.
+var policyGrammar = []string{"Document", "Statement", "Principal", "Conditions", "Strings"}
+
+// policyLimits are the AWS policy size limits (internal/policy's *PolicyLimit constants): no other package
+// writes one as a number.
+var policyLimits = []string{"6144", "10240", "20480", "30720", "32768"}
+
 type pkgInfo struct {
 	imports map[string]bool // of its non-test and test files
 	decls   map[string]bool // top-level functions, methods excluded, types, vars and consts of non-test files
+	ints    map[string]bool // integer literals of non-test files
 }
 
 // packages parses every Go package of the module, keyed by directory relative to the root.
@@ -65,7 +72,7 @@ func packages(t *testing.T) map[string]*pkgInfo {
 		dir := filepath.ToSlash(filepath.Dir(path))
 		p := out[dir]
 		if p == nil {
-			p = &pkgInfo{imports: map[string]bool{}, decls: map[string]bool{}}
+			p = &pkgInfo{imports: map[string]bool{}, decls: map[string]bool{}, ints: map[string]bool{}}
 			out[dir] = p
 		}
 		for _, imp := range f.Imports {
@@ -75,6 +82,12 @@ func packages(t *testing.T) map[string]*pkgInfo {
 		if strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.INT {
+				p.ints[lit.Value] = true
+			}
+			return true
+		})
 		for _, decl := range f.Decls {
 			switch decl := decl.(type) {
 			case *ast.FuncDecl:
@@ -147,5 +160,29 @@ func TestLayout_IdentifierRulesOnlyInAwsid(t *testing.T) {
 		if p.decls["EditDistance"] && dir != "internal/suggest" {
 			t.Errorf("%s defines EditDistance; use internal/suggest's", dir)
 		}
+	}
+}
+
+// The deployer policy is written in internal/policy's types and checked against its limit (issue 18): no
+// package keeps a second copy of the grammar or of a limit.
+func TestLayout_PolicyGrammarAndLimitsOnlyInPolicy(t *testing.T) {
+	pkgs := packages(t)
+	for dir, p := range pkgs {
+		if dir == "internal/policy" {
+			continue
+		}
+		for _, name := range policyGrammar {
+			if p.decls[name] {
+				t.Errorf("%s defines %s; use internal/policy's", dir, name)
+			}
+		}
+		for _, n := range policyLimits {
+			if p.ints[n] {
+				t.Errorf("%s writes the policy size limit %s; use internal/policy's constant", dir, n)
+			}
+		}
+	}
+	if pkgs["internal/deployer"].decls["Condition"] {
+		t.Errorf("internal/deployer defines Condition; use policy.Conditions")
 	}
 }

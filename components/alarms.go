@@ -18,12 +18,12 @@ const ReplicationAlarmsType = "log-archive:index:ReplicationAlarms"
 
 // What the alarms watch and say (R5.10; AWS repl-metrics.html, replication-metrics-events.html).
 const (
-	AlarmTopicName           = "log-archive-replication-alarms"
-	AlarmNamePrefix          = "log-archive-replication-"
-	ReplicationMetricsNS     = "AWS/S3"
+	alarmTopicName           = "log-archive-replication-alarms"
+	alarmNamePrefix          = "log-archive-replication-"
+	replicationMetricsNS     = "AWS/S3"
 	FailedReplicationMetric  = "OperationsFailedReplication" // published in the source bucket's Region
 	ReplicationLatencyMetric = "ReplicationLatency"          // published in the destination bucket's Region
-	FailedReplicationEvent   = "s3:Replication:OperationFailedReplication"
+	failedReplicationEvent   = "s3:Replication:OperationFailedReplication"
 	AlarmPeriodSeconds       = 300
 	// LatencyThresholdSeconds is the RTC threshold (R4.7): past it, a replica is late by S3's own SLA.
 	LatencyThresholdSeconds = 900
@@ -51,14 +51,14 @@ type ReplicationAlarmsArgs struct {
 	// ReplicationTimeControl adds the ReplicationLatency alarms; without RTC, latency has no SLA to
 	// alarm on and S3 publishes the metric only with metrics enabled anyway.
 	ReplicationTimeControl bool
-	// TopicArn is an existing topic to notify (in Region); "" creates AlarmTopicName. A named topic must
+	// TopicArn is an existing topic to notify (in Region); "" creates alarmTopicName. A named topic must
 	// let cloudwatch.amazonaws.com publish, and s3.amazonaws.com when a bucket has Events.
 	TopicArn string
 	// ArchiveRegionTopicArn is the topic the latency alarms notify when they live in ArchiveRegion and
 	// not in Region (RTC on, the archive elsewhere): an alarm can only notify a topic in its own Region. It
 	// is a topic named there, or the one another ReplicationAlarms of the stack owns there: a topic has one
 	// owner (SNS CreateTopic is idempotent, so a second creator would share it and its delete delete it).
-	// "" creates AlarmTopicName there, which only the topic's owner does; with TopicArn named, a topic
+	// "" creates alarmTopicName there, which only the topic's owner does; with TopicArn named, a topic
 	// there must be named too.
 	ArchiveRegionTopicArn string
 	// ArchiveRegionTopicReady is what the latency alarms wait for before notifying ArchiveRegionTopicArn:
@@ -122,15 +122,15 @@ func (args *ReplicationAlarmsArgs) latencyElsewhere() bool {
 	return args.ReplicationTimeControl && args.ArchiveRegion != args.Region
 }
 
-// topicArn is the ARN SNS gives AlarmTopicName (a topic's ARN is fixed by its name).
+// topicArn is the ARN SNS gives alarmTopicName (a topic's ARN is fixed by its name).
 func topicArn(region, account string) string {
-	return awsid.ARNsFor(region).Topic(region, account, AlarmTopicName)
+	return awsid.ARNsFor(region).Topic(region, account, alarmTopicName)
 }
 
-// AlarmTopicPolicy lets this account's log-archive alarms (in the topic's Region) and S3 failure events
+// alarmTopicPolicy lets this account's log-archive alarms (in the topic's Region) and S3 failure events
 // of the given buckets publish, each pinned to this account; nothing else. A topic policy replaces
 // SNS's default one, so the CloudWatch statement is needed too.
-func AlarmTopicPolicy(region, account string, eventBuckets []string) policy.Document {
+func alarmTopicPolicy(region, account string, eventBuckets []string) policy.Document {
 	a := awsid.ARNsFor(region)
 	topic := topicArn(region, account)
 	doc := policy.Document{Version: policy.Version, Statement: []policy.Statement{{
@@ -139,7 +139,7 @@ func AlarmTopicPolicy(region, account string, eventBuckets []string) policy.Docu
 		Action:    policy.Strings{"sns:Publish"}, Resource: policy.Strings{topic},
 		Condition: policy.Conditions{
 			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s*", a.Partition, region, account, AlarmNamePrefix)}},
+			"ArnLike":      {"aws:SourceArn": {fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s*", a.Partition, region, account, alarmNamePrefix)}},
 		},
 	}}}
 	if len(eventBuckets) > 0 {
@@ -186,7 +186,7 @@ func NewReplicationAlarms(ctx *pulumi.Context, name string, args *ReplicationAla
 	// The source Region's topic; alarms name it by its ARN and wait for its policy.
 	var topicReady []pulumi.Resource
 	if args.TopicArn == "" {
-		c.TopicPolicy = AlarmTopicPolicy(args.Region, args.AccountID, eventBuckets)
+		c.TopicPolicy = alarmTopicPolicy(args.Region, args.AccountID, eventBuckets)
 		policy, err := newAlarmTopic(ctx, name+"-topic", c.TopicPolicy, tags, parent)
 		if err != nil {
 			return nil, err
@@ -201,10 +201,10 @@ func NewReplicationAlarms(ctx *pulumi.Context, name string, args *ReplicationAla
 	}
 	for _, b := range args.Buckets {
 		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+b.Name+"-failed", &cloudwatch.MetricAlarmArgs{
-			Name: pulumi.String(AlarmNamePrefix + "failed-" + b.Name),
+			Name: pulumi.String(alarmNamePrefix + "failed-" + b.Name),
 			AlarmDescription: pulumi.Sprintf("Objects of s3://%s failed to replicate into the log archive s3://%s. S3 never retries them (R5.9): "+
 				"find the failureReason in the s3:Replication:OperationFailedReplication event, fix it, then run backfill.", b.Name, args.ArchiveBucket),
-			Namespace: pulumi.String(ReplicationMetricsNS), MetricName: pulumi.String(FailedReplicationMetric), Dimensions: dims(b.Name),
+			Namespace: pulumi.String(replicationMetricsNS), MetricName: pulumi.String(FailedReplicationMetric), Dimensions: dims(b.Name),
 			Statistic: pulumi.String("Sum"), Period: pulumi.Int(AlarmPeriodSeconds), EvaluationPeriods: pulumi.Int(1),
 			ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(0),
 			// S3 publishes the metric only when operations fail; no data is no failure.
@@ -233,7 +233,7 @@ func NewReplicationAlarms(ctx *pulumi.Context, name string, args *ReplicationAla
 			Topics: s3.BucketNotificationTopicArray{&s3.BucketNotificationTopicArgs{
 				Id:       pulumi.String("log-archive-replication-failures"),
 				TopicArn: pulumi.String(c.TopicArn),
-				Events:   pulumi.StringArray{pulumi.String(FailedReplicationEvent)},
+				Events:   pulumi.StringArray{pulumi.String(failedReplicationEvent)},
 			}},
 		}, parent, pulumi.DependsOn(append([]pulumi.Resource{b.Bucket}, topicReady...))); err != nil {
 			return nil, fmt.Errorf("creating the replication failure events of %s: %w", b.Name, err)
@@ -257,7 +257,7 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 		opts = append(opts, pulumi.Provider(args.ArchiveRegionProvider))
 		c.LatencyTopicArn, topicReady = args.ArchiveRegionTopicArn, args.ArchiveRegionTopicReady
 		if c.LatencyTopicArn == "" {
-			policy, err := newAlarmTopic(ctx, name+"-archive-region-topic", AlarmTopicPolicy(args.ArchiveRegion, args.AccountID, nil), tags, opts...)
+			policy, err := newAlarmTopic(ctx, name+"-archive-region-topic", alarmTopicPolicy(args.ArchiveRegion, args.AccountID, nil), tags, opts...)
 			if err != nil {
 				return err
 			}
@@ -267,10 +267,10 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 	c.LatencyTopicReady = topicReady
 	for _, b := range args.Buckets {
 		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+b.Name+"-latency", &cloudwatch.MetricAlarmArgs{
-			Name: pulumi.String(AlarmNamePrefix + "latency-" + b.Name),
+			Name: pulumi.String(alarmNamePrefix + "latency-" + b.Name),
 			AlarmDescription: pulumi.Sprintf("Replication of s3://%s into s3://%s is more than %d minutes behind, the RTC threshold (R4.7).",
 				b.Name, args.ArchiveBucket, LatencyThresholdSeconds/60),
-			Namespace: pulumi.String(ReplicationMetricsNS), MetricName: pulumi.String(ReplicationLatencyMetric), Dimensions: dims(b.Name),
+			Namespace: pulumi.String(replicationMetricsNS), MetricName: pulumi.String(ReplicationLatencyMetric), Dimensions: dims(b.Name),
 			Statistic: pulumi.String("Maximum"), Period: pulumi.Int(AlarmPeriodSeconds), EvaluationPeriods: pulumi.Int(1),
 			ComparisonOperator: pulumi.String("GreaterThanThreshold"), Threshold: pulumi.Float64(LatencyThresholdSeconds),
 			TreatMissingData: pulumi.String("notBreaching"),
@@ -283,7 +283,7 @@ func (c *ReplicationAlarms) latencyAlarms(ctx *pulumi.Context, name string, args
 	return nil
 }
 
-// newAlarmTopic creates AlarmTopicName with its policy and returns the policy, which publishers wait for.
+// newAlarmTopic creates alarmTopicName with its policy and returns the policy, which publishers wait for.
 // Unencrypted on purpose: an SSE topic needs a key policy that admits CloudWatch and S3 (the AWS
 // managed aws/sns key admits neither), and the messages carry bucket and key names, not log content.
 func newAlarmTopic(ctx *pulumi.Context, name string, policy policy.Document, tags pulumi.StringMap, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
@@ -291,7 +291,7 @@ func newAlarmTopic(ctx *pulumi.Context, name string, policy policy.Document, tag
 	if err != nil {
 		return nil, err
 	}
-	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{Name: pulumi.String(AlarmTopicName), Tags: tags}, opts...)
+	topic, err := sns.NewTopic(ctx, name, &sns.TopicArgs{Name: pulumi.String(alarmTopicName), Tags: tags}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the alarm topic: %w", err)
 	}

@@ -220,7 +220,7 @@ func TestLatencyAlarmsWithRTCLiveInTheArchiveRegion(t *testing.T) {
 	}
 	assert.Contains(t, m.named(t, "alarms-archive-region-topic").provider, "given-archive-region")
 	// The archive Region's topic admits the alarms only (no bucket events there).
-	archivePolicy := AlarmTopicPolicy("eu-west-1", "222222222222", nil)
+	archivePolicy := alarmTopicPolicy("eu-west-1", "222222222222", nil)
 	assert.Len(t, archivePolicy.Statement, 1)
 
 	// Same Region: one topic, and the latency alarms use the component's own provider.

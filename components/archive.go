@@ -222,7 +222,7 @@ func NewDestinationArchive(ctx *pulumi.Context, name string, args *DestinationAr
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("DestinationArchive %q: %w", name, err)
 	}
-	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
+	bucketPolicy, keyPolicy := archiveBucketPolicy(args), archiveKeyPolicy(args)
 	bucketPolicyJSON, err := bucketPolicy.JSON()
 	if err != nil {
 		return nil, err

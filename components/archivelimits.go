@@ -105,14 +105,14 @@ func listedAccountsFitByMode(args *DestinationArchiveArgs, fit int) string {
 }
 
 func archivePoliciesFit(args *DestinationArchiveArgs) bool {
-	return ArchiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit
+	return archiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && archiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit
 }
 
 // ArchivePolicyOverflow renders both archive policies; nil when both fit their AWS limits. Otherwise it
 // names each list that, shortened alone, makes them fit, with how many of it fit; when no single list
 // can, every list that is not empty.
 func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
-	bucketPolicy, keyPolicy := ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)
+	bucketPolicy, keyPolicy := archiveBucketPolicy(args), archiveKeyPolicy(args)
 	if bucketPolicy.Size() <= policy.BucketPolicyLimit && keyPolicy.Size() <= policy.KeyPolicyLimit {
 		return nil
 	}

@@ -203,8 +203,8 @@ func (args *SourceLogBucketArgs) Validate() error {
 // CheckPolicySizes reports a key or bucket policy over its AWS limit; only trail names make them grow.
 func (args *SourceLogBucketArgs) CheckPolicySizes() error {
 	return errors.Join(
-		policy.CheckSize("the log bucket policy of "+args.Bucket.Name, LogBucketPolicy(args), policy.BucketPolicyLimit, "name fewer trails"),
-		policy.CheckSize("the log bucket key policy of "+args.Bucket.Name, LogBucketKeyPolicy(args), policy.KeyPolicyLimit, "name fewer trails"))
+		policy.CheckSize("the log bucket policy of "+args.Bucket.Name, logBucketPolicy(args), policy.BucketPolicyLimit, "name fewer trails"),
+		policy.CheckSize("the log bucket key policy of "+args.Bucket.Name, logBucketKeyPolicy(args), policy.KeyPolicyLimit, "name fewer trails"))
 }
 
 // SourceLogBucket is a source account's log bucket: a customer managed key that only the named services
@@ -237,7 +237,7 @@ func NewSourceLogBucket(ctx *pulumi.Context, name string, args *SourceLogBucketA
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("SourceLogBucket %q: %w", name, err)
 	}
-	bucketPolicy, keyPolicy := LogBucketPolicy(args), LogBucketKeyPolicy(args)
+	bucketPolicy, keyPolicy := logBucketPolicy(args), logBucketKeyPolicy(args)
 	bucketPolicyJSON, err := bucketPolicy.JSON()
 	if err != nil {
 		return nil, err

@@ -158,8 +158,8 @@ func TestLogBucketPolicies_G1_C1_V1_ExactlyTheNamedServices(t *testing.T) {
 				}
 			}
 			wantBucket = append(wantBucket, wantDenyHTTP)
-			assert.Equal(t, wantKey, roundTrip(t, LogBucketKeyPolicy(args)))
-			assert.Equal(t, wantBucket, roundTrip(t, LogBucketPolicy(args)))
+			assert.Equal(t, wantKey, roundTrip(t, logBucketKeyPolicy(args)))
+			assert.Equal(t, wantBucket, roundTrip(t, logBucketPolicy(args)))
 		})
 	}
 }
@@ -172,21 +172,21 @@ func TestLogBucketPolicies_ServiceRegionAndSeveralTrails(t *testing.T) {
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/management-events",
 		"arn:aws:cloudtrail:eu-central-1:222222222222:trail/data-events",
 	}
-	key, bucket := LogBucketKeyPolicy(args), LogBucketPolicy(args)
+	key, bucket := logBucketKeyPolicy(args), logBucketPolicy(args)
 	assert.Equal(t, policy.Strings{"arn:aws:guardduty:eu-central-1:222222222222:detector/" + testDetector},
 		statement(t, key, SidGuardDutyEncrypts).Condition["StringEquals"]["aws:SourceArn"])
-	assert.Equal(t, trails, statement(t, key, SidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, key, sidCloudTrailEncrypts).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, trails, statement(t, key, SidCloudTrailDecrypts).Condition["StringEquals"]["aws:SourceArn"], "C1: Decrypt for the named trails only")
-	assert.Equal(t, trails, statement(t, bucket, SidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, trails, statement(t, bucket, sidCloudTrailWrites).Condition["StringEquals"]["aws:SourceArn"])
 	assert.Equal(t, policy.Strings{"arn:aws:logs:eu-central-1:222222222222:*"},
-		statement(t, bucket, SidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
+		statement(t, bucket, sidVPCFlowLogsWrite).Condition["ArnLike"]["aws:SourceArn"])
 	// The bucket itself stays in the stack's Region; only the services' ARNs move.
-	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"}, statement(t, bucket, SidVPCFlowLogsWrite).Resource)
+	assert.Equal(t, policy.Strings{"arn:aws:s3:::acme-a-logs/AWSLogs/222222222222/*"}, statement(t, bucket, sidVPCFlowLogsWrite).Resource)
 }
 
 // C1: DescribeKey carries no encryption context, so a context condition on it would refuse CloudTrail.
 func TestLogBucketKeyPolicy_C1_DescribeKeyHasNoEncryptionContextCondition(t *testing.T) {
-	s := statement(t, LogBucketKeyPolicy(logBucketArgs(CloudTrail)), SidCloudTrailDescribesKey)
+	s := statement(t, logBucketKeyPolicy(logBucketArgs(CloudTrail)), sidCloudTrailDescribesKey)
 	assert.NotContains(t, s.Condition, "StringLike")
 	assert.Equal(t, policy.Strings{"kms:DescribeKey"}, s.Action)
 }
@@ -252,8 +252,8 @@ func TestReplicationRolePolicy_LogBucketKeyStandInHasTheRealLength(t *testing.T)
 	args := sourceArgs()
 	args.LogBuckets = []LogBucket{logBucketArgs(VPCFlowLogs).Bucket}
 	real := "arn:aws:kms:us-east-2:222222222222:key/0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
-	assert.Equal(t, ReplicationRolePolicy(args, []string{real}).Size(), ReplicationRolePolicy(args, nil).Size())
-	d := ReplicationRolePolicy(args, []string{real})
+	assert.Equal(t, replicationRolePolicy(args, []string{real}).Size(), replicationRolePolicy(args, nil).Size())
+	d := replicationRolePolicy(args, []string{real})
 	assert.Contains(t, statement(t, d, SidDecryptSourceObjects).Resource, real, "R1.13: the role decrypts with the log bucket's key")
 	assert.Contains(t, statement(t, d, SidDecryptSourceObjects).Condition["StringLike"]["kms:EncryptionContext:aws:s3:arn"],
 		"arn:aws:s3:::acme-a-logs/*", "R1.16")

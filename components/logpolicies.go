@@ -13,42 +13,42 @@ import (
 
 // Statement IDs of the log service statements.
 const (
-	SidSourceAccountAdmin      = "SourceAccountAdministersKey"
+	sidSourceAccountAdmin      = "SourceAccountAdministersKey"
 	SidGuardDutyEncrypts       = "GuardDutyEncryptsFindings"
 	SidGuardDutyBucketLocation = "GuardDutyGetsBucketLocation"
 	SidGuardDutyWrites         = "GuardDutyWritesFindings"
-	SidCloudTrailEncrypts      = "CloudTrailEncryptsLogs"
-	SidCloudTrailDescribesKey  = "CloudTrailDescribesKey"
+	sidCloudTrailEncrypts      = "CloudTrailEncryptsLogs"
+	sidCloudTrailDescribesKey  = "CloudTrailDescribesKey"
 	SidCloudTrailDecrypts      = "CloudTrailDecryptsWithBucketKey"
-	SidCloudTrailAclCheck      = "CloudTrailChecksBucketAcl"
-	SidCloudTrailWrites        = "CloudTrailWritesLogs"
-	SidVPCFlowLogsUseKey       = "VPCFlowLogsUseKey"
-	SidVPCFlowLogsAclCheck     = "VPCFlowLogsCheckBucketAcl"
-	SidVPCFlowLogsWrite        = "VPCFlowLogsWriteLogs"
+	sidCloudTrailAclCheck      = "CloudTrailChecksBucketAcl"
+	sidCloudTrailWrites        = "CloudTrailWritesLogs"
+	sidVPCFlowLogsUseKey       = "VPCFlowLogsUseKey"
+	sidVPCFlowLogsAclCheck     = "VPCFlowLogsCheckBucketAcl"
+	sidVPCFlowLogsWrite        = "VPCFlowLogsWriteLogs"
 )
 
 // Service principals of the log services. GuardDuty's is Regional in opt-in Regions: see guardDutyPrincipal.
 const (
-	GuardDutyPrincipal   = "guardduty.amazonaws.com"
-	CloudTrailPrincipal  = "cloudtrail.amazonaws.com"
-	LogDeliveryPrincipal = "delivery.logs.amazonaws.com" // VPC Flow Logs delivery to S3 (V1)
+	guardDutyGlobalPrincipal = "guardduty.amazonaws.com"
+	cloudTrailPrincipal      = "cloudtrail.amazonaws.com"
+	logDeliveryPrincipal     = "delivery.logs.amazonaws.com" // VPC Flow Logs delivery to S3 (V1)
 )
 
-// FlowLogsKeyActions is what VPC Flow Logs delivery needs on the key (V1).
-var FlowLogsKeyActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
+// flowLogsKeyActions is what VPC Flow Logs delivery needs on the key (V1).
+var flowLogsKeyActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
 
 // bucketOwnerFullControl is the canned ACL CloudTrail and Flow Logs send with every object (C1, V1). With
 // BucketOwnerEnforced the ACL is ignored but must still be accepted, so the condition stays.
 const bucketOwnerFullControl = "bucket-owner-full-control"
 
-// LogBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
+// logBucketKeyPolicy keeps the source account in control of the key and lets exactly the named services
 // use it. The account root statement is also what lets the replication role's IAM policy grant kms:Decrypt
 // (R1.18): the role is not named here, so the key policy is valid before the role exists.
-func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
+func logBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	stmts := []policy.Statement{{
-		Sid:       SidSourceAccountAdmin,
+		Sid:       sidSourceAccountAdmin,
 		Effect:    "Allow",
 		Principal: &policy.Principal{AWS: policy.Strings{a.AccountRoot(account)}},
 		Action:    policy.Strings{"kms:*"},
@@ -70,9 +70,9 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	if b.Serves(CloudTrail) { // C1
 		trails := b.trailArns(a, region, account)
 		stmts = append(stmts, policy.Statement{
-			Sid:       SidCloudTrailEncrypts,
+			Sid:       sidCloudTrailEncrypts,
 			Effect:    "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Principal: &policy.Principal{Service: policy.Strings{cloudTrailPrincipal}},
 			Action:    policy.Strings{"kms:GenerateDataKey*"},
 			Resource:  policy.Strings{"*"},
 			Condition: policy.Conditions{
@@ -82,7 +82,7 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 		},
 			// DescribeKey carries no encryption context, so it cannot share the statement above: the
 			// context condition would be false and CloudTrail could not create or update the trail.
-			cloudTrailKeyStatement(SidCloudTrailDescribesKey, "kms:DescribeKey", account, trails),
+			cloudTrailKeyStatement(sidCloudTrailDescribesKey, "kms:DescribeKey", account, trails),
 			// C1: the log bucket has an S3 Bucket Key (newDefaultKMSEncryption), and with one, creating or
 			// updating a trail with SSE-KMS needs kms:Decrypt for the CloudTrail service principal. No
 			// encryption context condition: under a Bucket Key S3 asks KMS with the bucket's context, not
@@ -91,10 +91,10 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	}
 	if b.Serves(VPCFlowLogs) { // V1
 		stmts = append(stmts, policy.Statement{
-			Sid:       SidVPCFlowLogsUseKey,
+			Sid:       sidVPCFlowLogsUseKey,
 			Effect:    "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
-			Action:    FlowLogsKeyActions,
+			Principal: &policy.Principal{Service: policy.Strings{logDeliveryPrincipal}},
+			Action:    flowLogsKeyActions,
 			Resource:  policy.Strings{"*"},
 			Condition: flowLogsConditions(a, region, account),
 		})
@@ -102,9 +102,9 @@ func LogBucketKeyPolicy(args *SourceLogBucketArgs) policy.Document {
 	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
-// LogBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
+// logBucketPolicy carries exactly the statements each named service needs to write, and the non-TLS deny
 // (H1). Nothing else: readers get access through IAM in the account, not through this policy.
-func LogBucketPolicy(args *SourceLogBucketArgs) policy.Document {
+func logBucketPolicy(args *SourceLogBucketArgs) policy.Document {
 	a, b := awsid.ARNsFor(args.Region), args.Bucket
 	account, region := args.AccountID, b.serviceRegion(args.Region)
 	var stmts []policy.Statement
@@ -130,14 +130,14 @@ func LogBucketPolicy(args *SourceLogBucketArgs) policy.Document {
 	if b.Serves(CloudTrail) { // C1
 		trails := b.trailArns(a, region, account)
 		stmts = append(stmts, policy.Statement{
-			Sid: SidCloudTrailAclCheck, Effect: "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Sid: sidCloudTrailAclCheck, Effect: "Allow",
+			Principal: &policy.Principal{Service: policy.Strings{cloudTrailPrincipal}},
 			Action:    policy.Strings{"s3:GetBucketAcl"},
 			Resource:  policy.Strings{a.Bucket(b.Name)},
 			Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
 		}, policy.Statement{
-			Sid: SidCloudTrailWrites, Effect: "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+			Sid: sidCloudTrailWrites, Effect: "Allow",
+			Principal: &policy.Principal{Service: policy.Strings{cloudTrailPrincipal}},
 			Action:    policy.Strings{"s3:PutObject"},
 			Resource:  policy.Strings{a.AWSLogs(b.Name, account)},
 			Condition: policy.Conditions{"StringEquals": {
@@ -153,14 +153,14 @@ func LogBucketPolicy(args *SourceLogBucketArgs) policy.Document {
 		stmts = append(stmts, policy.Statement{
 			// V1: AWS's own AWSLogDeliveryAclCheck grants ListBucket too. With exactly AWS's statements in the
 			// policy, a flow log created by a principal that may rewrite the policy finds nothing to add.
-			Sid: SidVPCFlowLogsAclCheck, Effect: "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
+			Sid: sidVPCFlowLogsAclCheck, Effect: "Allow",
+			Principal: &policy.Principal{Service: policy.Strings{logDeliveryPrincipal}},
 			Action:    policy.Strings{"s3:GetBucketAcl", "s3:ListBucket"},
 			Resource:  policy.Strings{a.Bucket(b.Name)},
 			Condition: flowLogsConditions(a, region, account),
 		}, policy.Statement{
-			Sid: SidVPCFlowLogsWrite, Effect: "Allow",
-			Principal: &policy.Principal{Service: policy.Strings{LogDeliveryPrincipal}},
+			Sid: sidVPCFlowLogsWrite, Effect: "Allow",
+			Principal: &policy.Principal{Service: policy.Strings{logDeliveryPrincipal}},
 			Action:    policy.Strings{"s3:PutObject"},
 			Resource:  policy.Strings{a.AWSLogs(b.Name, account)},
 			Condition: write,
@@ -175,7 +175,7 @@ func cloudTrailKeyStatement(sid, action, account string, trails policy.Strings) 
 	return policy.Statement{
 		Sid:       sid,
 		Effect:    "Allow",
-		Principal: &policy.Principal{Service: policy.Strings{CloudTrailPrincipal}},
+		Principal: &policy.Principal{Service: policy.Strings{cloudTrailPrincipal}},
 		Action:    policy.Strings{action},
 		Resource:  policy.Strings{"*"},
 		Condition: policy.Conditions{"StringEquals": {"aws:SourceAccount": {account}, "aws:SourceArn": trails}},
@@ -208,5 +208,5 @@ func guardDutyPrincipal(detectorRegion string) string {
 	if awsid.IsOptInRegion(detectorRegion) {
 		return "guardduty." + detectorRegion + ".amazonaws.com"
 	}
-	return GuardDutyPrincipal
+	return guardDutyGlobalPrincipal
 }

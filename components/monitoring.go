@@ -26,18 +26,18 @@ const (
 	SinkName = "log-archive-fleet"
 	// OAMMetricType is the only telemetry the sinks accept and the links share (M2).
 	OAMMetricType = "AWS::CloudWatch::Metric"
-	// S3MetricsFilter shares the AWS/S3 namespace only (M3): replication metrics live there, and nothing
+	// s3MetricsFilter shares the AWS/S3 namespace only (M3): replication metrics live there, and nothing
 	// else of a source account (its applications' metrics, logs, traces) reaches the archive account.
-	S3MetricsFilter = "Namespace IN ('AWS/S3')"
-	// LinkLabel is how a source account is labelled in the monitoring account (its account name).
-	LinkLabel = "$AccountName"
+	s3MetricsFilter = "Namespace IN ('AWS/S3')"
+	// linkLabel is how a source account is labelled in the monitoring account (its account name).
+	linkLabel = "$AccountName"
 	// FleetDashboardPrefix + Region names each Region's dashboard: dashboards are global to an account,
 	// so one name per Region (M6).
 	FleetDashboardPrefix = "log-archive-fleet-"
-	// FleetAlarmName shares AlarmNamePrefix, so AlarmTopicPolicy admits it to the topic it creates.
-	FleetAlarmName = AlarmNamePrefix + "fleet-failed"
-	// FleetTopRows is how many account/bucket series each dashboard graph shows, worst first (M6).
-	FleetTopRows = 50
+	// FleetAlarmName shares alarmNamePrefix, so alarmTopicPolicy admits it to the topic it creates.
+	FleetAlarmName = alarmNamePrefix + "fleet-failed"
+	// fleetTopRows is how many account/bucket series each dashboard graph shows, worst first (M6).
+	fleetTopRows = 50
 )
 
 // FleetMonitoringArgs describe the archive side of the fleet view. Plain values, validated before
@@ -53,7 +53,7 @@ type FleetMonitoringArgs struct {
 	SourceAccountIDs   []string
 	SourceOrganization *SourceOrganization
 	// TopicArns names an existing SNS topic per Region for the fleet alarm; a Region without one gets
-	// AlarmTopicName, created with AlarmTopicPolicy.
+	// alarmTopicName, created with alarmTopicPolicy.
 	TopicArns map[string]string
 	// Providers is the AWS provider of each Region of Regions but ArchiveRegion (the stack's, which the
 	// default provider serves). The program builds them with the stack's provider settings; the component
@@ -156,15 +156,15 @@ func failedQuery(archiveBucket, suffix string) string {
 // SourceBucket, DestinationBucket and RuleId (R5.10).
 func replicationQuery(stat, metric, archiveBucket, suffix string) string {
 	q := fmt.Sprintf(`SELECT %s(%s) FROM SCHEMA("%s", DestinationBucket, RuleId, SourceBucket) WHERE DestinationBucket = '%s'`,
-		stat, metric, ReplicationMetricsNS, archiveBucket)
+		stat, metric, replicationMetricsNS, archiveBucket)
 	if suffix != "" {
 		q += " " + suffix
 	}
 	return q
 }
 
-// FleetAlarmQuery is the fleet alarm's query: one series, the failed operations of every linked account (M7).
-func FleetAlarmQuery(archiveBucket string) string { return failedQuery(archiveBucket, "") }
+// fleetAlarmQuery is the fleet alarm's query: one series, the failed operations of every linked account (M7).
+func fleetAlarmQuery(archiveBucket string) string { return failedQuery(archiveBucket, "") }
 
 // dashboard is the CloudWatch dashboard body grammar, as much of it as the fleet view uses (M6).
 type dashboard struct {
@@ -181,11 +181,11 @@ type widget struct {
 	Properties map[string]any `json:"properties"`
 }
 
-// FleetDashboardBody is one Region's dashboard. Each graph is one Metrics Insights query, grouped by
-// account and bucket, worst first, at most FleetTopRows series: its size is the same for 1 account or an
+// fleetDashboardBody is one Region's dashboard. Each graph is one Metrics Insights query, grouped by
+// account and bucket, worst first, at most fleetTopRows series: its size is the same for 1 account or an
 // organization of thousands (M6). Latency and pending metrics exist only in the archive's Region (M5).
-func FleetDashboardBody(region, archiveRegion, archiveBucket, alarmArn string) (string, error) {
-	top := fmt.Sprintf("GROUP BY AWS.AccountId, SourceBucket ORDER BY %%s() DESC LIMIT %d", FleetTopRows)
+func fleetDashboardBody(region, archiveRegion, archiveBucket, alarmArn string) (string, error) {
+	top := fmt.Sprintf("GROUP BY AWS.AccountId, SourceBucket ORDER BY %%s() DESC LIMIT %d", fleetTopRows)
 	graph := func(y int, title, stat, metric string) widget {
 		return widget{Type: "metric", X: 0, Y: y, Width: 24, Height: 8, Properties: map[string]any{
 			"title": title, "region": region, "view": "timeSeries", "period": AlarmPeriodSeconds, "stat": stat,
@@ -199,7 +199,7 @@ func FleetDashboardBody(region, archiveRegion, archiveBucket, alarmArn string) (
 	note := fmt.Sprintf("## Replication into s3://%s, %s\nEvery linked source account, worst first (%d account/bucket pairs per graph). "+
 		"Accounts appear as they link: nothing here is redeployed when one joins. Failures are published in the source bucket's Region; "+
 		"latency and pending in the archive's Region, %s [M5]. A failed object is never retried: find its failureReason, fix it, run backfill [R5.9].",
-		archiveBucket, region, FleetTopRows, archiveRegion)
+		archiveBucket, region, fleetTopRows, archiveRegion)
 	d := dashboard{Start: "-PT6H", Widgets: []widget{
 		{Type: "text", X: 0, Y: 0, Width: 16, Height: 3, Properties: map[string]any{"markdown": note}},
 		{Type: "alarm", X: 16, Y: 0, Width: 8, Height: 3, Properties: map[string]any{"title": "Fleet alarm", "alarms": []string{alarmArn}}},
@@ -223,8 +223,8 @@ func stat2fn(stat string) string {
 	return map[string]string{"Sum": "SUM", "Maximum": "MAX"}[stat]
 }
 
-// FleetAlarmArn is the fleet alarm's ARN in a Region (fixed by its name), for the dashboard's alarm widget.
-func FleetAlarmArn(region, account string) string {
+// fleetAlarmArn is the fleet alarm's ARN in a Region (fixed by its name), for the dashboard's alarm widget.
+func fleetAlarmArn(region, account string) string {
 	return fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", awsid.ARNsFor(region).Partition, region, account, FleetAlarmName)
 }
 
@@ -272,7 +272,7 @@ func NewFleetMonitoring(ctx *pulumi.Context, name string, args *FleetMonitoringA
 
 		topic, topicReady := args.TopicArns[region], []pulumi.Resource(nil)
 		if topic == "" {
-			p, err := newAlarmTopic(ctx, name+"-"+region+"-topic", AlarmTopicPolicy(region, args.AccountID, nil), tags, in...)
+			p, err := newAlarmTopic(ctx, name+"-"+region+"-topic", alarmTopicPolicy(region, args.AccountID, nil), tags, in...)
 			if err != nil {
 				return nil, err
 			}
@@ -284,7 +284,7 @@ func NewFleetMonitoring(ctx *pulumi.Context, name string, args *FleetMonitoringA
 			AlarmDescription: pulumi.Sprintf("Objects of a linked source account failed to replicate into s3://%s (Region %s). Open the dashboard %s%s "+
 				"to see which account and bucket; S3 never retries them (R5.9).", args.ArchiveBucket, region, FleetDashboardPrefix, region),
 			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{&cloudwatch.MetricAlarmMetricQueryArgs{
-				Id: pulumi.String("failed"), Expression: pulumi.String(FleetAlarmQuery(args.ArchiveBucket)),
+				Id: pulumi.String("failed"), Expression: pulumi.String(fleetAlarmQuery(args.ArchiveBucket)),
 				Period: pulumi.Int(AlarmPeriodSeconds), ReturnData: pulumi.Bool(true),
 				Label: pulumi.String("Failed replication operations, all linked accounts"),
 			}},
@@ -297,7 +297,7 @@ func NewFleetMonitoring(ctx *pulumi.Context, name string, args *FleetMonitoringA
 			return nil, fmt.Errorf("creating the fleet alarm in %s: %w", region, err)
 		}
 
-		body, err := FleetDashboardBody(region, args.ArchiveRegion, args.ArchiveBucket, FleetAlarmArn(region, args.AccountID))
+		body, err := fleetDashboardBody(region, args.ArchiveRegion, args.ArchiveBucket, fleetAlarmArn(region, args.AccountID))
 		if err != nil {
 			return nil, err
 		}
@@ -345,31 +345,31 @@ func DashboardBodyFits(body string) error {
 	if err := json.Unmarshal([]byte(body), &d); err != nil {
 		return fmt.Errorf("the dashboard body is not JSON: %w", err)
 	}
-	if len(d.Widgets) > MaxDashboardWidgets {
-		return fmt.Errorf("%d widgets, more than the %d a dashboard holds", len(d.Widgets), MaxDashboardWidgets)
+	if len(d.Widgets) > maxDashboardWidgets {
+		return fmt.Errorf("%d widgets, more than the %d a dashboard holds", len(d.Widgets), maxDashboardWidgets)
 	}
 	total := 0
 	for i, w := range d.Widgets {
-		if n := len(w.Properties.Metrics); n > MaxMetricsPerWidget {
-			return fmt.Errorf("widget %d has %d metrics, more than %d", i, n, MaxMetricsPerWidget)
+		if n := len(w.Properties.Metrics); n > maxMetricsPerWidget {
+			return fmt.Errorf("widget %d has %d metrics, more than %d", i, n, maxMetricsPerWidget)
 		}
 		total += len(w.Properties.Metrics)
 	}
-	if total > MaxMetricsPerDashboard {
-		return fmt.Errorf("%d metrics, more than the %d a dashboard holds", total, MaxMetricsPerDashboard)
+	if total > maxMetricsPerDashboard {
+		return fmt.Errorf("%d metrics, more than the %d a dashboard holds", total, maxMetricsPerDashboard)
 	}
-	if len(body) > DashboardBodyBudget {
-		return fmt.Errorf("the body is %d bytes, more than this program's budget of %d", len(body), DashboardBodyBudget)
+	if len(body) > dashboardBodyBudget {
+		return fmt.Errorf("the body is %d bytes, more than this program's budget of %d", len(body), dashboardBodyBudget)
 	}
 	return nil
 }
 
-// CloudWatch dashboard limits (M6). No AWS page found states a body size: DashboardBodyBudget is this
+// CloudWatch dashboard limits (M6). No AWS page found states a body size: dashboardBodyBudget is this
 // program's own ceiling, far below any size AWS might enforce, so the body never approaches one.
 const (
-	MaxDashboardWidgets    = 500
-	MaxMetricsPerWidget    = 500
-	MaxMetricsPerDashboard = 2500
+	maxDashboardWidgets    = 500
+	maxMetricsPerWidget    = 500
+	maxMetricsPerDashboard = 2500
 	MaxInsightsSeries      = 500
-	DashboardBodyBudget    = 16384
+	dashboardBodyBudget    = 16384
 )

@@ -65,10 +65,10 @@ func NewMonitoringLinks(ctx *pulumi.Context, name string, args *MonitoringLinksA
 		in := regionOptions(c, region, args.StackRegion, args.Providers)
 		link, err := oam.NewLink(ctx, name+"-"+region, &oam.LinkArgs{
 			SinkIdentifier: pulumi.String(args.SinkArns[region]),
-			LabelTemplate:  pulumi.String(LinkLabel),
+			LabelTemplate:  pulumi.String(linkLabel),
 			ResourceTypes:  pulumi.StringArray{pulumi.String(OAMMetricType)},
 			LinkConfiguration: &oam.LinkLinkConfigurationArgs{
-				MetricConfiguration: &oam.LinkLinkConfigurationMetricConfigurationArgs{Filter: pulumi.String(S3MetricsFilter)},
+				MetricConfiguration: &oam.LinkLinkConfigurationMetricConfigurationArgs{Filter: pulumi.String(s3MetricsFilter)},
 			},
 			Tags: pulumi.ToStringMap(args.Tags),
 		}, in...)

@@ -19,14 +19,14 @@ const (
 	SidKeyAdministrators       = "KeyAdministratorsManageKey"
 	SidSourceRolesUseKey       = "SourceReplicationRolesEncryptReplicas"
 	SidSourceOrgRolesUseKey    = "SourceOrganizationReplicationRolesEncryptReplicas"
-	SidTrustS3                 = "S3AssumesReplicationRole"
+	sidTrustS3                 = "S3AssumesReplicationRole"
 	SidReadSourceConfiguration = "ReadSourceReplicationConfiguration"
 	SidReadSourceVersions      = "ReadSourceObjectVersions"
 	SidReadSourceObjectLock    = "ReadSourceObjectLockSettings"
 	SidReplicateIntoArchive    = "ReplicateIntoArchive"
 	SidDecryptSourceObjects    = "DecryptSourceObjects"
 	SidEncryptReplicas         = "EncryptReplicasWithArchiveKey"
-	SidTrustBatchOperations    = "S3BatchOperationsAssumesBackfillRole"
+	sidTrustBatchOperations    = "S3BatchOperationsAssumesBackfillRole"
 	SidInitiateReplication     = "InitiateReplicationOfSourceObjects"
 	SidGenerateManifest        = "GenerateBatchReplicationManifest"
 )
@@ -61,8 +61,8 @@ var KeyAdministratorActions = []string{
 // principal is never public (R2.10), at the price of 33 bytes an account and of every listed account having
 // to exist (R2.11).
 
-// ArchiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
-func ArchiveBucketPolicy(args *DestinationArchiveArgs) policy.Document {
+// archiveBucketPolicy grants the sources exactly R2.1 and denies plain HTTP (H1).
+func archiveBucketPolicy(args *DestinationArchiveArgs) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	pin := a.RoleInAnyAccount(args.ReplicationRolePath, args.ReplicationRoleName)
 	grant := func(sid string, who policy.Conditions) policy.Statement {
@@ -91,10 +91,10 @@ func ArchiveBucketPolicy(args *DestinationArchiveArgs) policy.Document {
 	return policy.Document{Version: policy.Version, Statement: stmts}
 }
 
-// ArchiveKeyPolicy keeps the archive account in control of the key (R3.6), optionally names key
+// archiveKeyPolicy keeps the archive account in control of the key (R3.6), optionally names key
 // administrators, and lets the source roles use the key only through S3 in the archive Region and only for
 // the archive bucket (R3.2, R3.4, R1.16), named as in the bucket policy.
-func ArchiveKeyPolicy(args *DestinationArchiveArgs) policy.Document {
+func archiveKeyPolicy(args *DestinationArchiveArgs) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	stmts := []policy.Statement{{
 		Sid:       SidArchiveAccountAdmin,

@@ -61,7 +61,7 @@ func sids(d policy.Document) []string {
 }
 
 func TestArchiveBucketPolicy_R2_1_GrantsSourcesExactlyReplicationOnObjects(t *testing.T) {
-	d := ArchiveBucketPolicy(archiveArgs("333333333333", "222222222222"))
+	d := archiveBucketPolicy(archiveArgs("333333333333", "222222222222"))
 	assert.Equal(t, []string{SidArchiveReplication, SidDenyInsecureTransport}, sids(d))
 
 	s := statement(t, d, SidArchiveReplication)
@@ -87,7 +87,7 @@ func TestArchivePolicies_R2_10_EveryGrantToEveryoneIsPinnedByFixedValues(t *test
 		"accounts beside OU": withOrg(archiveArgs("222222222222"), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+			for _, d := range []policy.Document{archiveBucketPolicy(args), archiveKeyPolicy(args)} {
 				for _, s := range d.Statement {
 					if s.Effect != "Allow" || !s.Principal.Everyone {
 						continue
@@ -117,7 +117,7 @@ func withOrg(args *DestinationArchiveArgs, id string, paths ...string) *Destinat
 // that OU and those below it.
 func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 	args := withOrg(archiveArgs("222222222222"), "o-a1b2c3d4e5", "o-a1b2c3d4e5/r-ab12/ou-ab12-22222222/", "o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/")
-	bucket := ArchiveBucketPolicy(args)
+	bucket := archiveBucketPolicy(args)
 	assert.Equal(t, []string{SidArchiveReplication, SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(bucket))
 	org := statement(t, bucket, SidArchiveReplicationOrg)
 	assert.Equal(t, &policy.Principal{Everyone: true}, org.Principal)
@@ -129,7 +129,7 @@ func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 		"ArnLike":                {"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}},
 	}, org.Condition)
 
-	key := statement(t, ArchiveKeyPolicy(args), SidSourceOrgRolesUseKey)
+	key := statement(t, archiveKeyPolicy(args), SidSourceOrgRolesUseKey)
 	assert.Equal(t, policy.Strings(policy.ReplicaKeyActions), key.Action)
 	assert.Equal(t, policy.Conditions{
 		"StringEquals":           {"aws:PrincipalOrgID": {"o-a1b2c3d4e5"}, "kms:ViaService": {"s3.eu-west-1.amazonaws.com"}},
@@ -139,8 +139,8 @@ func TestArchivePolicies_R2_12_OrganizationAndOUPaths(t *testing.T) {
 	}, key.Condition)
 
 	whole := withOrg(archiveArgs(), "o-a1b2c3d4e5")
-	assert.Equal(t, []string{SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(whole)), "organization only")
-	assert.NotContains(t, statement(t, ArchiveBucketPolicy(whole), SidArchiveReplicationOrg).Condition, "ForAnyValue:StringLike")
+	assert.Equal(t, []string{SidArchiveReplicationOrg, SidDenyInsecureTransport}, sids(archiveBucketPolicy(whole)), "organization only")
+	assert.NotContains(t, statement(t, archiveBucketPolicy(whole), SidArchiveReplicationOrg).Condition, "ForAnyValue:StringLike")
 }
 
 func TestSourceOrganization_Validate(t *testing.T) {
@@ -171,7 +171,7 @@ func TestSourceOrganization_Validate(t *testing.T) {
 }
 
 func TestArchiveBucketPolicy_H1_DeniesPlainHTTPOnBucketAndObjects(t *testing.T) {
-	s := statement(t, ArchiveBucketPolicy(archiveArgs("222222222222")), SidDenyInsecureTransport)
+	s := statement(t, archiveBucketPolicy(archiveArgs("222222222222")), SidDenyInsecureTransport)
 	assert.Equal(t, "Deny", s.Effect)
 	assert.True(t, s.Principal.Everyone)
 	assert.Equal(t, policy.Strings{"s3:*"}, s.Action)
@@ -180,7 +180,7 @@ func TestArchiveBucketPolicy_H1_DeniesPlainHTTPOnBucketAndObjects(t *testing.T) 
 }
 
 func TestArchiveBucketPolicy_R2_2_NeverGrantsBucketLevelActions(t *testing.T) {
-	js, err := ArchiveBucketPolicy(archiveArgs("222222222222")).JSON()
+	js, err := archiveBucketPolicy(archiveArgs("222222222222")).JSON()
 	require.NoError(t, err)
 	for _, forbidden := range []string{"PutBucketVersioning", "GetBucketVersioning", "s3:List", "s3:Put", "s3:Delete"} {
 		assert.NotContains(t, js, forbidden)
@@ -188,12 +188,12 @@ func TestArchiveBucketPolicy_R2_2_NeverGrantsBucketLevelActions(t *testing.T) {
 }
 
 func TestArchivePolicies_NoSourcesYet_OnlyProtectiveStatements(t *testing.T) {
-	assert.Equal(t, []string{SidDenyInsecureTransport}, sids(ArchiveBucketPolicy(archiveArgs())))
-	assert.Equal(t, []string{SidArchiveAccountAdmin}, sids(ArchiveKeyPolicy(archiveArgs())))
+	assert.Equal(t, []string{SidDenyInsecureTransport}, sids(archiveBucketPolicy(archiveArgs())))
+	assert.Equal(t, []string{SidArchiveAccountAdmin}, sids(archiveKeyPolicy(archiveArgs())))
 }
 
 func TestArchiveKeyPolicy_R3_6_ArchiveRootKeepsControl(t *testing.T) {
-	s := statement(t, ArchiveKeyPolicy(archiveArgs("222222222222")), SidArchiveAccountAdmin)
+	s := statement(t, archiveKeyPolicy(archiveArgs("222222222222")), SidArchiveAccountAdmin)
 	assert.Equal(t, "Allow", s.Effect)
 	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:root"}, s.Principal.AWS)
 	assert.Equal(t, policy.Strings{"kms:*"}, s.Action)
@@ -202,7 +202,7 @@ func TestArchiveKeyPolicy_R3_6_ArchiveRootKeepsControl(t *testing.T) {
 }
 
 func TestArchiveKeyPolicy_R3_2_R3_4_R1_16_SourcesEncryptOnlyViaS3ForTheArchiveBucket(t *testing.T) {
-	s := statement(t, ArchiveKeyPolicy(archiveArgs("333333333333", "222222222222")), SidSourceRolesUseKey)
+	s := statement(t, archiveKeyPolicy(archiveArgs("333333333333", "222222222222")), SidSourceRolesUseKey)
 	assert.Equal(t, "Allow", s.Effect)
 	assert.Equal(t, &policy.Principal{Everyone: true}, s.Principal, "R3.3: no account principal that must exist at PutKeyPolicy")
 	assert.Equal(t, policy.Strings{"kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt"}, s.Action)
@@ -217,7 +217,7 @@ func TestArchiveKeyPolicy_R3_2_R3_4_R1_16_SourcesEncryptOnlyViaS3ForTheArchiveBu
 func TestArchiveKeyPolicy_KeyAdministratorsCannotDisableOrDelete(t *testing.T) {
 	args := archiveArgs("222222222222")
 	args.KeyAdministratorArns = []string{"arn:aws:iam::111111111111:role/SecurityAdmin"}
-	s := statement(t, ArchiveKeyPolicy(args), SidKeyAdministrators)
+	s := statement(t, archiveKeyPolicy(args), SidKeyAdministrators)
 	assert.Equal(t, policy.Strings{"arn:aws:iam::111111111111:role/SecurityAdmin"}, s.Principal.AWS)
 	assert.Equal(t, policy.Strings(KeyAdministratorActions), s.Action)
 	// No action, wildcards included, covers what would destroy the archive key or read the archive.
@@ -232,16 +232,16 @@ func TestArchiveKeyPolicy_KeyAdministratorsCannotDisableOrDelete(t *testing.T) {
 func TestArchivePolicies_ChinaPartitionUsesItsARNsAndEndpoint(t *testing.T) {
 	args := archiveArgs("222222222222")
 	args.Region = "cn-north-1"
-	s := statement(t, ArchiveKeyPolicy(args), SidSourceRolesUseKey)
+	s := statement(t, archiveKeyPolicy(args), SidSourceRolesUseKey)
 	assert.Equal(t, policy.Strings{"arn:aws-cn:iam::*:role/log-archive/log-archive-replication"}, s.Condition["ArnLike"]["aws:PrincipalArn"])
 	assert.Equal(t, policy.Strings{"s3.cn-north-1.amazonaws.com.cn"}, s.Condition["StringEquals"]["kms:ViaService"])
-	assert.Equal(t, policy.Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, ArchiveBucketPolicy(args), SidArchiveReplication).Resource)
+	assert.Equal(t, policy.Strings{"arn:aws-cn:s3:::acme-log-archive/*"}, statement(t, archiveBucketPolicy(args), SidArchiveReplication).Resource)
 }
 
 func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) {
-	d := ReplicationTrustPolicy()
+	d := replicationTrustPolicy()
 	require.Len(t, d.Statement, 1)
-	s := statement(t, d, SidTrustS3)
+	s := statement(t, d, sidTrustS3)
 	assert.Equal(t, "Allow", s.Effect)
 	assert.Equal(t, &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}}, s.Principal)
 	assert.Equal(t, policy.Strings{"sts:AssumeRole"}, s.Action)
@@ -249,7 +249,7 @@ func TestReplicationTrustPolicy_R1_1_R1_2_OnlyS3WithoutConditions(t *testing.T) 
 }
 
 func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
-	d := ReplicationRolePolicy(sourceArgs(), nil)
+	d := replicationRolePolicy(sourceArgs(), nil)
 	assert.Equal(t, []string{SidReadSourceConfiguration, SidReadSourceVersions, SidReplicateIntoArchive, SidDecryptSourceObjects, SidEncryptReplicas}, sids(d))
 	keyA := "arn:aws:kms:us-east-2:222222222222:key/aaaaaaaa-1111-2222-3333-444444444444"
 	keyB := "arn:aws:kms:us-east-2:222222222222:key/bbbbbbbb-1111-2222-3333-444444444444"
@@ -297,34 +297,25 @@ func TestReplicationRolePolicy_EveryStatement(t *testing.T) {
 
 func TestReplicationRolePolicy_R1_7_ObjectLockReadsOnlyForLockedBuckets(t *testing.T) {
 	args := sourceArgs()
-	assert.NotContains(t, sids(ReplicationRolePolicy(args, nil)), SidReadSourceObjectLock)
+	assert.NotContains(t, sids(replicationRolePolicy(args, nil)), SidReadSourceObjectLock)
 
 	args.Buckets[1].ObjectLock = true
-	s := statement(t, ReplicationRolePolicy(args, nil), SidReadSourceObjectLock)
+	s := statement(t, replicationRolePolicy(args, nil), SidReadSourceObjectLock)
 	assert.Equal(t, policy.Strings{"s3:GetObjectRetention", "s3:GetObjectLegalHold"}, s.Action)
 	assert.Equal(t, policy.Strings{"arn:aws:s3:::flow-logs/*"}, s.Resource)
-}
-
-func TestStrings_RenderLikeAWSNormalises(t *testing.T) {
-	one, _ := policy.Strings{"a"}.MarshalJSON()
-	two, _ := policy.Strings{"a", "b"}.MarshalJSON()
-	star, _ := policy.Principal{Everyone: true}.MarshalJSON()
-	assert.Equal(t, `"a"`, string(one))
-	assert.Equal(t, `["a","b"]`, string(two))
-	assert.Equal(t, `"*"`, string(star))
 }
 
 func TestArchivePolicies_1200SourcesFitTheirLimits(t *testing.T) {
 	args := archiveArgs(accounts(1200)...)
 	require.NoError(t, args.Validate())
-	assert.LessOrEqual(t, ArchiveBucketPolicy(args).Size(), policy.BucketPolicyLimit, "R2.9")
-	assert.LessOrEqual(t, ArchiveKeyPolicy(args).Size(), policy.KeyPolicyLimit, "R3.5")
+	assert.LessOrEqual(t, archiveBucketPolicy(args).Size(), policy.BucketPolicyLimit, "R2.9")
+	assert.LessOrEqual(t, archiveKeyPolicy(args).Size(), policy.KeyPolicyLimit, "R3.5")
 	// 15 bytes per added account in each policy: `"<12 digits>",`, against 33 for an account-root principal.
-	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{ArchiveBucketPolicy, ArchiveKeyPolicy} {
+	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{archiveBucketPolicy, archiveKeyPolicy} {
 		assert.Equal(t, 15, policy(archiveArgs(accounts(1201)...)).Size()-policy(args).Size())
 	}
 	// An organization costs a fixed amount, whatever the number of member accounts.
-	assert.Less(t, ArchiveBucketPolicy(withOrg(archiveArgs(), "o-a1b2c3d4e5")).Size(), 1000)
+	assert.Less(t, archiveBucketPolicy(withOrg(archiveArgs(), "o-a1b2c3d4e5")).Size(), 1000)
 }
 
 func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
@@ -338,8 +329,8 @@ func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
 	assert.Contains(t, err.Error(), "the archive bucket policy is ")
 	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes (R2.9)")
 	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs lists 1400 source accounts; at most %d source accounts fit", fit))
-	assert.LessOrEqual(t, ArchiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), policy.BucketPolicyLimit)
-	assert.Greater(t, ArchiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), policy.BucketPolicyLimit)
+	assert.LessOrEqual(t, archiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), policy.BucketPolicyLimit)
+	assert.Greater(t, archiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), policy.BucketPolicyLimit)
 }
 
 // The list that overflows a policy is the one named, with how many of it fit beside the others as they

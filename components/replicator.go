@@ -79,7 +79,7 @@ type SourceReplicatorArgs struct {
 type AlarmSettings struct {
 	Disabled bool
 	// TopicArns names an existing SNS topic per Region (an alarm notifies only a topic in its own
-	// Region); a Region without one gets the topic the stack creates, AlarmTopicName. S3 failure events
+	// Region); a Region without one gets the topic the stack creates, alarmTopicName. S3 failure events
 	// of the log buckets go to created topics only: a named topic's policy may not admit S3, and the
 	// notification would fail the deploy.
 	TopicArns map[string]string
@@ -247,16 +247,16 @@ func (e *RolePolicySizeError) Error() string {
 // exact number of buckets that fit. Log bucket keys do not exist yet; stand-in ARNs of the same length
 // measure them exactly.
 func CheckReplicationRolePolicySize(args *SourceReplicatorArgs) error {
-	return checkRoleFits(args, "replication", func(a *SourceReplicatorArgs) RolePermissions { return ReplicationRolePermissions(a, nil) })
+	return checkRoleFits(args, "replication", func(a *SourceReplicatorArgs) rolePermissions { return replicationRolePermissions(a, nil) })
 }
 
 // CheckBackfillRolePolicySize is CheckReplicationRolePolicySize for the backfill role, which names every
 // bucket twice, too.
 func CheckBackfillRolePolicySize(args *SourceReplicatorArgs) error {
-	return checkRoleFits(args, "backfill", BackfillRolePermissions)
+	return checkRoleFits(args, "backfill", backfillRolePermissions)
 }
 
-func checkRoleFits(args *SourceReplicatorArgs, role string, permissions func(*SourceReplicatorArgs) RolePermissions) error {
+func checkRoleFits(args *SourceReplicatorArgs, role string, permissions func(*SourceReplicatorArgs) rolePermissions) error {
 	perms := permissions(args)
 	if perms.Fits() {
 		return nil
@@ -348,7 +348,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 	if err := args.Validate(); err != nil {
 		return nil, fmt.Errorf("SourceReplicator %q: %w", name, err)
 	}
-	trust := ReplicationTrustPolicy()
+	trust := replicationTrustPolicy()
 	trustJSON, err := trust.JSON()
 	if err != nil {
 		return nil, err
@@ -408,7 +408,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 		logKeys = append(logKeys, lb.KeyArn)
 	}
 	rolePolicies, err := newRolePermissions(ctx, name+"-role-policy", "replicate-into-log-archive", roleName,
-		func(keys []string) RolePermissions { return ReplicationRolePermissions(args, keys) }, logKeys.ToStringArrayOutput(),
+		func(keys []string) rolePermissions { return replicationRolePermissions(args, keys) }, logKeys.ToStringArrayOutput(),
 		args.Tags, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role policies: %w", err)
@@ -474,7 +474,7 @@ func NewSourceReplicator(ctx *pulumi.Context, name string, args *SourceReplicato
 // It returns the topic of each Region.
 //
 // Each topic has exactly one owner. SNS CreateTopic is idempotent, so two resources that create
-// AlarmTopicName in one Region share one topic, race to set its policy, and the delete of either deletes
+// alarmTopicName in one Region share one topic, race to set its policy, and the delete of either deletes
 // it for both. A Region's own component owns its topic; with replication time control, the archive
 // Region's topic (the latency alarms') is owned by the archive Region's component when the stack has
 // buckets there, else by the first Region's (the one that has always created it); every other component
@@ -528,20 +528,20 @@ func newRegionAlarms(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 	return topics, nil
 }
 
-// BackfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,
+// backfillRolePath is the IAM path of the backfill role: fixed, because the archive does not pin this role,
 // and a path that followed the archive's pinned one would replace it whenever that changes.
-const BackfillRolePath = "/log-archive/"
+const backfillRolePath = "/log-archive/"
 
 // newBackfillRole is the role S3 Batch Replication jobs run as, for objects written before replication
 // existed (R4.12) and FAILED ones, which S3 never retries (R5.9). Its name is Pulumi's (autonamed): the
 // archive does not pin it, and a second stack in the account must not collide with it.
 func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArgs, opts ...pulumi.ResourceOption) (*iam.Role, error) {
-	trustJSON, err := BackfillTrustPolicy().JSON()
+	trustJSON, err := backfillTrustPolicy().JSON()
 	if err != nil {
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-backfill-role", &iam.RoleArgs{
-		Path:             pulumi.String(BackfillRolePath),
+		Path:             pulumi.String(backfillRolePath),
 		Description:      pulumi.Sprintf("S3 Batch Replication of existing and failed objects into the log archive s3://%s", args.Archive.BucketName),
 		AssumeRolePolicy: pulumi.String(trustJSON),
 		// D8, as for the replication role.
@@ -552,14 +552,14 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 		return nil, fmt.Errorf("creating backfill role: %w", err)
 	}
 	if _, err := newRolePermissions(ctx, name+"-backfill-role-policy", "initiate-batch-replication", role.Name,
-		func([]string) RolePermissions { return BackfillRolePermissions(args) }, pulumi.StringArray{}.ToStringArrayOutput(),
+		func([]string) rolePermissions { return backfillRolePermissions(args) }, pulumi.StringArray{}.ToStringArrayOutput(),
 		args.Tags, opts...); err != nil {
 		return nil, fmt.Errorf("creating backfill role policies: %w", err)
 	}
 	return role, nil
 }
 
-// newRolePermissions gives a role the permissions layout(keys) lays out (RolePermissions): the inline
+// newRolePermissions gives a role the permissions layout(keys) lays out (rolePermissions): the inline
 // policy inlineName, named name in Pulumi as it always was, and a customer managed policy and its
 // attachment per shard, named name-<shard>. Which documents exist is decided with layout(nil), whose
 // stand-in key ARNs have the exact length of the real ones, so it is known before AWS assigns the keys;
@@ -570,9 +570,9 @@ func newBackfillRole(ctx *pulumi.Context, name string, args *SourceReplicatorArg
 // engine creates the policies and attachments before it deletes or shrinks the inline policy (the inline
 // policy waits for the attachments, and a resource the program no longer registers is deleted last).
 func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulumi.StringInput,
-	layout func(keys []string) RolePermissions, keys pulumi.StringArrayOutput, tags map[string]string, opts ...pulumi.ResourceOption,
+	layout func(keys []string) rolePermissions, keys pulumi.StringArrayOutput, tags map[string]string, opts ...pulumi.ResourceOption,
 ) ([]pulumi.Resource, error) {
-	render := func(pick func(RolePermissions) (policy.Document, error)) pulumi.StringOutput {
+	render := func(pick func(rolePermissions) (policy.Document, error)) pulumi.StringOutput {
 		return keys.ApplyT(func(keys []string) (string, error) {
 			d, err := pick(layout(keys))
 			if err != nil {
@@ -586,9 +586,9 @@ func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulum
 	for _, m := range planned.Managed {
 		shard := m.Shard
 		policy, err := iam.NewPolicy(ctx, fmt.Sprintf("%s-%d", name, shard), &iam.PolicyArgs{
-			Path:        pulumi.String(BackfillRolePath),
+			Path:        pulumi.String(backfillRolePath),
 			Description: pulumi.Sprintf("log-archive: %s, part %d of at most %d", inlineName, shard, MaxAttachedPolicies),
-			Policy: render(func(p RolePermissions) (policy.Document, error) {
+			Policy: render(func(p rolePermissions) (policy.Document, error) {
 				for _, got := range p.Managed {
 					if got.Shard == shard {
 						return got.Document, nil
@@ -614,7 +614,7 @@ func newRolePermissions(ctx *pulumi.Context, name, inlineName string, role pulum
 		inline, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 			Name: pulumi.String(inlineName),
 			Role: role,
-			Policy: render(func(p RolePermissions) (policy.Document, error) {
+			Policy: render(func(p rolePermissions) (policy.Document, error) {
 				if p.Inline == nil {
 					return policy.Document{}, fmt.Errorf("the inline policy %s is missing once the keys are known", inlineName)
 				}

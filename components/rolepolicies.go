@@ -13,23 +13,23 @@ import (
 // The source account's IAM policy documents: the replication role's trust and permissions, and the
 // backfill role's. Each statement cites the IDs of docs/aws-requirements.md it implements.
 
-// ReplicationTrustPolicy lets only S3 assume the role (R1.1). It carries no aws:SourceAccount or
+// replicationTrustPolicy lets only S3 assume the role (R1.1). It carries no aws:SourceAccount or
 // aws:SourceArn condition: S3 is not documented to send them, and replication would fail (R1.2).
-func ReplicationTrustPolicy() policy.Document {
+func replicationTrustPolicy() policy.Document {
 	return policy.Document{Version: policy.Version, Statement: []policy.Statement{{
-		Sid:       SidTrustS3,
+		Sid:       sidTrustS3,
 		Effect:    "Allow",
 		Principal: &policy.Principal{Service: policy.Strings{"s3.amazonaws.com"}},
 		Action:    policy.Strings{"sts:AssumeRole"},
 	}}}
 }
 
-// BackfillTrustPolicy lets only S3 Batch Operations assume the backfill role (H6). Live replication keeps
+// backfillTrustPolicy lets only S3 Batch Operations assume the backfill role (H6). Live replication keeps
 // its own role, trusted by s3.amazonaws.com alone (R1.1): a batch job only initiates replication, which
 // S3 then performs with the rule's replication role, so the archive never needs to know this role.
-func BackfillTrustPolicy() policy.Document {
+func backfillTrustPolicy() policy.Document {
 	return policy.Document{Version: policy.Version, Statement: []policy.Statement{{
-		Sid:       SidTrustBatchOperations,
+		Sid:       sidTrustBatchOperations,
 		Effect:    "Allow",
 		Principal: &policy.Principal{Service: policy.Strings{"batchoperations.s3.amazonaws.com"}},
 		Action:    policy.Strings{"sts:AssumeRole"},
@@ -44,45 +44,45 @@ func BackfillTrustPolicy() policy.Document {
 // here are minified, so their length is what IAM counts.
 const MaxAttachedPolicies = 10
 
-// ManagedShard is one customer managed policy attached to a role: its shard number (which never changes
+// managedShard is one customer managed policy attached to a role: its shard number (which never changes
 // for a bucket, see shardOf) and its document.
-type ManagedShard struct {
+type managedShard struct {
 	Shard    int
 	Document policy.Document
 }
 
-// RolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
+// rolePermissions is how a role's permissions are laid out in IAM. While everything fits the role's
 // 10,240-character inline budget it is one inline policy, as it always was, so an existing stack's role
 // does not change. Past that, each bucket's grants move into one of at most MaxAttachedPolicies customer
 // managed policies, chosen by the bucket's name alone: adding or removing a bucket changes only the
 // policy that holds it, and no bucket's grants ever move from one policy to another, which would leave it
 // without them between the two updates (S3 never retries a FAILED object, R5.9).
-type RolePermissions struct {
+type rolePermissions struct {
 	Inline  *policy.Document // nil: the role has no inline policy
-	Managed []ManagedShard   // by shard number; empty while the inline policy holds everything
+	Managed []managedShard   // by shard number; empty while the inline policy holds everything
 }
 
 // Documents lists every document with what it is, for size checks and reviews.
-func (p RolePermissions) Documents() []NamedDocument {
-	var out []NamedDocument
+func (p rolePermissions) Documents() []namedDocument {
+	var out []namedDocument
 	if p.Inline != nil {
-		out = append(out, NamedDocument{"inline policy", *p.Inline, policy.RoleInlinePolicyLimit})
+		out = append(out, namedDocument{"inline policy", *p.Inline, policy.RoleInlinePolicyLimit})
 	}
 	for _, m := range p.Managed {
-		out = append(out, NamedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, policy.ManagedPolicyLimit})
+		out = append(out, namedDocument{fmt.Sprintf("managed policy %d", m.Shard), m.Document, policy.ManagedPolicyLimit})
 	}
 	return out
 }
 
-// NamedDocument is a policy document with a name for messages and the IAM limit it must fit.
-type NamedDocument struct {
+// namedDocument is a policy document with a name for messages and the IAM limit it must fit.
+type namedDocument struct {
 	Name     string
 	Document policy.Document
 	Limit    int
 }
 
 // Fits says whether every document is within its limit.
-func (p RolePermissions) Fits() bool {
+func (p rolePermissions) Fits() bool {
 	for _, d := range p.Documents() {
 		if d.Document.Size() > d.Limit {
 			return false
@@ -112,36 +112,36 @@ func shardBuckets(buckets []SourceBucket) map[int][]SourceBucket {
 // budget; otherwise the shared statements (if any) stay inline and each bucket's go into its shard. The
 // choice is made on sized, the buckets with stand-in keys, so that it is the same before and after AWS
 // assigns the keys of buckets (the documents hold those of buckets, which may name fewer distinct keys).
-func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) policy.Document) RolePermissions {
+func layOut(sized, buckets []SourceBucket, document func(buckets []SourceBucket, shared bool) policy.Document) rolePermissions {
 	if document(sized, true).Size() <= policy.RoleInlinePolicyLimit {
 		whole := document(buckets, true)
-		return RolePermissions{Inline: &whole}
+		return rolePermissions{Inline: &whole}
 	}
-	var p RolePermissions
+	var p rolePermissions
 	if shared := document(nil, true); len(shared.Statement) > 0 {
 		p.Inline = &shared
 	}
 	groups := shardBuckets(buckets)
 	for shard := range MaxAttachedPolicies {
 		if bs := groups[shard]; len(bs) > 0 {
-			p.Managed = append(p.Managed, ManagedShard{Shard: shard, Document: document(bs, false)})
+			p.Managed = append(p.Managed, managedShard{Shard: shard, Document: document(bs, false)})
 		}
 	}
 	return p
 }
 
-// ReplicationRolePermissions lays out ReplicationRolePolicy in IAM. In managed policies the archive's
+// replicationRolePermissions lays out replicationRolePolicy in IAM. In managed policies the archive's
 // statements (ReplicateIntoArchive, EncryptReplicasWithArchiveKey) stay in the inline policy and each
-// managed policy grants its buckets' reads and key use. logKeyArns as for ReplicationRolePolicy.
-func ReplicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) RolePermissions {
+// managed policy grants its buckets' reads and key use. logKeyArns as for replicationRolePolicy.
+func replicationRolePermissions(args *SourceReplicatorArgs, logKeyArns []string) rolePermissions {
 	return layOut(args.replicatedBuckets(nil), args.replicatedBuckets(logKeyArns), func(buckets []SourceBucket, shared bool) policy.Document {
 		return replicationPolicy(args, buckets, shared)
 	})
 }
 
-// BackfillRolePermissions lays out the backfill role's policy (backfillPolicy) in IAM; it has no shared
+// backfillRolePermissions lays out the backfill role's policy (backfillPolicy) in IAM; it has no shared
 // statements, so in managed policies the role has no inline policy at all.
-func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
+func backfillRolePermissions(args *SourceReplicatorArgs) rolePermissions {
 	buckets := args.replicatedBuckets(nil)
 	return layOut(buckets, buckets, func(buckets []SourceBucket, _ bool) policy.Document {
 		return backfillPolicy(args, buckets)
@@ -152,7 +152,7 @@ func BackfillRolePermissions(args *SourceReplicatorArgs) RolePermissions {
 // (H6; AmazonS3/latest/userguide/s3-batch-replication-policies.html): initiate replication of their
 // objects, and read the replication configuration and write the inventory configuration that generate
 // the manifest. Jobs run without a stored manifest or a completion report, so no manifest or report
-// bucket is granted. BackfillRolePermissions lays it out in IAM.
+// bucket is granted. backfillRolePermissions lays it out in IAM.
 func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) policy.Document {
 	a := awsid.ARNsFor(args.Region)
 	var bucketArns, objectArns policy.Strings
@@ -169,11 +169,11 @@ func backfillPolicy(args *SourceReplicatorArgs, buckets []SourceBucket) policy.D
 	}}
 }
 
-// ReplicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
+// replicationRolePolicy is everything S3 needs to read the source buckets and write SSE-KMS replicas into
 // the archive, and nothing more, as one document. logKeyArns[i] is the key of args.LogBuckets[i] once AWS
-// has assigned it; nil renders same-length stand-ins, for size checks. ReplicationRolePermissions says how
+// has assigned it; nil renders same-length stand-ins, for size checks. replicationRolePermissions says how
 // IAM holds it.
-func ReplicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) policy.Document {
+func replicationRolePolicy(args *SourceReplicatorArgs, logKeyArns []string) policy.Document {
 	return replicationPolicy(args, args.replicatedBuckets(logKeyArns), true)
 }
 
@@ -261,7 +261,7 @@ func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []pol
 			continue
 		}
 		out = append(out, policy.Statement{
-			Sid: DecryptSid(args.Region, r), Effect: "Allow",
+			Sid: decryptSid(args.Region, r), Effect: "Allow",
 			Action:   policy.Strings{"kms:Decrypt"},
 			Resource: dedupe(keys[r]),
 			Condition: policy.Conditions{
@@ -273,10 +273,10 @@ func decryptStatements(args *SourceReplicatorArgs, buckets []SourceBucket) []pol
 	return out
 }
 
-// DecryptSid is the Sid of the Decrypt statement for a Region's source keys: DecryptSourceObjects for the
+// decryptSid is the Sid of the Decrypt statement for a Region's source keys: DecryptSourceObjects for the
 // stack's Region, DecryptSourceObjectsEuCentral1 for eu-central-1 in a stack elsewhere (Sids take letters
 // and digits only).
-func DecryptSid(stackRegion, region string) string {
+func decryptSid(stackRegion, region string) string {
 	if region == stackRegion {
 		return SidDecryptSourceObjects
 	}

@@ -16,7 +16,7 @@ func TestShardOf_IsPinnedForEveryRelease_R5_9(t *testing.T) {
 }
 
 func TestDecryptSid_NamesTheRegionOutsideTheStacks(t *testing.T) {
-	assert.Equal(t, "DecryptSourceObjects", DecryptSid("eu-west-1", "eu-west-1"))
-	assert.Equal(t, "DecryptSourceObjectsEuCentral1", DecryptSid("eu-west-1", "eu-central-1"))
-	assert.Equal(t, "DecryptSourceObjectsUsGovWest1", DecryptSid("us-gov-east-1", "us-gov-west-1"))
+	assert.Equal(t, "DecryptSourceObjects", decryptSid("eu-west-1", "eu-west-1"))
+	assert.Equal(t, "DecryptSourceObjectsEuCentral1", decryptSid("eu-west-1", "eu-central-1"))
+	assert.Equal(t, "DecryptSourceObjectsUsGovWest1", decryptSid("us-gov-east-1", "us-gov-west-1"))
 }

@@ -22,7 +22,7 @@ func TestArchivePolicies_R2_10_AccountPrincipalsExactStatements(t *testing.T) {
 	roots := &policy.Principal{AWS: policy.Strings{"arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"}}
 	pin := map[string]policy.Strings{"aws:PrincipalArn": {"arn:aws:iam::*:role/log-archive/log-archive-replication"}}
 
-	bucket := ArchiveBucketPolicy(args)
+	bucket := archiveBucketPolicy(args)
 	assert.Equal(t, []string{SidArchiveReplication, SidDenyInsecureTransport}, sids(bucket))
 	assert.Equal(t, policy.Statement{
 		Sid: SidArchiveReplication, Effect: "Allow", Principal: roots,
@@ -31,7 +31,7 @@ func TestArchivePolicies_R2_10_AccountPrincipalsExactStatements(t *testing.T) {
 		Condition: policy.Conditions{"ArnLike": pin},
 	}, statement(t, bucket, SidArchiveReplication))
 
-	key := ArchiveKeyPolicy(args)
+	key := archiveKeyPolicy(args)
 	assert.Equal(t, []string{SidArchiveAccountAdmin, SidSourceRolesUseKey}, sids(key))
 	assert.Equal(t, policy.Statement{
 		Sid: SidSourceRolesUseKey, Effect: "Allow", Principal: roots,
@@ -49,7 +49,7 @@ func TestArchivePolicies_R2_10_AccountPrincipalsExactStatements(t *testing.T) {
 func TestArchivePolicies_R2_10_AccountPrincipalsGrantNothingToEveryone(t *testing.T) {
 	args := asPrincipals(archiveArgs("222222222222"))
 	args.KeyAdministratorArns = []string{"arn:aws:iam::111111111111:role/SecurityAdmin"}
-	for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+	for _, d := range []policy.Document{archiveBucketPolicy(args), archiveKeyPolicy(args)} {
 		for _, s := range d.Statement {
 			if s.Effect == "Allow" {
 				assert.False(t, s.Principal.Everyone, "%s grants to *", s.Sid)
@@ -61,7 +61,7 @@ func TestArchivePolicies_R2_10_AccountPrincipalsGrantNothingToEveryone(t *testin
 func TestArchivePolicies_AccountPrincipalsUseThePartition(t *testing.T) {
 	args := asPrincipals(archiveArgs("222222222222"))
 	args.Region = "cn-north-1"
-	for _, d := range []policy.Document{ArchiveBucketPolicy(args), ArchiveKeyPolicy(args)} {
+	for _, d := range []policy.Document{archiveBucketPolicy(args), archiveKeyPolicy(args)} {
 		var found bool
 		for _, s := range d.Statement {
 			if s.Sid == SidArchiveReplication || s.Sid == SidSourceRolesUseKey {
@@ -111,11 +111,11 @@ func TestValidateSourcePrincipals(t *testing.T) {
 func TestArchivePolicies_TooManySourcesNamesTheFitOfBothModes(t *testing.T) {
 	fit := func(args *DestinationArchiveArgs) int { // the most listed accounts whose policies fit
 		n := 0
-		for ArchiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && ArchiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit {
+		for archiveBucketPolicy(args).Size() <= policy.BucketPolicyLimit && archiveKeyPolicy(args).Size() <= policy.KeyPolicyLimit {
 			n += 50
 			args.SourceAccountIDs = accounts(n)
 		}
-		for ArchiveBucketPolicy(args).Size() > policy.BucketPolicyLimit || ArchiveKeyPolicy(args).Size() > policy.KeyPolicyLimit {
+		for archiveBucketPolicy(args).Size() > policy.BucketPolicyLimit || archiveKeyPolicy(args).Size() > policy.KeyPolicyLimit {
 			n--
 			args.SourceAccountIDs = accounts(n)
 		}
@@ -124,7 +124,7 @@ func TestArchivePolicies_TooManySourcesNamesTheFitOfBothModes(t *testing.T) {
 	inCondition := fit(archiveArgs())
 	asPrincipal := fit(asPrincipals(archiveArgs()))
 	assert.Less(t, asPrincipal, inCondition)
-	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{ArchiveBucketPolicy, ArchiveKeyPolicy} {
+	for _, policy := range []func(*DestinationArchiveArgs) policy.Document{archiveBucketPolicy, archiveKeyPolicy} {
 		assert.Equal(t, 33, policy(asPrincipals(archiveArgs(accounts(11)...))).Size()-policy(asPrincipals(archiveArgs(accounts(10)...))).Size())
 	}
 

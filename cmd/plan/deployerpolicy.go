@@ -12,6 +12,7 @@ import (
 	"log-archive/internal/cliflags"
 	"log-archive/internal/deployer"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 	"log-archive/internal/program"
 )
 
@@ -112,10 +113,10 @@ func deployerPolicy(dir, name string) (*deployer.Result, error) {
 
 // roleBoundary is `plan deployer-policy --boundary --json`.
 type roleBoundary struct {
-	Name     string            `json:"name"`
-	Path     string            `json:"path"`
-	Arn      string            `json:"arn"`
-	Document deployer.Document `json:"document"`
+	Name     string          `json:"name"`
+	Path     string          `json:"path"`
+	Arn      string          `json:"arn"`
+	Document policy.Document `json:"document"`
 }
 
 // runRoleBoundary prints the role boundary policy for the stack's account.

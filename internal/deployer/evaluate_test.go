@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"log-archive/internal/policy"
 )
 
 // A small IAM policy evaluator over the generated documents, for the policy tests: an explicit Deny in
@@ -24,7 +26,7 @@ func (r request) String() string {
 }
 
 // evaluate reports whether the statements allow r.
-func evaluate(statements []Statement, r request) (bool, error) {
+func evaluate(statements []policy.Statement, r request) (bool, error) {
 	allowed := false
 	for _, st := range statements {
 		ok, err := matches(st, r)
@@ -42,14 +44,14 @@ func evaluate(statements []Statement, r request) (bool, error) {
 	return allowed, nil
 }
 
-func matches(st Statement, r request) (bool, error) {
+func matches(st policy.Statement, r request) (bool, error) {
 	if !slices.ContainsFunc(st.Action, func(a string) bool { return globMatch(a, r.action, true) }) ||
 		!slices.ContainsFunc(st.Resource, func(p string) bool { return globMatch(p, r.resource, false) }) {
 		return false, nil
 	}
 	for op, keys := range st.Condition {
 		for key, want := range keys {
-			ok, err := holds(op, values(want), r.context[key])
+			ok, err := holds(op, want, r.context[key])
 			if err != nil || !ok {
 				return false, err
 			}
@@ -94,34 +96,18 @@ func holds(op string, want, got []string) (bool, error) {
 	return false, fmt.Errorf("condition operator %s: the test evaluator does not know it", op)
 }
 
-func values(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []string:
-		return v
-	case []any:
-		out := make([]string, len(v))
-		for i, x := range v {
-			out[i] = fmt.Sprint(x)
-		}
-		return out
-	}
-	return []string{fmt.Sprint(v)}
-}
-
 // satisfying is a request context that meets every condition of st (its own values), so that a check can
 // change one key alone and see that key decide.
-func satisfying(st Statement) map[string][]string {
+func satisfying(st policy.Statement) map[string][]string {
 	ctx := map[string][]string{}
 	for op, keys := range st.Condition {
 		if strings.Contains(op, "Not") {
 			continue
 		}
 		for key, want := range keys {
-			ctx[key] = values(want)
+			ctx[key] = slices.Clone(want)
 			if !strings.HasPrefix(op, "ForAllValues") {
-				ctx[key] = values(want)[:1]
+				ctx[key] = want[:1]
 			}
 		}
 	}

@@ -47,7 +47,7 @@ var AccessAnalyzer = catalog.Deployer{Sid: "AccessAnalyzerCheckNoPublicAccess", 
 
 // guards are the Deny statements of every deployer policy (D8-D10). A Deny wins over every Allow of every
 // policy the principal holds, so they hold whatever else it is granted.
-func guards(e Env) []Statement {
+func guards(e Env) []policy.Statement {
 	boundary := awsid.RoleBoundaryArnIn(e.Partition, e.Account)
 	iam := func(resource string) string {
 		return fmt.Sprintf("arn:%s:iam::%s:%s", e.Partition, e.Account, resource)
@@ -59,9 +59,9 @@ func guards(e Env) []Statement {
 		roles = append(roles, arn)
 	}
 	roles = sortedSet(roles)
-	out := []Statement{{
+	out := []policy.Statement{{
 		Sid: "DenyRoleWithoutBoundary", Effect: "Deny", Action: RoleBoundaryActions, Resource: roles,
-		Condition: Condition{"StringNotEquals": {"iam:PermissionsBoundary": boundary}},
+		Condition: policy.Conditions{"StringNotEquals": {"iam:PermissionsBoundary": {boundary}}},
 	}, {
 		Sid: "DenyBoundaryRemoval", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: roles,
 	}, {
@@ -72,9 +72,9 @@ func guards(e Env) []Statement {
 		own = append(own, iam("role/*"+name))
 	}
 	own = append(own, iam("policy/*"+DeployerPolicyPrefix+"*"))
-	out = append(out, Statement{Sid: "DenyDeployerSelfChange", Effect: "Deny", Resource: own, Action: []string{"iam:*"}})
+	out = append(out, policy.Statement{Sid: "DenyDeployerSelfChange", Effect: "Deny", Resource: own, Action: []string{"iam:*"}})
 	if len(e.Roles) > 0 {
-		out = append(out, Statement{
+		out = append(out, policy.Statement{
 			Sid: "DenyAssumeStackRoles", Effect: "Deny", Resource: roles,
 			Action: []string{"sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"},
 		})
@@ -83,9 +83,9 @@ func guards(e Env) []Statement {
 }
 
 // addCondition adds values under operator and key to c, merging with what is there.
-func addCondition(c Condition, operator, key string, values []string) {
+func addCondition(c policy.Conditions, operator, key string, values []string) {
 	if c[operator] == nil {
-		c[operator] = map[string]any{}
+		c[operator] = map[string]policy.Strings{}
 	}
 	c[operator][key] = sortedSet(values)
 }
@@ -96,8 +96,8 @@ func addCondition(c Condition, operator, key string, values []string) {
 // of the partition (the role's own policy names the buckets), and KMS only through S3; nothing in IAM,
 // STS or Organizations. partition may be a placeholder such as ${AWS::Partition}: the document names no
 // account, so one document serves every account.
-func RoleBoundaryPolicy(partition string) Document {
-	return Document{Version: "2012-10-17", Statement: []Statement{{
+func RoleBoundaryPolicy(partition string) policy.Document {
+	return policy.Document{Version: policy.Version, Statement: []policy.Statement{{
 		Sid:    "S3Replication",
 		Effect: "Allow",
 		Action: sortedSet(slices.Concat([]string{"s3:GetReplicationConfiguration", "s3:ListBucket",
@@ -115,7 +115,7 @@ func RoleBoundaryPolicy(partition string) Document {
 		Action:   sortedSet(policy.ReplicaKeyActions),
 		Resource: []string{fmt.Sprintf("arn:%s:kms:*:*:key/*", partition)},
 		// R1.16: the replication role's own grants carry kms:ViaService = s3.REGION.SUFFIX.
-		Condition: Condition{"StringLike": {"kms:ViaService": "s3.*"}},
+		Condition: policy.Conditions{"StringLike": {"kms:ViaService": {"s3.*"}}},
 	}}}
 }
 

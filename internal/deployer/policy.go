@@ -6,7 +6,6 @@
 package deployer
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,26 +22,11 @@ import (
 	"log-archive/internal/stackconfig"
 )
 
-// Statement is one IAM policy statement.
-type Statement struct {
-	Sid       string    `json:"Sid"`
-	Effect    string    `json:"Effect"`
-	Action    []string  `json:"Action"`
-	Resource  []string  `json:"Resource"`
-	Condition Condition `json:"Condition,omitempty"`
-}
-
-// Document is an IAM policy document.
-type Document struct {
-	Version   string      `json:"Version"`
-	Statement []Statement `json:"Statement"`
-}
-
 // Policy is one managed policy to create: its name, its size as IAM counts it and its document.
 type Policy struct {
-	Name     string   `json:"name"`
-	Size     int      `json:"size"`
-	Document Document `json:"document"`
+	Name     string          `json:"name"`
+	Size     int             `json:"size"`
+	Document policy.Document `json:"document"`
 }
 
 // Withheld is a resource Pulumi never deletes (protect or retainOnDelete in the plan), and the delete
@@ -240,7 +224,7 @@ type group struct {
 	sid       string
 	actions   []string
 	resources []string
-	condition Condition
+	condition policy.Conditions
 }
 
 func newBuilder() *builder { return &builder{groups: map[string]*group{}} }
@@ -262,7 +246,7 @@ func (b *builder) add(rule catalog.Deployer, g catalog.Grant, e Env, s plan.Step
 	if len(actions) == 0 {
 		return false
 	}
-	cond := Condition{}
+	cond := policy.Conditions{}
 	if g.If != catalog.NoCondition {
 		cond = conditions[g.If](e, s)
 	}
@@ -289,7 +273,7 @@ func (b *builder) add(rule catalog.Deployer, g catalog.Grant, e Env, s plan.Step
 
 // statements are the groups as statements, sorted by Sid; a Sid that several groups share (resources of
 // one type that need different actions, e.g. a deletable and a retained one) is numbered.
-func (b *builder) statements() []Statement {
+func (b *builder) statements() []policy.Statement {
 	keys := slices.Clone(b.order)
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	count := map[string]int{}
@@ -297,7 +281,7 @@ func (b *builder) statements() []Statement {
 		count[b.groups[k].sid]++
 	}
 	n := map[string]int{}
-	var out []Statement
+	var out []policy.Statement
 	for _, k := range keys {
 		g := b.groups[k]
 		sid := g.sid
@@ -305,26 +289,15 @@ func (b *builder) statements() []Statement {
 			n[sid]++
 			sid = fmt.Sprintf("%s%d", sid, n[sid])
 		}
-		out = append(out, Statement{Sid: sid, Effect: "Allow", Action: g.actions, Resource: g.resources, Condition: g.condition})
+		out = append(out, policy.Statement{Sid: sid, Effect: "Allow", Action: g.actions, Resource: g.resources, Condition: g.condition})
 	}
 	return out
 }
 
-// Size is the length of v as JSON without whitespace, which is how IAM counts a policy's size.
-func Size(v any) int {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return 0
-	}
-	return len(bytes.TrimSpace(buf.Bytes()))
-}
-
 // pack puts the statements into as few managed policies as fit the size limit. A statement that
 // alone is over the limit is split into numbered statements over parts of its resources.
-func pack(stack string, statements []Statement) ([]Policy, error) {
-	var split []Statement
+func pack(stack string, statements []policy.Statement) ([]Policy, error) {
+	var split []policy.Statement
 	for _, st := range statements {
 		parts, err := splitStatement(st)
 		if err != nil {
@@ -334,18 +307,18 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 	}
 	// First fit: each statement goes into the first policy it fits, so the guards, which come first,
 	// are in policy 1 and smaller statements fill the room larger ones leave.
-	var docs []Document
+	var docs []policy.Document
 	for _, st := range split {
 		placed := false
 		for i := range docs {
-			next := Document{Version: docs[i].Version, Statement: append(slices.Clone(docs[i].Statement), st)}
-			if Size(next) <= policy.ManagedPolicyLimit {
+			next := policy.Document{Version: docs[i].Version, Statement: append(slices.Clone(docs[i].Statement), st)}
+			if next.Size() <= policy.ManagedPolicyLimit {
 				docs[i], placed = next, true
 				break
 			}
 		}
 		if !placed {
-			docs = append(docs, Document{Version: "2012-10-17", Statement: []Statement{st}})
+			docs = append(docs, policy.Document{Version: policy.Version, Statement: []policy.Statement{st}})
 		}
 	}
 	policies := make([]Policy, len(docs))
@@ -354,14 +327,14 @@ func pack(stack string, statements []Statement) ([]Policy, error) {
 		if len(docs) > 1 {
 			name = fmt.Sprintf("%s-%d", name, i+1)
 		}
-		policies[i] = Policy{Name: name, Size: Size(d), Document: d}
+		policies[i] = Policy{Name: name, Size: d.Size(), Document: d}
 	}
 	return policies, nil
 }
 
-func splitStatement(st Statement) ([]Statement, error) {
-	if Size(Document{Version: "2012-10-17", Statement: []Statement{st}}) <= policy.ManagedPolicyLimit {
-		return []Statement{st}, nil
+func splitStatement(st policy.Statement) ([]policy.Statement, error) {
+	if (policy.Document{Version: policy.Version, Statement: []policy.Statement{st}}).Size() <= policy.ManagedPolicyLimit {
+		return []policy.Statement{st}, nil
 	}
 	if len(st.Resource) < 2 {
 		return nil, fmt.Errorf("statement %s alone is over the %d-character managed policy limit", st.Sid, policy.ManagedPolicyLimit)
@@ -425,8 +398,8 @@ func (r *Result) Allows(action, resource string) bool {
 }
 
 // Statements is every statement of every policy.
-func (r *Result) Statements() []Statement {
-	var out []Statement
+func (r *Result) Statements() []policy.Statement {
+	var out []policy.Statement
 	for _, p := range r.Policies {
 		out = append(out, p.Document.Statement...)
 	}

@@ -114,6 +114,12 @@ func TestPolicy_ValidDocumentsWithinTheLimit(t *testing.T) {
 				assert.Equal(t, "2012-10-17", doc["Version"])
 				assert.LessOrEqual(t, p.Size, policy.ManagedPolicyLimit)
 				assert.Equal(t, len(strings.Join(strings.Fields(string(raw)), "")), p.Size, "size is counted without whitespace")
+				text, err := p.Document.JSON()
+				require.NoError(t, err)
+				assert.Equal(t, len(text), p.Size, "the size is that of the document as sent")
+				back, err := policy.Parse(text)
+				require.NoError(t, err, "the document is in internal/policy's grammar")
+				assert.Equal(t, p.Document, back, "the document reads back unchanged")
 				for _, st := range p.Document.Statement {
 					assert.Regexp(t, `^[A-Za-z0-9]+$`, st.Sid)
 					assert.False(t, sids[st.Sid], "Sid %s twice", st.Sid)
@@ -210,9 +216,9 @@ func TestPolicy_Destination(t *testing.T) {
 	assert.True(t, r.Allows("kms:CreateAlias", key), "CreateAlias is authorised on the key too")
 
 	create := statementWith(t, r, "kms:CreateKey")
-	assert.Equal(t, []string{"*"}, create.Resource)
-	assert.Equal(t, "ENCRYPT_DECRYPT", create.Condition["StringEquals"]["kms:KeyUsage"])
-	assert.Equal(t, "false", create.Condition["Bool"]["kms:BypassPolicyLockoutSafetyCheck"])
+	assert.Equal(t, policy.Strings{"*"}, create.Resource)
+	assert.Equal(t, policy.Strings{"ENCRYPT_DECRYPT"}, create.Condition["StringEquals"]["kms:KeyUsage"])
+	assert.Equal(t, policy.Strings{"false"}, create.Condition["Bool"]["kms:BypassPolicyLockoutSafetyCheck"])
 
 	assert.False(t, r.Allows("iam:PassRole", "*"), "the destination passes no role")
 	assert.Contains(t, withheldTypes(r), "aws:s3/bucketV2:BucketV2")
@@ -243,9 +249,9 @@ func TestPolicy_Source(t *testing.T) {
 
 	// The replication role: passed to S3 only.
 	pass := statementWith(t, r, "iam:PassRole")
-	assert.Equal(t, []string{role}, pass.Resource)
-	assert.Equal(t, Condition{"StringEquals": {"iam:PassedToService": "s3.amazonaws.com"}}, pass.Condition)
-	assert.Equal(t, []string{"iam:PassRole"}, pass.Action, "PassRole has a statement of its own, so its condition narrows nothing else")
+	assert.Equal(t, policy.Strings{role}, pass.Resource)
+	assert.Equal(t, policy.Conditions{"StringEquals": {"iam:PassedToService": {"s3.amazonaws.com"}}}, pass.Condition)
+	assert.Equal(t, policy.Strings{"iam:PassRole"}, pass.Action, "PassRole has a statement of its own, so its condition narrows nothing else")
 
 	// The role and its policy are neither protected nor retained: destroy deletes them.
 	for _, a := range []string{"iam:CreateRole", "iam:TagRole", "iam:GetRole", "iam:DeleteRole", "iam:PutRolePolicy",
@@ -257,20 +263,20 @@ func TestPolicy_Source(t *testing.T) {
 }
 
 func TestPack_SplitsWhatIsOverTheLimit(t *testing.T) {
-	var statements []Statement
+	var statements []policy.Statement
 	for i := range 40 {
 		var resources []string
 		for j := range 10 {
 			resources = append(resources, fmt.Sprintf("arn:aws:s3:::bucket-%03d-%03d", i, j))
 		}
-		statements = append(statements, Statement{Sid: fmt.Sprintf("S%d", i), Effect: "Allow",
+		statements = append(statements, policy.Statement{Sid: fmt.Sprintf("S%d", i), Effect: "Allow",
 			Action: []string{"s3:GetBucketPolicy", "s3:PutBucketPolicy"}, Resource: resources})
 	}
 	var big []string
 	for j := range 400 {
 		big = append(big, fmt.Sprintf("arn:aws:s3:::a-rather-long-bucket-name-%04d", j))
 	}
-	statements = append(statements, Statement{Sid: "Big", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: big})
+	statements = append(statements, policy.Statement{Sid: "Big", Effect: "Allow", Action: []string{"s3:ListBucket"}, Resource: big})
 
 	policies, err := pack("many", statements)
 	require.NoError(t, err)
@@ -293,7 +299,7 @@ func TestPack_SplitsWhatIsOverTheLimit(t *testing.T) {
 }
 
 func TestAllows(t *testing.T) {
-	r := &Result{Policies: []Policy{{Document: Document{Statement: []Statement{
+	r := &Result{Policies: []Policy{{Document: policy.Document{Statement: []policy.Statement{
 		{Sid: "A", Effect: "Allow", Action: []string{"kms:DescribeKey"}, Resource: []string{"arn:aws:kms:eu-west-1:1:key/*"}},
 	}}}}}
 	assert.True(t, r.Allows("kms:describekey", "arn:aws:kms:eu-west-1:1:key/abc"), "actions are case-insensitive")
@@ -317,7 +323,7 @@ func TestWriteText_SaysWhatIsLeftOut(t *testing.T) {
 	assert.JSONEq(t, string(want), out[start:], "the document after the header is the policy JSON")
 }
 
-func statementWith(t *testing.T, r *Result, action string) Statement {
+func statementWith(t *testing.T, r *Result, action string) policy.Statement {
 	t.Helper()
 	for _, st := range r.Statements() {
 		if slices.Contains(st.Action, action) {
@@ -325,7 +331,7 @@ func statementWith(t *testing.T, r *Result, action string) Statement {
 		}
 	}
 	t.Fatalf("no statement grants %s", action)
-	return Statement{}
+	return policy.Statement{}
 }
 
 func withheldTypes(r *Result) []string {
@@ -380,21 +386,7 @@ func TestPolicy_AlarmsAndAnotherRegion(t *testing.T) {
 	assert.True(t, r.Allows("s3:PutBucketNotification", "arn:aws:s3:::acme-workload-a-app-logs"))
 	// The * grants admit every Region the plan's providers use, and no other.
 	create := statementWith(t, r, "kms:CreateKey")
-	assert.ElementsMatch(t, []any{"eu-west-1", "us-east-1"}, toAny(create.Condition["StringEquals"]["aws:RequestedRegion"]))
-}
-
-func toAny(v any) []any {
-	switch v := v.(type) {
-	case []string:
-		out := make([]any, len(v))
-		for i, s := range v {
-			out[i] = s
-		}
-		return out
-	case []any:
-		return v
-	}
-	return []any{v}
+	assert.ElementsMatch(t, []string{"eu-west-1", "us-east-1"}, create.Condition["StringEquals"]["aws:RequestedRegion"])
 }
 
 // ForAccount renders the policy for a template that deploys it to many accounts (the onboarding
@@ -412,4 +404,18 @@ func TestResult_ForAccount(t *testing.T) {
 	assert.Equal(t, f.result.Policies[0].Size, r.Policies[0].Size, "the size IAM counts is the substituted document's")
 	orig, _ := json.Marshal(f.result.Policies)
 	assert.Contains(t, string(orig), "222222222222", "the original is untouched")
+}
+
+// ForAccount reads the policy back through internal/policy's types: a condition with no values stays one
+// with no values (null), not one empty value.
+func TestResult_ForAccount_KeepsConditionsAsTheyAre(t *testing.T) {
+	r := &Result{Account: "111111111111", Policies: []Policy{{Document: policy.Document{Version: policy.Version, Statement: []policy.Statement{{
+		Sid: "A", Effect: "Allow", Action: []string{"iam:AttachRolePolicy"}, Resource: []string{"arn:aws:iam::111111111111:role/r"},
+		Condition: policy.Conditions{"ArnLike": {"iam:PolicyARN": nil}, "StringEquals": {"aws:RequestedRegion": {"eu-west-1"}}},
+	}}}}}}
+	out, err := r.ForAccount("${AWS::AccountId}")
+	require.NoError(t, err)
+	st := out.Policies[0].Document.Statement[0]
+	assert.Equal(t, policy.Strings{"arn:aws:iam::${AWS::AccountId}:role/r"}, st.Resource)
+	assert.Equal(t, policy.Conditions{"ArnLike": {"iam:PolicyARN": nil}, "StringEquals": {"aws:RequestedRegion": {"eu-west-1"}}}, st.Condition)
 }

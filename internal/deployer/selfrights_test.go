@@ -57,11 +57,11 @@ func holderOf(t *testing.T, f fixture) holder {
 // selfRightsViolations are the ways in which statements let their holder widen its own rights (issue 17.5),
 // each said as a sentence; none is the goal. Each refusal is checked beside a request that is allowed, so
 // that it is the guard that refuses, not a missing grant.
-func selfRightsViolations(statements []Statement, h holder) []string {
+func selfRightsViolations(statements []policy.Statement, h holder) []string {
 	var out []string
 	// The guards must hold whatever else the holder is granted (a Deny wins over every Allow of every
 	// policy): guarded requests are asked with the generated statements and an Allow of everything.
-	everything := append(slices.Clone(statements), Statement{Sid: "AnythingElse", Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}})
+	everything := append(slices.Clone(statements), policy.Statement{Sid: "AnythingElse", Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}})
 	guarded := func(why string, r request) {
 		if got, err := evaluate(everything, r); err != nil || got {
 			out = append(out, fmt.Sprintf("%s, whatever else the holder is allowed: %s is allowed (%v)", why, r, err))
@@ -189,7 +189,7 @@ func TestPolicy_HolderCannotWidenItsOwnRights(t *testing.T) {
 func TestPolicy_HolderCannotWidenItsOwnRights_FailsWhenAGuardGoes(t *testing.T) {
 	// The source fixture has keys, aliases and tags; the large one managed policies and attachments.
 	var stacks []struct {
-		statements []Statement
+		statements []policy.Statement
 		h          holder
 	}
 	for _, name := range []string{"source", "source-large"} {
@@ -197,12 +197,12 @@ func TestPolicy_HolderCannotWidenItsOwnRights_FailsWhenAGuardGoes(t *testing.T) 
 		h := holderOf(t, f)
 		require.Empty(t, selfRightsViolations(f.result.Statements(), h), "the policy of %s as generated", name)
 		stacks = append(stacks, struct {
-			statements []Statement
+			statements []policy.Statement
 			h          holder
 		}{f.result.Statements(), h})
 	}
-	mutate := func(statements []Statement, change func(st *Statement) bool) []Statement {
-		out := make([]Statement, 0, len(statements))
+	mutate := func(statements []policy.Statement, change func(st *policy.Statement) bool) []policy.Statement {
+		out := make([]policy.Statement, 0, len(statements))
 		for _, st := range statements {
 			st.Condition = cloneCondition(st.Condition)
 			if change(&st) {
@@ -214,38 +214,38 @@ func TestPolicy_HolderCannotWidenItsOwnRights_FailsWhenAGuardGoes(t *testing.T) 
 	}
 	tests := []struct {
 		name   string
-		change func(st *Statement) bool // true drops the statement
+		change func(st *policy.Statement) bool // true drops the statement
 	}{
-		{"drop DenyRoleWithoutBoundary", func(st *Statement) bool { return st.Sid == "DenyRoleWithoutBoundary" }},
-		{"drop DenyBoundaryRemoval", func(st *Statement) bool { return st.Sid == "DenyBoundaryRemoval" }},
-		{"drop DenyBoundaryPolicyChange", func(st *Statement) bool { return st.Sid == "DenyBoundaryPolicyChange" }},
-		{"drop DenyDeployerSelfChange", func(st *Statement) bool { return st.Sid == "DenyDeployerSelfChange" }},
-		{"drop DenyAssumeStackRoles", func(st *Statement) bool { return st.Sid == "DenyAssumeStackRoles" }},
-		{"drop the boundary condition", func(st *Statement) bool {
+		{"drop DenyRoleWithoutBoundary", func(st *policy.Statement) bool { return st.Sid == "DenyRoleWithoutBoundary" }},
+		{"drop DenyBoundaryRemoval", func(st *policy.Statement) bool { return st.Sid == "DenyBoundaryRemoval" }},
+		{"drop DenyBoundaryPolicyChange", func(st *policy.Statement) bool { return st.Sid == "DenyBoundaryPolicyChange" }},
+		{"drop DenyDeployerSelfChange", func(st *policy.Statement) bool { return st.Sid == "DenyDeployerSelfChange" }},
+		{"drop DenyAssumeStackRoles", func(st *policy.Statement) bool { return st.Sid == "DenyAssumeStackRoles" }},
+		{"drop the boundary condition", func(st *policy.Statement) bool {
 			if st.Sid == "DenyRoleWithoutBoundary" {
 				st.Condition = nil
 			}
 			return false
 		}},
-		{"drop the key alias condition", func(st *Statement) bool {
+		{"drop the key alias condition", func(st *policy.Statement) bool {
 			if st.Sid == "KmsKeyChange" {
 				delete(st.Condition, "ForAnyValue:StringEquals")
 			}
 			return false
 		}},
-		{"drop the tag values condition", func(st *Statement) bool {
+		{"drop the tag values condition", func(st *policy.Statement) bool {
 			if st.Sid == "KmsKeyTag" {
 				delete(st.Condition["StringEquals"], "aws:RequestTag/team")
 			}
 			return false
 		}},
-		{"drop the Region condition", func(st *Statement) bool {
+		{"drop the Region condition", func(st *policy.Statement) bool {
 			if st.Sid == "KmsKeyCreate" {
 				delete(st.Condition["StringEquals"], "aws:RequestedRegion")
 			}
 			return false
 		}},
-		{"drop the attached-policy condition", func(st *Statement) bool {
+		{"drop the attached-policy condition", func(st *policy.Statement) bool {
 			if strings.HasPrefix(st.Sid, "IamRolePolicyAttachment") {
 				delete(st.Condition, "ArnLike")
 			}
@@ -263,13 +263,13 @@ func TestPolicy_HolderCannotWidenItsOwnRights_FailsWhenAGuardGoes(t *testing.T) 
 	}
 }
 
-func cloneCondition(c Condition) Condition {
+func cloneCondition(c policy.Conditions) policy.Conditions {
 	if c == nil {
 		return nil
 	}
-	out := Condition{}
+	out := policy.Conditions{}
 	for op, keys := range c {
-		out[op] = map[string]any{}
+		out[op] = map[string]policy.Strings{}
 		for k, v := range keys {
 			out[op][k] = v
 		}
@@ -279,23 +279,23 @@ func cloneCondition(c Condition) Condition {
 
 // The evaluator itself: what each operator does, and that it refuses one it does not know.
 func TestEvaluate(t *testing.T) {
-	allow := Statement{Sid: "A", Effect: "Allow", Action: []string{"kms:Tag*"}, Resource: []string{"arn:aws:kms:eu-west-1:1:key/*"},
-		Condition: Condition{"ForAnyValue:StringEquals": {"kms:ResourceAliases": []string{"alias/a"}}}}
-	deny := Statement{Sid: "D", Effect: "Deny", Action: []string{"kms:*"}, Resource: []string{"*"},
-		Condition: Condition{"StringNotEquals": {"aws:RequestedRegion": "eu-west-1"}}}
+	allow := policy.Statement{Sid: "A", Effect: "Allow", Action: []string{"kms:Tag*"}, Resource: []string{"arn:aws:kms:eu-west-1:1:key/*"},
+		Condition: policy.Conditions{"ForAnyValue:StringEquals": {"kms:ResourceAliases": {"alias/a"}}}}
+	deny := policy.Statement{Sid: "D", Effect: "Deny", Action: []string{"kms:*"}, Resource: []string{"*"},
+		Condition: policy.Conditions{"StringNotEquals": {"aws:RequestedRegion": {"eu-west-1"}}}}
 	key := "arn:aws:kms:eu-west-1:1:key/k"
 	tests := []struct {
 		name       string
-		statements []Statement
+		statements []policy.Statement
 		r          request
 		want       bool
 	}{
-		{"allowed", []Statement{allow}, request{"kms:TagResource", key, map[string][]string{"kms:ResourceAliases": {"alias/b", "alias/a"}}}, true},
-		{"action case-insensitive", []Statement{allow}, request{"KMS:tagresource", key, map[string][]string{"kms:ResourceAliases": {"alias/a"}}}, true},
-		{"condition key absent", []Statement{allow}, request{"kms:TagResource", key, nil}, false},
-		{"other resource", []Statement{allow}, request{"kms:TagResource", "arn:aws:kms:us-east-1:1:key/k", map[string][]string{"kms:ResourceAliases": {"alias/a"}}}, false},
-		{"deny wins", []Statement{allow, deny}, request{"kms:TagResource", key, map[string][]string{"kms:ResourceAliases": {"alias/a"}, "aws:RequestedRegion": {"us-east-1"}}}, false},
-		{"negated operator holds for an absent key", []Statement{deny}, request{"kms:TagResource", key, nil}, false},
+		{"allowed", []policy.Statement{allow}, request{"kms:TagResource", key, map[string][]string{"kms:ResourceAliases": {"alias/b", "alias/a"}}}, true},
+		{"action case-insensitive", []policy.Statement{allow}, request{"KMS:tagresource", key, map[string][]string{"kms:ResourceAliases": {"alias/a"}}}, true},
+		{"condition key absent", []policy.Statement{allow}, request{"kms:TagResource", key, nil}, false},
+		{"other resource", []policy.Statement{allow}, request{"kms:TagResource", "arn:aws:kms:us-east-1:1:key/k", map[string][]string{"kms:ResourceAliases": {"alias/a"}}}, false},
+		{"deny wins", []policy.Statement{allow, deny}, request{"kms:TagResource", key, map[string][]string{"kms:ResourceAliases": {"alias/a"}, "aws:RequestedRegion": {"us-east-1"}}}, false},
+		{"negated operator holds for an absent key", []policy.Statement{deny}, request{"kms:TagResource", key, nil}, false},
 		{"nothing allows", nil, request{"kms:TagResource", key, nil}, false},
 	}
 	for _, tt := range tests {
@@ -303,8 +303,8 @@ func TestEvaluate(t *testing.T) {
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, tt.want, got, tt.name)
 	}
-	_, err := evaluate([]Statement{{Sid: "X", Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"},
-		Condition: Condition{"NumericLessThan": {"k": "1"}}}}, request{"s3:GetObject", "*", nil})
+	_, err := evaluate([]policy.Statement{{Sid: "X", Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"},
+		Condition: policy.Conditions{"NumericLessThan": {"k": {"1"}}}}}, request{"s3:GetObject", "*", nil})
 	assert.ErrorContains(t, err, "NumericLessThan")
 }
 
@@ -323,17 +323,10 @@ func TestRoleBoundaryPolicy(t *testing.T) {
 			var doc policy.Document
 			require.NoError(t, json.Unmarshal([]byte(str(s, "policy")), &doc), s.Name())
 			for _, cs := range doc.Statement {
-				st := Statement{Sid: cs.Sid, Effect: cs.Effect, Action: cs.Action, Resource: cs.Resource, Condition: Condition{}}
-				for op, keys := range cs.Condition {
-					st.Condition[op] = map[string]any{}
-					for k, v := range keys {
-						st.Condition[op][k] = []string(v)
-					}
-				}
-				for _, a := range st.Action {
-					for _, r := range st.Resource {
+				for _, a := range cs.Action {
+					for _, r := range cs.Resource {
 						granted++
-						ok, err := evaluate(boundary, request{a, r, satisfying(st)})
+						ok, err := evaluate(boundary, request{a, r, satisfying(cs)})
 						require.NoError(t, err)
 						assert.True(t, ok, "%s: the boundary refuses %s on %s, which %s grants", name, a, r, s.Name())
 					}

@@ -6,13 +6,11 @@ import (
 
 	"log-archive/internal/catalog"
 	"log-archive/internal/plan"
+	"log-archive/internal/policy"
 )
 
 // The actions per resource type are the resource-type catalogue's (internal/catalog, Info.Deployer): this
 // file turns each grant's scope and condition into the ARNs and Condition block of one registered resource.
-
-// Condition is an IAM policy Condition block: operator -> key -> value(s).
-type Condition map[string]map[string]any
 
 // Env is where the stack deploys: ARNs are built from it.
 type Env struct {
@@ -66,26 +64,26 @@ var scopes = map[catalog.Scope]func(e Env, s plan.Step) []string{
 }
 
 // conditions renders each catalogue condition for one registered resource.
-var conditions = map[catalog.Condition]func(e Env, s plan.Step) Condition{
-	catalog.IfPassedToS3: func(Env, plan.Step) Condition {
-		return Condition{"StringEquals": {"iam:PassedToService": "s3.amazonaws.com"}}
+var conditions = map[catalog.Condition]func(e Env, s plan.Step) policy.Conditions{
+	catalog.IfPassedToS3: func(Env, plan.Step) policy.Conditions {
+		return policy.Conditions{"StringEquals": {"iam:PassedToService": {"s3.amazonaws.com"}}}
 	},
 	catalog.IfKeyLikePlan: createKeyCondition,
 	// D4: exactly the plan's tag keys, each with the plan's value.
-	catalog.IfPlanTags: func(_ Env, s plan.Step) Condition {
+	catalog.IfPlanTags: func(_ Env, s plan.Step) policy.Conditions {
 		tags, _ := s.NewState.Inputs["tags"].(map[string]any)
-		eq := map[string]any{}
+		eq := map[string]policy.Strings{}
 		for k, v := range tags {
-			eq["aws:RequestTag/"+k] = fmt.Sprint(v)
+			eq["aws:RequestTag/"+k] = policy.Strings{fmt.Sprint(v)}
 		}
-		return Condition{"ForAllValues:StringEquals": {"aws:TagKeys": tagKeys(s)}, "StringEquals": eq}
+		return policy.Conditions{"ForAllValues:StringEquals": {"aws:TagKeys": tagKeys(s)}, "StringEquals": eq}
 	},
 	// D5: keys that carry one of the plan's aliases.
-	catalog.IfStackKeyAliases: func(e Env, _ plan.Step) Condition {
-		return Condition{"ForAnyValue:StringEquals": {"kms:ResourceAliases": e.Aliases}}
+	catalog.IfStackKeyAliases: func(e Env, _ plan.Step) policy.Conditions {
+		return policy.Conditions{"ForAnyValue:StringEquals": {"kms:ResourceAliases": e.Aliases}}
 	},
 	// D7: only the managed policies the plan creates may be attached.
-	catalog.IfAttachesPlanPolicy: func(e Env, s plan.Step) Condition {
+	catalog.IfAttachesPlanPolicy: func(e Env, s plan.Step) policy.Conditions {
 		var arns []string
 		for _, p := range e.dependencies(s, catalog.IAMPolicy) {
 			arns = append(arns, e.policyARN(p))
@@ -93,7 +91,7 @@ var conditions = map[catalog.Condition]func(e Env, s plan.Step) Condition{
 		if len(arns) == 0 {
 			arns = nonEmpty(str(s, "policyArn"))
 		}
-		return Condition{"ArnLike": {"iam:PolicyARN": arns}}
+		return policy.Conditions{"ArnLike": {"iam:PolicyARN": arns}}
 	},
 }
 
@@ -191,25 +189,25 @@ func (e Env) policyARN(s plan.Step) string {
 
 // createKeyCondition narrows kms:CreateKey to keys like the ones the plan creates, and refuses the policy
 // lockout bypass (D3).
-func createKeyCondition(_ Env, s plan.Step) Condition {
-	eq := map[string]any{"kms:KeyOrigin": "AWS_KMS"}
+func createKeyCondition(_ Env, s plan.Step) policy.Conditions {
+	eq := map[string]policy.Strings{"kms:KeyOrigin": {"AWS_KMS"}}
 	if v := str(s, "customerMasterKeySpec"); v != "" {
-		eq["kms:KeySpec"] = v
+		eq["kms:KeySpec"] = policy.Strings{v}
 	}
 	if v := str(s, "keySpec"); v != "" {
-		eq["kms:KeySpec"] = v
+		eq["kms:KeySpec"] = policy.Strings{v}
 	}
 	if v := str(s, "keyUsage"); v != "" {
-		eq["kms:KeyUsage"] = v
+		eq["kms:KeyUsage"] = policy.Strings{v}
 	}
 	if str(s, "customKeyStoreId") != "" || str(s, "xksKeyId") != "" {
 		delete(eq, "kms:KeyOrigin")
 	}
 	multi, _ := s.NewState.Inputs["multiRegion"].(bool)
 	bypass, _ := s.NewState.Inputs["bypassPolicyLockoutSafetyCheck"].(bool)
-	return Condition{
+	return policy.Conditions{
 		"StringEquals": eq,
-		"Bool":         {"kms:MultiRegion": fmt.Sprint(multi), "kms:BypassPolicyLockoutSafetyCheck": fmt.Sprint(bypass)},
+		"Bool":         {"kms:MultiRegion": {fmt.Sprint(multi)}, "kms:BypassPolicyLockoutSafetyCheck": {fmt.Sprint(bypass)}},
 	}
 }
 

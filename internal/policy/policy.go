@@ -1,5 +1,6 @@
 // Package policy is the IAM policy grammar the program writes (bucket, key, trust, role, topic and sink
-// policies): the document types, their JSON exactly as AWS stores it, parsing, and the size limits.
+// policies, and the deployer's managed policies): the document types, their JSON exactly as AWS stores it,
+// parsing, and the size limits.
 package policy
 
 import (
@@ -71,6 +72,10 @@ func (s Strings) MarshalJSON() ([]byte, error) {
 }
 
 func (s *Strings) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" { // what a nil Strings renders as
+		*s = nil
+		return nil
+	}
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
 		*s = Strings{one}
