@@ -83,7 +83,11 @@ func (r *reader) err() error {
 // default Pulumi.yaml declares for it, which the Pulumi CLI merges into every stack (see Declaration).
 func (r *reader) raw(key string) string {
 	ns, name, _ := strings.Cut(key, ":")
-	v := r.cfgs[ns].Get(name)
+	cfg, ok := r.cfgs[ns]
+	if !ok {
+		return ""
+	}
+	v := cfg.Get(name)
 	if isDeclaredDefault(key, v) {
 		return ""
 	}
