@@ -204,7 +204,7 @@ func TestLogBucket_ValidateRejects(t *testing.T) {
 		{"detector too short", func(b *LogBucket) { b.GuardDutyDetectorID = "6ac1f2e3" }, "is not a GuardDuty detector ID"},
 		{"detector upper case", func(b *LogBucket) { b.GuardDutyDetectorID = strings.ToUpper(testDetector) }, "is not a GuardDuty detector ID"},
 		{"detector ARN", func(b *LogBucket) { b.GuardDutyDetectorID = testDetArn }, "is an ARN; give the detector ID alone"},
-		{"detector without guardduty", func(b *LogBucket) { b.Services = []LogService{CloudTrail} }, `GuardDutyDetectorID: "`+testDetector+`" is set but guardduty is not among the services`},
+		{"detector without guardduty", func(b *LogBucket) { b.Services = []LogService{CloudTrail} }, `GuardDutyDetectorID: "` + testDetector + `" is set but guardduty is not among the services`},
 		{"cloudtrail without trails", func(b *LogBucket) { b.TrailNames = nil }, "TrailNames: cloudtrail is named but no trail is"},
 		{"trails without cloudtrail", func(b *LogBucket) { b.Services = []LogService{GuardDuty} }, `TrailNames: ["management-events"] are set but cloudtrail is not among the services`},
 		{"trail name with a space", func(b *LogBucket) { b.TrailNames = []string{"my trail"} }, "is not a CloudTrail trail name"},
