@@ -8,10 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
-	"log-archive/internal/awsid"
 )
-
-var validateRegion = awsid.ValidateRegion
 
 // objectLockConfig is the shape of log-archive:objectLock.
 type objectLockConfig struct {
@@ -116,7 +113,13 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 		r.allowedAccounts(args.AccountID)
 	}
 	settings := &DestinationSettings{Args: args, File: r.file, Provider: r.awsProviderSettings(ctx),
-		Monitoring: r.monitoring(KindDestination, args.AccountID, args.Region)}
+		Monitoring: r.monitoring(KindDestination, args.Region)}
+	if m := settings.Monitoring; m.Enabled {
+		fleet := &components.FleetMonitoringArgs{AccountID: args.AccountID, ArchiveRegion: args.Region, ArchiveBucket: args.BucketName,
+			Regions: m.Regions, SourceAccountIDs: args.SourceAccountIDs, SourceOrganization: args.SourceOrganization,
+			TopicArns: m.TopicArns, Tags: args.Tags}
+		r.component(fleet.ValidateFields(), fleetFields)
+	}
 
 	if err := r.err(); err != nil {
 		return nil, err

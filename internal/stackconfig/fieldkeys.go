@@ -171,3 +171,17 @@ var sourceFields = fieldKeys{
 	"LogBuckets[].ObjectLock.Days":     {Key: KeyLogBuckets + "[{}].objectLock.days"},
 	"LogBuckets[].ServiceRegion":       {Key: KeyLogBuckets + "[{}].serviceRegion"},
 }
+
+// fleetFields are FleetMonitoringArgs' fields: log-archive:monitoring's, and those it repeats of the archive.
+var fleetFields = fieldKeys{
+	"AccountID":                  {Key: KeyArchiveAccountID},
+	"ArchiveRegion":              {Key: KeyRegion},
+	"ArchiveBucket":              {Key: KeyArchiveBucketName},
+	"Tags":                       {Key: KeyTags},
+	"Regions":                    {Key: KeyMonitoring + ".regions"},
+	"Regions[]":                  {Key: KeyMonitoring + ".regions[{}]"},
+	"SourceAccountIDs[]":         {Key: KeySourceAccountIDs + "[{}]"},
+	"SourceOrganization.ID":      {Key: KeySourceOrganization + ".id"},
+	"SourceOrganization.Paths[]": {Key: KeySourceOrganization + ".paths[{}]"},
+	"TopicArns[]":                {Key: KeyMonitoring + ".topicArns.{}"},
+}

@@ -101,7 +101,7 @@ func LoadSource(ctx *pulumi.Context) (*SourceSettings, error) {
 	args.DisableMetrics = !r.boolean(KeyReplicationMetrics, true)
 	r.alarms(args)
 	args.Tags = r.tags()
-	s.Monitoring = r.monitoring(KindSource, args.AccountID, args.Region)
+	s.Monitoring = r.monitoring(KindSource, args.Region)
 
 	// The rules are the component's; the problems come back under the stack file's keys.
 	r.component(args.ValidateLocal(), sourceFields)
