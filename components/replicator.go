@@ -113,7 +113,7 @@ type SourceReplicator struct {
 func (args *SourceReplicatorArgs) Validate() error {
 	var l fielderr.List
 	args.validateLocal(&l)
-	args.Archive.validate(l.Nest("Archive"), args.AccountID)
+	args.Archive.validate(l.Nest("Archive"))
 	for _, region := range args.ProviderRegions() {
 		if args.Providers[region] == nil {
 			l.Add("Providers", "", fmt.Sprintf("no AWS provider for %s, where this stack creates resources", region),
@@ -270,6 +270,22 @@ func (args *SourceReplicatorArgs) validateLogBucket(l *fielderr.List, i int, b L
 // archive bucket, Object Lock, the alarm topics' Regions, and whether the policies fit.
 func (args *SourceReplicatorArgs) ValidateAgainstArchive() error {
 	var l fielderr.List
+	// R2.12: an account the archive does not list may still be in its organization, which AWS decides at
+	// each request; only a listed or organization-wide admission is checked here.
+	switch c := args.Archive; {
+	case args.AccountID == c.AccountID:
+		l.Add("AccountID", fielderr.Quote(args.AccountID), "is the archive account itself",
+			"a source stack runs in a source account; set {AccountID} to that account")
+		return l.Err()
+	case !slices.Contains(c.SourceAccountIDs, args.AccountID) && c.OrganizationID == "":
+		accepts := "no account yet"
+		if len(c.SourceAccountIDs) > 0 {
+			accepts = strings.Join(c.SourceAccountIDs, ", ")
+		}
+		l.Add("Archive", "", fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", args.AccountID, accepts),
+			fmt.Sprintf("add %q to {Archive.SourceAccountIDs} and deploy the archive, then run this stack again", args.AccountID))
+		return l.Err()
+	}
 	if dst, src, differ := awsid.DifferentPartitions(args.Archive.Region, args.Region); differ {
 		l.Add("Region", fielderr.Quote(args.Region), fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
 			"replicate this account into an archive in partition "+src+": a destination stack of its own there")
@@ -454,7 +470,7 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 	return out
 }
 
-func (c *ArchiveContract) validate(l *fielderr.List, sourceAccount string) {
+func (c *ArchiveContract) validate(l *fielderr.List) {
 	l.Check("AccountID", c.AccountID, awsid.ValidateAccountID(c.AccountID), "deploy the archive again")
 	l.Check("Region", c.Region, awsid.ValidateRegion(c.Region), "deploy the archive again")
 	l.Check("BucketName", c.BucketName, awsid.ValidateBucketName(c.BucketName), "deploy the archive again")
@@ -463,11 +479,6 @@ func (c *ArchiveContract) validate(l *fielderr.List, sourceAccount string) {
 	if !l.Has() {
 		// R4.9: an alias or a key in another account or Region makes every replica unreadable.
 		l.Check("KeyArn", c.KeyArn, awsid.ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region), "deploy the archive again")
-	}
-	if sourceAccount == c.AccountID {
-		l.Add("AccountID", fielderr.Quote(sourceAccount), "is the source account itself", "a source stack runs in a source account: name that account in {AccountID}")
-	} else if !slices.Contains(c.SourceAccountIDs, sourceAccount) && c.OrganizationID == "" {
-		l.Add("SourceAccountIDs", fmt.Sprint(c.SourceAccountIDs), "does not accept account "+sourceAccount, "add the account to the archive's source accounts and deploy the archive")
 	}
 }
 

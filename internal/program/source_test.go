@@ -280,7 +280,8 @@ func TestSource_ArchiveContractIsCheckedBeforeAnyResource(t *testing.T) {
 			[]string{"the archive stack lacks the outputs archiveKeyArn", "pulumi up --stack destination"}},
 		{"account not accepted", archiveOutputs(t, with(destinationConfig(), "log-archive:sourceAccountIds", `["333333333333"]`)),
 			[]string{"the archive does not accept source account 222222222222 (it accepts 333333333333)",
-				`Fix: add "222222222222" to log-archive:sourceAccountIds in Pulumi.destination.yaml, run ` + "`pulumi up --stack destination`"}},
+				`Fix: add "222222222222" to log-archive:sourceAccountIds in Pulumi.destination.yaml and deploy the archive, then run this stack again; ` +
+					"`pulumi up --stack destination` deploys it"}},
 		{"key output is an alias (R4.9)", mutate("archiveKeyArn", "arn:aws:kms:eu-west-1:111111111111:alias/log-archive"),
 			[]string{"output archiveKeyArn must be the full ARN of a key in the archive account and Region (R4.9)", "is not a KMS key ARN"}},
 		{"key output in another account", mutate("archiveKeyArn", "arn:aws:kms:eu-west-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab"),

@@ -2,6 +2,7 @@ package stackconfig
 
 import (
 	"errors"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 type fieldKey struct {
 	Key   string
 	OrFix string
+	// Value, when set, is the value shown (the component's value is what it was given, not the key's).
+	Value string
 	// Unless are keys whose problem the field's problem comes from: a key that could not be decoded
 	// reaches the component empty.
 	Unless []string
@@ -87,6 +90,9 @@ func (r *reader) component(err error, fk fieldKeys) []error {
 			continue
 		}
 		value := e.Value
+		if row.Value != "" {
+			value = row.Value
+		}
 		if value == "" {
 			value = shown(r.raw(key)) // a whole key's value, as written
 		}
@@ -107,6 +113,15 @@ func shown(raw string) string {
 	return display(raw)
 }
 
+// fields are sourceFields with the rows of the archive's contract, which name the archive's stack.
+func (s *SourceSettings) fields() fieldKeys {
+	fk := maps.Clone(sourceFields)
+	stack := DestinationStackName(s.DestinationStack)
+	fk["Archive"] = fieldKey{Key: KeyDestinationStack, Value: quote(s.DestinationStack), OrFix: "; `pulumi up --stack " + stack + "` deploys it"}
+	fk["Archive.SourceAccountIDs"] = fieldKey{Key: KeySourceAccountIDs + " in Pulumi." + stack + ".yaml"}
+	return fk
+}
+
 // RefuseSource reports the problems a source stack's SourceReplicatorArgs.ValidateAgainstArchive finds,
 // under the keys of its stack file.
 func (s *SourceSettings) RefuseSource(err error) error {
@@ -114,7 +129,7 @@ func (s *SourceSettings) RefuseSource(err error) error {
 		return nil
 	}
 	r := &reader{file: s.File}
-	others := r.component(err, sourceFields)
+	others := r.component(err, s.fields())
 	switch {
 	case len(r.errs) == 0:
 		return errors.Join(others...)

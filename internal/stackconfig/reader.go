@@ -103,15 +103,6 @@ func (r *reader) str(key string, required bool, fix string) string {
 	return v
 }
 
-// check reports err, if any, as a problem with the value v of key.
-func (r *reader) check(key, v string, err error, fix string) bool {
-	if err != nil {
-		r.fail(key, display(v), trimQuotedValue(err.Error(), v), fix)
-		return false
-	}
-	return true
-}
-
 func (r *reader) boolean(key string, def bool) bool {
 	switch v := r.raw(key); v {
 	case "":
@@ -191,12 +182,6 @@ func display(v string) string {
 		return v
 	}
 	return quote(v)
-}
-
-// trimQuotedValue drops the leading `"value" ` that validators put in their messages, since Error already
-// shows the value: `"333" is not a 12-digit AWS account ID` becomes `is not a 12-digit AWS account ID`.
-func trimQuotedValue(msg, v string) string {
-	return strings.TrimPrefix(msg, quote(v)+" ")
 }
 
 // jsonProblem says what is wrong with a value in the stack file's own terms (a list, a mapping, text, a
