@@ -66,7 +66,7 @@ func (o *SourceOrganization) Validate() error {
 func (o *SourceOrganization) validate(l *fielderr.List) {
 	if o.ID == "" {
 		l.Add("ID", "", "this field is required",
-			"set {SourceOrganization.ID} to your organization's ID, o- and 10 or more characters (`aws organizations describe-organization --query Organization.Id`)")
+			"set {ID} to your organization's ID, o- and 10 or more characters (`aws organizations describe-organization --query Organization.Id`)")
 	} else {
 		l.Check("ID", o.ID, awsid.ValidateOrganizationID(o.ID), "copy the ID from `aws organizations describe-organization --query Organization.Id`")
 	}

@@ -99,10 +99,12 @@ func (l *List) path(p string) string {
 	return l.prefix + "." + p
 }
 
-// Add records a problem with the field at path (relative to the List's prefix).
+// Add records a problem with the field at path. The path, and the {Path} tokens of problem and fix, are
+// relative to the List's prefix.
 func (l *List) Add(path, value, problem, fix string) {
 	s := l.store()
-	*s = append(*s, &Error{Path: l.path(path), Value: value, Problem: problem, Fix: fix})
+	within := func(p string) string { return "{" + l.path(p) + "}" }
+	*s = append(*s, &Error{Path: l.path(path), Value: value, Problem: Expand(problem, within), Fix: Expand(fix, within)})
 }
 
 // Check records err, if any, as a problem with the string field at path whose value is v, and says

@@ -182,8 +182,6 @@ var sourceFields = fieldKeys{
 	"LogBuckets[].TrailNames":          {Key: KeyLogBuckets + "[{}].trailNames"},
 	"LogBuckets[].TrailNames[]":        {Key: KeyLogBuckets + "[{}].trailNames[{}]"},
 	"LogBuckets[].ObjectLock":          {Key: KeyLogBuckets + "[{}].objectLock"},
-	"LogBuckets[].ObjectLock.Mode":     {Key: KeyLogBuckets + "[{}].objectLock.mode"},
-	"LogBuckets[].ObjectLock.Days":     {Key: KeyLogBuckets + "[{}].objectLock.days"},
 	"LogBuckets[].ServiceRegion":       {Key: KeyLogBuckets + "[{}].serviceRegion"},
 }
 
