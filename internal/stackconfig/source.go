@@ -142,7 +142,7 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 		arn := c.TopicArns[region]
 		if arn == "" { // the component reads "" as "create the stack's own topic": say so rather than guess
 			r.fail(KeyAlarms+".topicArns."+region, `""`, "is empty, so the alarms of "+region+" would silently go to the topic the stack creates",
-				"name a topic of this account in "+region+", or remove the entry for the stack's own topic")
+				"give the ARN of an existing topic of "+region+", or remove the entry for the stack's own topic")
 			continue
 		}
 		if args.Alarms.TopicArns == nil {
