@@ -82,13 +82,22 @@ func (b *LogBucket) KeyAlias() string {
 // Validate checks the bucket name, the services and the identifiers each service needs.
 func (b *LogBucket) Validate(bucketRegion string) error {
 	var l fielderr.List
-	b.validate(&l, bucketRegion, awsid.ValidateRegion(bucketRegion) == nil)
+	b.validate(&l, bucketPlace{Region: bucketRegion, RegionOK: awsid.ValidateRegion(bucketRegion) == nil})
 	return l.Err()
 }
 
-// validate checks the bucket in bucketRegion; regionOK says whether that Region is usable, so that the
-// checks that depend on it are not reported on top of its own problem.
-func (b *LogBucket) validate(l *fielderr.List, bucketRegion string, regionOK bool) {
+// bucketPlace is where a log bucket is: its account and Region, whether that Region is usable (so that
+// the checks that depend on it are not reported on top of its own problem), and a hint for the fixes that
+// name it.
+type bucketPlace struct {
+	Account, Region string
+	RegionOK        bool
+	Hint            string
+}
+
+// validate checks the bucket at where.
+func (b *LogBucket) validate(l *fielderr.List, where bucketPlace) {
+	bucketRegion, regionOK := where.Region, where.RegionOK
 	if b.Name == "" {
 		l.Add("Name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
 	} else {
@@ -144,6 +153,11 @@ func (b *LogBucket) validate(l *fielderr.List, bucketRegion string, regionOK boo
 		} else {
 			b.ObjectLock.validate(l.Nest("ObjectLock"))
 		}
+	}
+	if b.AdoptKeyArn != "" && regionOK && awsid.ValidateAccountID(where.Account) == nil {
+		l.Check("AdoptKeyArn", b.AdoptKeyArn, awsid.ValidateKMSKeyArn(b.AdoptKeyArn, where.Account, bucketRegion),
+			"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
+				"arn:"+partitionOr(bucketRegion)+":kms:"+bucketRegion+":"+where.Account+":key/<key-id>"+where.Hint+", or remove adoptKeyArn to create a new bucket")
 	}
 	// ServiceRegion keeps its meaning: where the services run. It defaults to the bucket's Region (G1:
 	// GuardDuty exports to a bucket and key of one Region).
@@ -227,11 +241,7 @@ func (args *SourceLogBucketArgs) Validate() error {
 	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), `write the account's 12-digit ID in quotes, e.g. "222222222222"`)
 	regionOK := l.Check("Region", args.Region, awsid.ValidateRegion(args.Region), "use a Region code such as eu-west-1 or us-east-2")
 	validateTags(&l, args.Tags)
-	args.Bucket.validate(l.Nest("Bucket"), args.Region, regionOK)
-	if k := args.Bucket.AdoptKeyArn; k != "" {
-		l.Check("Bucket.AdoptKeyArn", k, awsid.ValidateKMSKeyArn(k, args.AccountID, args.Region),
-			"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), or remove it to create a new bucket")
-	}
+	args.Bucket.validate(l.Nest("Bucket"), bucketPlace{Account: args.AccountID, Region: args.Region, RegionOK: regionOK})
 	if l.Has() {
 		return l.Err()
 	}

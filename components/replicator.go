@@ -203,7 +203,7 @@ func (args *SourceReplicatorArgs) regionHint(region string) string {
 	if region == "" || region == args.Region {
 		return ""
 	}
-	return " (this entry's region, not {Region} " + args.Region + ")"
+	return " (this entry's region, not {/Region} " + args.Region + ")"
 }
 
 func (args *SourceReplicatorArgs) validateBucket(l *fielderr.List, field string, b SourceBucket, seen map[string]string) {
@@ -244,11 +244,6 @@ func (args *SourceReplicatorArgs) validateBucket(l *fielderr.List, field string,
 func (args *SourceReplicatorArgs) validateLogBucket(l *fielderr.List, i int, b LogBucket, seen map[string]string) {
 	field := fmt.Sprintf("LogBuckets[%d]", i)
 	region, regionOK := args.validateBucketRegion(l, field, b.Region, "the Region to create the bucket and its key in")
-	if b.AdoptKeyArn != "" && regionOK && awsid.ValidateAccountID(args.AccountID) == nil {
-		l.Check(field+".AdoptKeyArn", b.AdoptKeyArn, awsid.ValidateKMSKeyArn(b.AdoptKeyArn, args.AccountID, region),
-			"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
-				"arn:"+partitionOr(region)+":kms:"+region+":"+args.AccountID+":key/<key-id>"+args.regionHint(b.Region)+", or remove adoptKeyArn to create a new bucket")
-	}
 	if b.Name != "" && awsid.ValidateBucketName(b.Name) == nil {
 		if other, dup := seen[b.Name]; dup {
 			fix := "remove one entry: a bucket listed in {Buckets} exists already, one listed in {LogBuckets} is created by this stack"
@@ -259,7 +254,7 @@ func (args *SourceReplicatorArgs) validateLogBucket(l *fielderr.List, i int, b L
 		}
 		seen[b.Name] = field
 	}
-	b.validate(l.Nest(field), region, regionOK)
+	b.validate(l.Nest(field), bucketPlace{Account: args.AccountID, Region: region, RegionOK: regionOK, Hint: args.regionHint(b.Region)})
 	if j := AdoptedBefore(args.LogBuckets, i); j >= 0 {
 		l.Add(field+".AdoptKeyArn", fielderr.Quote(b.AdoptKeyArn), fmt.Sprintf("is also adopted at {LogBuckets[%d]}: one key would be imported as two resources", j),
 			"give each log bucket the keyArn the earlier stack published for it (`pulumi stack output logBuckets`), or remove adoptKeyArn from the bucket that is new")

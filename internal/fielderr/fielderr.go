@@ -45,7 +45,7 @@ func (e *Error) Render(name func(path string) string) string {
 	return b.String()
 }
 
-var token = regexp.MustCompile(`\{([A-Z][A-Za-z0-9]*(?:(?:\.[A-Z][A-Za-z0-9]*)|(?:\[[^\]{}]*\]))*)\}`)
+var token = regexp.MustCompile(`\{(/?[A-Z][A-Za-z0-9]*(?:(?:\.[A-Z][A-Za-z0-9]*)|(?:\[[^\]{}]*\]))*)\}`)
 
 // Expand replaces every {Path} token of s with name(Path).
 func Expand(s string, name func(path string) string) string {
@@ -100,10 +100,15 @@ func (l *List) path(p string) string {
 }
 
 // Add records a problem with the field at path. The path, and the {Path} tokens of problem and fix, are
-// relative to the List's prefix.
+// relative to the List's prefix; a token {/Path} names a field from the arguments' root.
 func (l *List) Add(path, value, problem, fix string) {
 	s := l.store()
-	within := func(p string) string { return "{" + l.path(p) + "}" }
+	within := func(p string) string {
+		if abs, ok := strings.CutPrefix(p, "/"); ok {
+			return "{" + abs + "}"
+		}
+		return "{" + l.path(p) + "}"
+	}
 	*s = append(*s, &Error{Path: l.path(path), Value: value, Problem: Expand(problem, within), Fix: Expand(fix, within)})
 }
 

@@ -19,7 +19,7 @@ func TestList_CollectsEveryProblemUnderItsPath(t *testing.T) {
 	b.Add("Name", "", "this field is required", "name the bucket")
 	b.Nest("KMSKeyArns").Add("[0]", `"alias/x"`, "is not a key ARN", "")
 	b.Add("", "", "is wrong as a whole", "")
-	b.Add("Services", "", "names {TrailNames}", "remove {TrailNames[0]}")
+	b.Add("Services", "", "names {TrailNames}", "remove {TrailNames[0]}, not {/Region}")
 	assert.True(t, l.Has())
 	assert.True(t, b.Has(), "a nested list sees the problems of the whole collection")
 
@@ -34,7 +34,7 @@ func TestList_CollectsEveryProblemUnderItsPath(t *testing.T) {
 	assert.Equal(t, "Buckets[1].Name: this field is required. Fix: name the bucket", es[1].Error())
 	assert.Equal(t, `Buckets[1].KMSKeyArns[0]: "alias/x" is not a key ARN`, es[2].Error(), "no fix, no Fix:")
 	assert.Equal(t, "names {Buckets[1].TrailNames}", es[4].Problem, "tokens are relative to the List, as paths are")
-	assert.Equal(t, "remove {Buckets[1].TrailNames[0]}", es[4].Fix)
+	assert.Equal(t, "remove {Buckets[1].TrailNames[0]}, not {Region}", es[4].Fix, "{/Path} names a field from the root")
 }
 
 func TestList_CheckShowsTheValueOnce(t *testing.T) {
