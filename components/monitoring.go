@@ -114,8 +114,10 @@ func (args *FleetMonitoringArgs) validateFields(l *fielderr.List) {
 				"add "+region+" to {Regions}, or remove the topic")
 			continue
 		}
-		l.Check(field, arn, awsid.ValidateTopicArn(arn, args.AccountID, region),
-			"name a topic of this account in "+region+"; its policy must let cloudwatch.amazonaws.com publish")
+		if awsid.ValidateAccountID(args.AccountID) == nil { // else reported, and no topic can be judged
+			l.Check(field, arn, awsid.ValidateTopicArn(arn, args.AccountID, region),
+				"name a topic of this account in "+region+"; its policy must let cloudwatch.amazonaws.com publish")
+		}
 	}
 }
 
