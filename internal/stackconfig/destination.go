@@ -2,8 +2,6 @@ package stackconfig
 
 import (
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -126,34 +124,11 @@ func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) 
 	}
 	// Every value is valid; what is left is whether the policies fit their AWS limits, and if not, which
 	// list to shorten.
-	if o := components.ArchivePolicyOverflow(args); o != nil {
-		over := strings.Join(o.Policies, "; ")
-		for _, l := range o.Lists {
-			list := archiveListKeys[l.Field]
-			fit := fmt.Sprintf("at most %d %s fit while the other lists are as they are%s", l.Fit, l.Noun, l.ModesNote())
-			if l.Fit < 0 {
-				fit = "shortening this list alone is not enough: the other lists named here are too long as well"
-			}
-			fix := list.fix
-			if l.Field == "SourceAccountIDs" && args.SourcePrincipals == components.SourceAccountsAsPrincipals {
-				fix += ", or go back to log-archive:sourcePrincipals: accountCondition if IAM Access Analyzer accepts it (docs/public-access.md)"
-			}
-			r.fail(list.key, fmt.Sprintf("(%d %s)", l.Len, l.Noun), over+": "+fit, fix)
-		}
-		return nil, r.err()
+	r.component(components.CheckArchivePolicySizes(args), destinationFields)
+	if err := r.err(); err != nil {
+		return nil, err
 	}
 	return settings, nil
-}
-
-// archiveListKeys are the configuration keys of the lists that grow the archive policies, and how to
-// shorten each.
-var archiveListKeys = map[string]struct{ key, fix string }{
-	"SourceAccountIDs": {KeySourceAccountIDs,
-		"list fewer source accounts in this archive and put the rest in a second destination stack, or admit them by organization or OU with " + KeySourceOrganization + " (R2.12)"},
-	"SourceOrganization.Paths": {KeySourceOrganization + ".paths",
-		"name fewer OU paths: a path admits its OU and every OU below it, so name a common parent OU, or remove paths to admit the whole organization (R2.12)"},
-	"KeyAdministratorArns": {KeyKeyAdministratorArns,
-		"name fewer key administrators: let them assume one administrator role and name that role (R3.5)"},
 }
 
 func (r *reader) tags() map[string]string {

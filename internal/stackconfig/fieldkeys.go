@@ -41,6 +41,8 @@ var destinationFields = fieldKeys{
 	"SourceAccountIDs[]":               {Key: KeySourceAccountIDs + "[{}]"},
 	"SourceOrganization":               {Key: KeySourceOrganization},
 	"SourceOrganization.ID":            {Key: KeySourceOrganization + ".id"},
+	"SourceOrganization.Paths":         {Key: KeySourceOrganization + ".paths"},
+	"KeyAdministratorArns":             {Key: KeyKeyAdministratorArns},
 	"SourceOrganization.Paths[]":       {Key: KeySourceOrganization + ".paths[{}]"},
 	"SourcePrincipals":                 {Key: KeySourcePrincipals},
 	"KeyAdministratorArns[]":           {Key: KeyKeyAdministratorArns + "[{}]"},

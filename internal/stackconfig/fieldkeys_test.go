@@ -69,6 +69,21 @@ func archiveMistakes() []error {
 		change(a)
 		out = append(out, a.ValidateFields())
 	}
+	// The policies' sizes, under the list to shorten.
+	many := func(n int, f string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf(f, i)
+		}
+		return out
+	}
+	paths, admins, accounts := goodArchive(), goodArchive(), goodArchive()
+	paths.SourceOrganization = &components.SourceOrganization{ID: "o-a1b2c3d4e5", Paths: many(500, "o-a1b2c3d4e5/r-ab12/ou-ab12-%08d/")}
+	admins.KeyAdministratorArns = many(1000, "arn:aws:iam::111111111111:role/KeyAdministrator%04d")
+	accounts.SourceAccountIDs, accounts.SourcePrincipals = many(1400, "3%011d"), components.SourceAccountsAsPrincipals
+	for _, a := range []*components.DestinationArchiveArgs{paths, admins, accounts} {
+		out = append(out, components.CheckArchivePolicySizes(a))
+	}
 	return out
 }
 

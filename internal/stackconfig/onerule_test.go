@@ -25,7 +25,7 @@ var ruleLayers = []string{".", "../program"}
 
 // mappedValidations are the components' validations whose field problems the configuration layer maps to
 // keys: calling them is how it applies the rules.
-var mappedValidations = []string{"ValidateFields", "ValidateLocal", "ValidateAgainstArchive", "FleetRegions"}
+var mappedValidations = []string{"ValidateFields", "ValidateLocal", "ValidateAgainstArchive", "FleetRegions", "CheckArchivePolicySizes"}
 
 // minWording is the length from which a component's problem or fix, found in another layer, is a copy.
 const minWording = 14
@@ -79,8 +79,8 @@ func secondCopies(f *ast.File, wordings map[string]bool) []string {
 			case pkg != nil && pkg.Name == "awsid" && (strings.HasPrefix(name, "Validate") ||
 				slices.Contains([]string{"DifferentPartitions", "IsOptInRegion", "MaxPrefixLength", "ReplicaStorageClasses"}, name)):
 				found = append(found, "calls the rule awsid."+name+": let the component check it")
-			case pkg != nil && pkg.Name == "components" && (strings.HasPrefix(name, "Validate") || strings.HasPrefix(name, "Check") ||
-				slices.Contains(componentRuleData, name)):
+			case pkg != nil && pkg.Name == "components" && !slices.Contains(mappedValidations, name) &&
+				(strings.HasPrefix(name, "Validate") || strings.HasPrefix(name, "Check") || slices.Contains(componentRuleData, name)):
 				found = append(found, "uses the component's rule components."+name+": call the component's validation and map its problems")
 			case (pkg == nil || (pkg.Name != "components" && pkg.Name != "awsid")) && strings.HasPrefix(name, "Validate") &&
 				!slices.Contains(mappedValidations, name):
