@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
+	"log-archive/internal/awsid"
 )
 
 // sourceBucketConfig is the shape of one log-archive:sourceBuckets item.
@@ -142,7 +143,7 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 		arn := c.TopicArns[region]
 		if arn == "" { // the component reads "" as "create the stack's own topic": say so rather than guess
 			r.fail(KeyAlarms+".topicArns."+region, `""`, "is empty, so the alarms of "+region+" would silently go to the topic the stack creates",
-				"give the ARN of an existing topic of "+region+", or remove the entry for the stack's own topic")
+				"give the ARN of an existing topic of this account in "+region+", "+topicPattern(region, args.AccountID)+", or remove the entry for the stack's own topic")
 			continue
 		}
 		if args.Alarms.TopicArns == nil {
@@ -150,6 +151,18 @@ func (r *reader) alarms(args *components.SourceReplicatorArgs) {
 		}
 		args.Alarms.TopicArns[region] = arn
 	}
+}
+
+// topicPattern is the shape of a topic ARN of account in region.
+func topicPattern(region, account string) string {
+	partition, err := awsid.PartitionOf(region)
+	if err != nil {
+		partition = "aws"
+	}
+	if account == "" {
+		account = "<account>"
+	}
+	return "arn:" + partition + ":sns:" + region + ":" + account + ":<topic name>"
 }
 
 func jsonMap(m map[string]string) string {
