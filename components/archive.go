@@ -130,13 +130,7 @@ type NoncurrentVersionLifecycle struct {
 // ObjectLockModes are the retention modes S3 accepts.
 var ObjectLockModes = []string{"GOVERNANCE", "COMPLIANCE"}
 
-// Validate checks the mode and the days S3 accepts.
-func (ol *ObjectLockRetention) Validate() error {
-	var l fielderr.List
-	ol.validate(&l)
-	return l.Err()
-}
-
+// validate checks the mode and the days S3 accepts.
 func (ol *ObjectLockRetention) validate(l *fielderr.List) {
 	if !slices.Contains(ObjectLockModes, ol.Mode) {
 		l.Add("Mode", fielderr.Quote(ol.Mode), "is not an Object Lock mode",
@@ -233,13 +227,7 @@ func validateTags(l *fielderr.List, tags map[string]string) {
 	}
 }
 
-// Validate checks a lifecycle's days and storage class.
-func (lc *NoncurrentVersionLifecycle) Validate() error {
-	var l fielderr.List
-	lc.validate(&l)
-	return l.Err()
-}
-
+// validate checks a lifecycle's days and storage class.
 func (lc *NoncurrentVersionLifecycle) validate(l *fielderr.List) {
 	fix := "give positive days, a storage class among " + strings.Join(LifecycleStorageClasses, ", ") +
 		" with the transition, and an expiration later than the transition"

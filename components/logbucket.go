@@ -79,13 +79,6 @@ func (b *LogBucket) KeyAlias() string {
 	return "alias/log-archive/" + strings.ReplaceAll(b.Name, ".", "_")
 }
 
-// Validate checks the bucket name, the services and the identifiers each service needs.
-func (b *LogBucket) Validate(bucketRegion string) error {
-	var l fielderr.List
-	b.validate(&l, bucketPlace{Region: bucketRegion, RegionOK: awsid.ValidateRegion(bucketRegion) == nil})
-	return l.Err()
-}
-
 // bucketPlace is where a log bucket is: its account and Region, whether that Region is usable (so that
 // the checks that depend on it are not reported on top of its own problem), and a hint for the fixes that
 // name it.
@@ -95,7 +88,7 @@ type bucketPlace struct {
 	Hint            string
 }
 
-// validate checks the bucket at where.
+// validate checks the bucket name, the services and the identifiers each service needs, at where.
 func (b *LogBucket) validate(l *fielderr.List, where bucketPlace) {
 	bucketRegion, regionOK := where.Region, where.RegionOK
 	if b.Name == "" {
@@ -207,15 +200,6 @@ func AdoptedBefore(buckets []LogBucket, i int) int {
 		return -1
 	}
 	return slices.IndexFunc(buckets[:i], func(b LogBucket) bool { return b.AdoptKeyArn == buckets[i].AdoptKeyArn })
-}
-
-// LogServiceNames are the names log-archive:logBuckets accepts in services.
-func LogServiceNames() []string {
-	names := make([]string, len(LogServices))
-	for i, s := range LogServices {
-		names[i] = string(s)
-	}
-	return names
 }
 
 func serviceList(services []LogService) string {

@@ -109,7 +109,7 @@ func secondCopies(f *ast.File, wordings map[string]bool) []string {
 
 // componentRuleData are the lists and helpers a rule of the components is made of.
 var componentRuleData = []string{"ObjectLockModes", "LifecycleStorageClasses", "SourcePrincipalModes", "AdoptedBefore",
-	"ServicesNotShownToWriteLocked", "LogServiceNames", "LogServices"}
+	"ServicesNotShownToWriteLocked", "LogServices"}
 
 // componentWordings are the string literals the components give as a problem or a fix (fielderr's Add
 // and Check), from minWording characters: the words of their rules.
