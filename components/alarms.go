@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -88,34 +89,33 @@ type ReplicationAlarms struct {
 
 // Validate checks the arguments.
 func (args *ReplicationAlarmsArgs) Validate() error {
-	var errs fieldErrors
-	check := errs.add
-	check("AccountID", awsid.ValidateAccountID(args.AccountID))
-	check("Region", awsid.ValidateRegion(args.Region))
-	check("ArchiveRegion", awsid.ValidateRegion(args.ArchiveRegion))
-	check("ArchiveBucket", awsid.ValidateBucketName(args.ArchiveBucket))
-	check("Tags", awsid.ValidateTags(args.Tags))
+	var l fielderr.List
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), "")
+	l.Check("Region", args.Region, awsid.ValidateRegion(args.Region), "")
+	l.Check("ArchiveRegion", args.ArchiveRegion, awsid.ValidateRegion(args.ArchiveRegion), "")
+	l.Check("ArchiveBucket", args.ArchiveBucket, awsid.ValidateBucketName(args.ArchiveBucket), "")
+	validateTags(&l, args.Tags)
 	if len(args.Buckets) == 0 {
-		check("Buckets", errors.New("no replicated bucket to watch"))
+		l.Add("Buckets", "", "no replicated bucket to watch", "")
 	}
 	for i, b := range args.Buckets {
-		check(fmt.Sprintf("Buckets[%d].Name", i), awsid.ValidateBucketName(b.Name))
+		l.Check(fmt.Sprintf("Buckets[%d].Name", i), b.Name, awsid.ValidateBucketName(b.Name), "")
 		if b.Events && b.Bucket == nil {
-			check(fmt.Sprintf("Buckets[%d].Events", i), errors.New("events only for a bucket this program creates (pass it as Bucket); an existing bucket's notification configuration would be replaced"))
+			l.Add(fmt.Sprintf("Buckets[%d].Events", i), "", "events only for a bucket this program creates (pass it as Bucket); an existing bucket's notification configuration would be replaced", "")
 		}
 	}
-	check("TopicArn", awsid.ValidateTopicArn(args.TopicArn, args.AccountID, args.Region))
+	l.Check("TopicArn", args.TopicArn, awsid.ValidateTopicArn(args.TopicArn, args.AccountID, args.Region), "")
 	if args.latencyElsewhere() && args.TopicArn != "" {
 		if args.ArchiveRegionTopicArn == "" {
-			check("ArchiveRegionTopicArn", fmt.Errorf("the latency alarms live in %s, where ReplicationLatency is published, and an alarm notifies only a topic in its Region: name a topic there too", args.ArchiveRegion))
+			l.Add("ArchiveRegionTopicArn", "", fmt.Sprintf("the latency alarms live in %s, where ReplicationLatency is published, and an alarm notifies only a topic in its Region: name a topic there too", args.ArchiveRegion), "")
 		} else {
-			check("ArchiveRegionTopicArn", awsid.ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion))
+			l.Check("ArchiveRegionTopicArn", args.ArchiveRegionTopicArn, awsid.ValidateTopicArn(args.ArchiveRegionTopicArn, args.AccountID, args.ArchiveRegion), "")
 		}
 	}
 	if args.latencyElsewhere() && args.ArchiveRegionProvider == nil {
-		check("ArchiveRegionProvider", fmt.Errorf("the latency alarms live in %s, where ReplicationLatency is published: pass the AWS provider of that Region", args.ArchiveRegion))
+		l.Add("ArchiveRegionProvider", "", fmt.Sprintf("the latency alarms live in %s, where ReplicationLatency is published: pass the AWS provider of that Region", args.ArchiveRegion), "")
 	}
-	return errors.Join(errs...)
+	return l.Err()
 }
 
 func (args *ReplicationAlarmsArgs) latencyElsewhere() bool {

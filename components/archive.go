@@ -1,15 +1,18 @@
 package components
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -55,17 +58,29 @@ type SourceOrganization struct {
 // Validate checks the organization ID and that each path is an OU path of that organization, as
 // aws:PrincipalOrgPaths holds it (R2.12).
 func (o *SourceOrganization) Validate() error {
-	var errs fieldErrors
-	errs.add("ID", awsid.ValidateOrganizationID(o.ID))
+	var l fielderr.List
+	o.validate(&l)
+	return l.Err()
+}
+
+func (o *SourceOrganization) validate(l *fielderr.List) {
+	if o.ID == "" {
+		l.Add("ID", "", "this field is required",
+			"set {ID} to your organization's ID, o- and 10 or more characters (`aws organizations describe-organization --query Organization.Id`)")
+	} else {
+		l.Check("ID", o.ID, awsid.ValidateOrganizationID(o.ID), "copy the ID from `aws organizations describe-organization --query Organization.Id`")
+	}
 	for i, p := range o.Paths {
 		field := fmt.Sprintf("Paths[%d]", i)
-		if err := awsid.ValidateOrganizationPath(o.ID, p); err != nil {
-			errs.add(field, err)
-		} else if slices.Index(o.Paths, p) != i {
-			errs.add(field, fmt.Errorf("%q is listed twice", p))
+		if !l.Check(field, p, awsid.ValidateOrganizationPath(o.ID, p),
+			"write the OU's full path from the organization root, ending in /: <org id>/<root id>/<ou id>/ ... e.g. "+
+				"o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ (the console shows the IDs; each path admits its OU and the OUs below it)") {
+			continue
+		}
+		if slices.Index(o.Paths, p) != i {
+			l.Add(field, fielderr.Quote(p), "is listed twice", "remove the duplicate")
 		}
 	}
-	return errors.Join(errs...)
 }
 
 // SourcePrincipalMode is how the archive's bucket and key policies name the listed source accounts.
@@ -115,16 +130,18 @@ type NoncurrentVersionLifecycle struct {
 // ObjectLockModes are the retention modes S3 accepts.
 var ObjectLockModes = []string{"GOVERNANCE", "COMPLIANCE"}
 
-// Validate checks the mode and the days S3 accepts.
-func (ol *ObjectLockRetention) Validate() error {
-	var errs fieldErrors
+// validate checks the mode and the days S3 accepts.
+func (ol *ObjectLockRetention) validate(l *fielderr.List) {
 	if !slices.Contains(ObjectLockModes, ol.Mode) {
-		errs.add("Mode", fmt.Errorf("%q is not GOVERNANCE or COMPLIANCE", ol.Mode))
+		l.Add("Mode", fielderr.Quote(ol.Mode), "is not an Object Lock mode",
+			"use GOVERNANCE (users with s3:BypassGovernanceRetention can shorten it) or COMPLIANCE (nobody can, not even root) (H3)")
 	}
-	if ol.Days < 1 || ol.Days > 36500 {
-		errs.add("Days", fmt.Errorf("%d is not between 1 and 36500", ol.Days))
+	switch fix := "set the default retention in days, from 1 to 36500, e.g. 365"; {
+	case ol.Days < 1:
+		l.Add("Days", fmt.Sprint(ol.Days), "is not a positive number of days", fix)
+	case ol.Days > 36500:
+		l.Add("Days", fmt.Sprint(ol.Days), "is more than the 36500 days S3 accepts", fix)
 	}
-	return errors.Join(errs...)
 }
 
 // LifecycleStorageClasses are the classes a noncurrent-version transition accepts.
@@ -146,69 +163,91 @@ type DestinationArchive struct {
 
 // Validate checks the arguments and that both policies fit their AWS limits.
 func (args *DestinationArchiveArgs) Validate() error {
-	var errs fieldErrors
-	check := errs.add
-	check("AccountID", awsid.ValidateAccountID(args.AccountID))
-	check("Region", awsid.ValidateRegion(args.Region))
-	check("BucketName", awsid.ValidateBucketName(args.BucketName))
-	check("ReplicationRoleName", awsid.ValidateRoleName(args.ReplicationRoleName))
-	check("ReplicationRolePath", awsid.ValidateRolePath(args.ReplicationRolePath))
-	check("KeyAlias", awsid.ValidateKeyAlias(args.KeyAlias))
-	check("Tags", awsid.ValidateTags(args.Tags))
-	seen := map[string]bool{}
-	for i, id := range args.SourceAccountIDs {
-		field := fmt.Sprintf("SourceAccountIDs[%d]", i)
-		check(field, awsid.ValidateAccountID(id))
-		if id == args.AccountID {
-			check(field, fmt.Errorf("%s is the archive account itself; replication into the same account needs no cross-account grant", id))
-		}
-		if seen[id] {
-			check(field, fmt.Errorf("%s is listed twice", id))
-		}
-		seen[id] = true
+	if err := args.ValidateFields(); err != nil {
+		return err
 	}
-	if org := args.SourceOrganization; org != nil {
-		check("SourceOrganization", org.Validate())
-	}
-	check("SourcePrincipals", ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization))
-	for i, p := range args.KeyAdministratorArns {
-		check(fmt.Sprintf("KeyAdministratorArns[%d]", i), awsid.ValidatePrincipalArn(p, args.Region))
-	}
-	if ol := args.ObjectLock; ol != nil {
-		check("ObjectLock", ol.Validate())
-	}
-	if lc := args.Lifecycle; lc != nil {
-		check("Lifecycle", lc.Validate())
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
-	errs = append(errs, CheckArchivePolicySizes(args))
-	return errors.Join(errs...)
+	return CheckArchivePolicySizes(args)
 }
 
-// Validate checks a lifecycle's days and storage class.
-func (lc *NoncurrentVersionLifecycle) Validate() error {
-	if lc.TransitionDays == 0 && lc.ExpirationDays == 0 {
-		return errors.New("set a noncurrent-version transition, an expiration, or both")
-	}
-	if lc.TransitionDays < 0 || lc.ExpirationDays < 0 {
-		return errors.New("days must be positive")
-	}
-	if lc.TransitionDays > 0 {
-		if !slices.Contains(LifecycleStorageClasses, lc.TransitionStorageClass) {
-			return fmt.Errorf("transition storage class %q is not one of %v", lc.TransitionStorageClass, LifecycleStorageClasses)
+// ValidateFields checks every argument, each problem with its field, its value and the fix.
+func (args *DestinationArchiveArgs) ValidateFields() error {
+	var l fielderr.List
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), `write the archive account's 12-digit ID in quotes, e.g. "111111111111"`)
+	l.Check("Region", args.Region, awsid.ValidateRegion(args.Region), "use a Region code such as eu-west-1 or us-east-2")
+	l.Check("BucketName", args.BucketName, awsid.ValidateBucketName(args.BucketName),
+		"choose a name of 3-63 lowercase letters, digits and hyphens that starts and ends with a letter or digit, e.g. acme-log-archive-eu-west-1")
+	l.Check("ReplicationRoleName", args.ReplicationRoleName, awsid.ValidateRoleName(args.ReplicationRoleName), "use 1-64 letters, digits or +=,.@_-")
+	l.Check("ReplicationRolePath", args.ReplicationRolePath, awsid.ValidateRolePath(args.ReplicationRolePath), `use "/" or a path like "/log-archive/"`)
+	l.Check("KeyAlias", args.KeyAlias, awsid.ValidateKeyAlias(args.KeyAlias), "use a name like alias/log-archive")
+	validateTags(&l, args.Tags)
+	seen := map[string]int{}
+	for i, id := range args.SourceAccountIDs {
+		field := fmt.Sprintf("SourceAccountIDs[%d]", i)
+		if !l.Check(field, id, awsid.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`) {
+			continue
 		}
-		if (lc.TransitionStorageClass == "STANDARD_IA" || lc.TransitionStorageClass == "ONEZONE_IA") && lc.TransitionDays < 30 {
-			return fmt.Errorf("S3 moves noncurrent versions to %s after 30 days at the earliest, not %d", lc.TransitionStorageClass, lc.TransitionDays)
+		if id == args.AccountID {
+			l.Add(field, fielderr.Quote(id), "is the archive account itself",
+				"remove it: the archive account does not replicate into itself (it needs no cross-account grant); list only the source accounts")
 		}
-		if lc.ExpirationDays > 0 && lc.ExpirationDays <= lc.TransitionDays {
-			return fmt.Errorf("expiration after %d days must come later than the transition after %d days", lc.ExpirationDays, lc.TransitionDays)
+		if j, dup := seen[id]; dup {
+			l.Add(field, fielderr.Quote(id), fmt.Sprintf("is listed twice (also at [%d])", j), "remove the duplicate")
 		}
-	} else if lc.TransitionStorageClass != "" {
-		return fmt.Errorf("transition storage class %q is set without transition days", lc.TransitionStorageClass)
+		seen[id] = i
 	}
-	return nil
+	if org := args.SourceOrganization; org != nil {
+		org.validate(l.Nest("SourceOrganization"))
+	}
+	fix := "write accountCondition (the default: \"*\" with aws:PrincipalAccount) or accountPrincipals (each listed account's root " +
+		"as the principal, the fallback of docs/public-access.md)"
+	if args.SourceOrganization != nil && args.SourcePrincipals == SourceAccountsAsPrincipals {
+		fix = "remove {SourcePrincipals}, or remove {SourceOrganization} and list every source account in " +
+			"{SourceAccountIDs}. If IAM Access Analyzer objects to the organization's grant, see docs/public-access.md"
+	}
+	l.Check("SourcePrincipals", string(args.SourcePrincipals), ValidateSourcePrincipals(args.SourcePrincipals, args.SourceOrganization), fix)
+	for i, p := range args.KeyAdministratorArns {
+		l.Check(fmt.Sprintf("KeyAdministratorArns[%d]", i), p, awsid.ValidatePrincipalArn(p, args.Region),
+			"name one existing IAM role or user of the archive's partition exactly, e.g. arn:aws:iam::111111111111:role/SecurityAdmin (KMS rejects principals that do not exist or hold wildcards, R3.3)")
+	}
+	if ol := args.ObjectLock; ol != nil {
+		ol.validate(l.Nest("ObjectLock"))
+	}
+	if lc := args.Lifecycle; lc != nil {
+		lc.validate(l.Nest("Lifecycle"))
+	}
+	return l.Err()
+}
+
+// validateTags checks the tags every component puts on its resources.
+func validateTags(l *fielderr.List, tags map[string]string) {
+	if err := awsid.ValidateTags(tags); err != nil {
+		shown, _ := json.Marshal(tags)
+		l.Add("Tags", string(shown), err.Error(),
+			"keep at most 40 tags, keys of 1-128 characters not starting with aws:, values of at most 256, using letters, digits, spaces and _ . : / = + - @")
+	}
+}
+
+// validate checks a lifecycle's days and storage class.
+func (lc *NoncurrentVersionLifecycle) validate(l *fielderr.List) {
+	fix := "give positive days, a storage class among " + strings.Join(LifecycleStorageClasses, ", ") +
+		" with the transition, and an expiration later than the transition"
+	days := func(d int) string { return fmt.Sprint(d) }
+	switch {
+	case lc.TransitionDays == 0 && lc.ExpirationDays == 0:
+		l.Add("", "", "sets neither a noncurrent-version transition nor an expiration", "set a transition, an expiration, or both: "+fix)
+	case lc.TransitionDays < 0:
+		l.Add("TransitionDays", days(lc.TransitionDays), "is not a positive number of days", fix)
+	case lc.ExpirationDays < 0:
+		l.Add("ExpirationDays", days(lc.ExpirationDays), "is not a positive number of days", fix)
+	case lc.TransitionDays > 0 && !slices.Contains(LifecycleStorageClasses, lc.TransitionStorageClass):
+		l.Add("TransitionStorageClass", fielderr.Quote(lc.TransitionStorageClass), "is not a storage class a noncurrent-version transition accepts", fix)
+	case lc.TransitionDays > 0 && (lc.TransitionStorageClass == "STANDARD_IA" || lc.TransitionStorageClass == "ONEZONE_IA") && lc.TransitionDays < 30:
+		l.Add("TransitionDays", days(lc.TransitionDays), "is too early: S3 moves noncurrent versions to "+lc.TransitionStorageClass+" after 30 days at the earliest", fix)
+	case lc.TransitionDays > 0 && lc.ExpirationDays > 0 && lc.ExpirationDays <= lc.TransitionDays:
+		l.Add("ExpirationDays", days(lc.ExpirationDays), fmt.Sprintf("must come later than the transition after %d days", lc.TransitionDays), fix)
+	case lc.TransitionDays == 0 && lc.TransitionStorageClass != "":
+		l.Add("TransitionStorageClass", fielderr.Quote(lc.TransitionStorageClass), "is set without transition days", fix)
+	}
 }
 
 // NewDestinationArchive creates the archive key, bucket and policies. Every resource it creates is

@@ -1,11 +1,11 @@
 package components
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -27,15 +27,6 @@ type ArchiveList struct {
 	// source-principal mode, the archive's own first (R2.13): the fallback holds fewer, and a user choosing
 	// between them needs both figures.
 	Modes string
-}
-
-// String says how long the list is and how many of it fit.
-func (l ArchiveList) String() string {
-	if l.Fit < 0 {
-		return fmt.Sprintf("%s lists %d %s, and not even the first fits with the other lists as long as they are: shorten this list and the others",
-			l.Field, l.Len, l.Noun)
-	}
-	return fmt.Sprintf("%s lists %d %s; at most %d %s fit with the other lists as they are%s", l.Field, l.Len, l.Noun, l.Fit, l.Noun, l.ModesNote())
 }
 
 // ModesNote is Modes in parentheses, or "".
@@ -158,16 +149,33 @@ func ArchivePolicyOverflow(args *DestinationArchiveArgs) *ArchiveOverflow {
 	return o
 }
 
-// CheckArchivePolicySizes reports a policy over its AWS limit with the lists to shorten (see
-// ArchivePolicyOverflow).
+// listFixes say how to shorten each list.
+var listFixes = map[string]string{
+	"SourceAccountIDs": "list fewer source accounts in this archive and put the rest in a second destination stack, or admit them by organization or OU with {SourceOrganization} (R2.12)",
+	"SourceOrganization.Paths": "name fewer OU paths: a path admits its OU and every OU below it, so name a common parent OU, " +
+		"or remove paths to admit the whole organization (R2.12)",
+	"KeyAdministratorArns": "name fewer key administrators: let them assume one administrator role and name that role (R3.5)",
+}
+
+// CheckArchivePolicySizes reports a policy over its AWS limit under each list to shorten, with how many of
+// it fit (see ArchivePolicyOverflow).
 func CheckArchivePolicySizes(args *DestinationArchiveArgs) error {
 	o := ArchivePolicyOverflow(args)
 	if o == nil {
 		return nil
 	}
-	lists := make([]string, len(o.Lists))
-	for i, l := range o.Lists {
-		lists[i] = l.String()
+	var l fielderr.List
+	over := strings.Join(o.Policies, "; ")
+	for _, list := range o.Lists {
+		fit := fmt.Sprintf("at most %d %s fit with the other lists as they are%s", list.Fit, list.Noun, list.ModesNote())
+		if list.Fit < 0 {
+			fit = "not even the first fits with the other lists as long as they are: shorten this list and the others"
+		}
+		fix := listFixes[list.Field]
+		if list.Field == "SourceAccountIDs" && args.SourcePrincipals == SourceAccountsAsPrincipals {
+			fix += ", or go back to {SourcePrincipals}: accountCondition if IAM Access Analyzer accepts it (docs/public-access.md)"
+		}
+		l.Add(list.Field, fmt.Sprintf("(%d %s)", list.Len, list.Noun), over+": "+fit, fix)
 	}
-	return errors.New(strings.Join(o.Policies, "; ") + ": " + strings.Join(lists, "; "))
+	return l.Err()
 }

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -77,56 +79,99 @@ func (b *LogBucket) KeyAlias() string {
 	return "alias/log-archive/" + strings.ReplaceAll(b.Name, ".", "_")
 }
 
-// Validate checks the bucket name, the services and the identifiers each service needs.
-func (b *LogBucket) Validate(bucketRegion string) error {
-	var errs fieldErrors
-	check := errs.add
-	check("Name", awsid.ValidateBucketName(b.Name))
+// bucketPlace is where a log bucket is: its account and Region, whether that Region is usable (so that
+// the checks that depend on it are not reported on top of its own problem), and a hint for the fixes that
+// name it.
+type bucketPlace struct {
+	Account, Region string
+	RegionOK        bool
+	Hint            string
+}
+
+// validate checks the bucket name, the services and the identifiers each service needs, at where.
+func (b *LogBucket) validate(l *fielderr.List, where bucketPlace) {
+	bucketRegion, regionOK := where.Region, where.RegionOK
+	if b.Name == "" {
+		l.Add("Name", "", "this field is required", "name the bucket to create, e.g. acme-workload-a-logs-eu-west-1 (globally unique)")
+	} else {
+		l.Check("Name", b.Name, awsid.ValidateBucketName(b.Name),
+			"choose a globally unique name of 3-63 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit")
+	}
+	known := serviceList(LogServices)
 	if len(b.Services) == 0 {
-		check("Services", fmt.Errorf("no service named; name at least one of %s", serviceList(LogServices)))
+		l.Add("Services", "", "no service is named", "list the services that write into this bucket: one or more of "+known)
 	}
 	for i, s := range b.Services {
-		if !slices.Contains(LogServices, s) {
-			check(fmt.Sprintf("Services[%d]", i), fmt.Errorf("%q is not a log service this program knows (%s)", s, serviceList(LogServices)))
-		} else if slices.Index(b.Services, s) != i {
-			check(fmt.Sprintf("Services[%d]", i), fmt.Errorf("%q is named twice", s))
+		switch field := fmt.Sprintf("Services[%d]", i); {
+		case !slices.Contains(LogServices, s):
+			l.Add(field, fielderr.Quote(string(s)), "is not a log service this program knows", "use one of "+known)
+		case slices.Index(b.Services, s) != i:
+			l.Add(field, fielderr.Quote(string(s)), "is named twice", "remove the duplicate")
 		}
 	}
 	switch {
+	case b.Serves(GuardDuty) && b.GuardDutyDetectorID == "":
+		l.Add("GuardDutyDetectorID", "", "guardduty is named but its detector is not",
+			"set {GuardDutyDetectorID} to the ID `aws guardduty list-detectors` prints in the service Region; the key and bucket policies admit only that detector (G1)")
 	case b.Serves(GuardDuty):
-		check("GuardDutyDetectorID", awsid.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID))
-		if detector := b.serviceRegion(bucketRegion); awsid.IsOptInRegion(bucketRegion) && !awsid.IsOptInRegion(detector) {
-			check("ServiceRegion", fmt.Errorf("GuardDuty cannot export findings from %s, a Region enabled by default, to a bucket in %s, an opt-in Region (G1)", detector, bucketRegion))
-		}
+		l.Check("GuardDutyDetectorID", b.GuardDutyDetectorID, awsid.ValidateGuardDutyDetectorID(b.GuardDutyDetectorID),
+			"copy the detector ID from `aws guardduty list-detectors`, 32 lowercase letters and digits")
 	case b.GuardDutyDetectorID != "":
-		check("GuardDutyDetectorID", errors.New("is set but guardduty is not among the services"))
+		l.Add("GuardDutyDetectorID", fielderr.Quote(b.GuardDutyDetectorID), "is set but guardduty is not among the services",
+			"add guardduty to services, or remove {GuardDutyDetectorID}")
 	}
 	switch {
 	case b.Serves(CloudTrail) && len(b.TrailNames) == 0:
-		check("TrailNames", errors.New("cloudtrail needs the names of the trails that deliver here (C1)"))
+		l.Add("TrailNames", "", "cloudtrail is named but no trail is",
+			"list the names of the trails that deliver into this bucket; the policies admit only those trails (C1)")
 	case !b.Serves(CloudTrail) && len(b.TrailNames) > 0:
-		check("TrailNames", errors.New("are set but cloudtrail is not among the services"))
+		shown, _ := json.Marshal(b.TrailNames)
+		l.Add("TrailNames", string(shown), "are set but cloudtrail is not among the services", "add cloudtrail to services, or remove {TrailNames}")
 	}
 	for i, t := range b.TrailNames {
-		check(fmt.Sprintf("TrailNames[%d]", i), awsid.ValidateTrailName(t))
-		if slices.Index(b.TrailNames, t) != i {
-			check(fmt.Sprintf("TrailNames[%d]", i), fmt.Errorf("%q is listed twice", t))
+		field := fmt.Sprintf("TrailNames[%d]", i)
+		if l.Check(field, t, awsid.ValidateTrailName(t), "give the trail's name as CloudTrail shows it, e.g. management-events") &&
+			slices.Index(b.TrailNames, t) != i {
+			l.Add(field, fielderr.Quote(t), "is listed twice", "remove the duplicate")
 		}
 	}
 	if b.ObjectLock != nil {
 		if refused := ServicesNotShownToWriteLocked(b.Services); len(refused) > 0 {
-			check("ObjectLock", fmt.Errorf("no AWS page shows that %s send the Content-MD5 or checksum header S3 requires on every upload into a bucket with Object Lock retention: their logs would be refused (H8)", serviceList(refused)))
+			names := serviceList(refused)
+			l.Add("ObjectLock", fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
+				"S3 refuses every upload into a bucket with Object Lock retention that lacks a Content-MD5 or checksum header, and no AWS page shows that "+
+					names+" send one: "+names+" would stop delivering (H8)",
+				"remove objectLock from this log bucket. Lock at the archive instead (log-archive:objectLock in the archive's stack file; `verify` then reports any replica its retention does not lock, H3), "+
+					"or keep Object Lock for a bucket these services do not write into")
 		} else {
-			check("ObjectLock", b.ObjectLock.Validate())
+			b.ObjectLock.validate(l.Nest("ObjectLock"))
 		}
 	}
+	if b.AdoptKeyArn != "" && regionOK && awsid.ValidateAccountID(where.Account) == nil {
+		l.Check("AdoptKeyArn", b.AdoptKeyArn, awsid.ValidateKMSKeyArn(b.AdoptKeyArn, where.Account, bucketRegion),
+			"give the keyArn the earlier stack published for this bucket (`pulumi stack output logBuckets`), "+
+				"arn:"+partitionOr(bucketRegion)+":kms:"+bucketRegion+":"+where.Account+":key/<key-id>"+where.Hint+", or remove adoptKeyArn to create a new bucket")
+	}
+	// ServiceRegion keeps its meaning: where the services run. It defaults to the bucket's Region (G1:
+	// GuardDuty exports to a bucket and key of one Region).
 	if b.ServiceRegion != "" {
-		check("ServiceRegion", awsid.ValidateRegion(b.ServiceRegion))
-		if p, want, differ := awsid.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
-			check("ServiceRegion", fmt.Errorf("%s is in partition %s and the bucket in %s; services cannot write across partitions", b.ServiceRegion, p, want))
+		where := bucketRegion
+		if where == "" {
+			where = "the bucket's Region"
+		}
+		if !l.Check("ServiceRegion", b.ServiceRegion, awsid.ValidateRegion(b.ServiceRegion),
+			"use the Region code the detector, the flow logs and the trails' home Region are in, e.g. eu-west-1, or remove it for "+where) || !regionOK {
+			return
+		}
+		if b.Serves(GuardDuty) && awsid.IsOptInRegion(bucketRegion) && !awsid.IsOptInRegion(b.ServiceRegion) {
+			l.Add("ServiceRegion", fielderr.Quote(b.ServiceRegion), "is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in "+bucketRegion+", an opt-in Region (G1)",
+				"set this log bucket's region to "+b.ServiceRegion+" (or another Region enabled by default), or leave guardduty out of this bucket's services")
+		}
+		if p1, p2, differ := awsid.DifferentPartitions(b.ServiceRegion, bucketRegion); differ {
+			l.Add("ServiceRegion", fielderr.Quote(b.ServiceRegion), "is in partition "+p1+" and the bucket in "+p2,
+				"services cannot write across partitions: create the log bucket in a stack of that partition")
 		}
 	}
-	return errors.Join(errs...)
 }
 
 // lockedDelivery names, for each log service, the fact that shows it delivers into a bucket with Object
@@ -157,15 +202,6 @@ func AdoptedBefore(buckets []LogBucket, i int) int {
 	return slices.IndexFunc(buckets[:i], func(b LogBucket) bool { return b.AdoptKeyArn == buckets[i].AdoptKeyArn })
 }
 
-// LogServiceNames are the names log-archive:logBuckets accepts in services.
-func LogServiceNames() []string {
-	names := make([]string, len(LogServices))
-	for i, s := range LogServices {
-		names[i] = string(s)
-	}
-	return names
-}
-
 func serviceList(services []LogService) string {
 	names := make([]string, len(services))
 	for i, s := range services {
@@ -185,17 +221,13 @@ type SourceLogBucketArgs struct {
 
 // Validate checks the arguments and that both policies fit their AWS limits.
 func (args *SourceLogBucketArgs) Validate() error {
-	var errs fieldErrors
-	check := errs.add
-	check("AccountID", awsid.ValidateAccountID(args.AccountID))
-	check("Region", awsid.ValidateRegion(args.Region))
-	check("Tags", awsid.ValidateTags(args.Tags))
-	check("Bucket", args.Bucket.Validate(args.Region))
-	if k := args.Bucket.AdoptKeyArn; k != "" {
-		check("Bucket.AdoptKeyArn", awsid.ValidateKMSKeyArn(k, args.AccountID, args.Region))
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	var l fielderr.List
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), `write the account's 12-digit ID in quotes, e.g. "222222222222"`)
+	regionOK := l.Check("Region", args.Region, awsid.ValidateRegion(args.Region), "use a Region code such as eu-west-1 or us-east-2")
+	validateTags(&l, args.Tags)
+	args.Bucket.validate(l.Nest("Bucket"), bucketPlace{Account: args.AccountID, Region: args.Region, RegionOK: regionOK})
+	if l.Has() {
+		return l.Err()
 	}
 	return args.CheckPolicySizes()
 }

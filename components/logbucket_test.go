@@ -197,16 +197,16 @@ func TestLogBucket_ValidateRejects(t *testing.T) {
 		change func(b *LogBucket)
 		want   string
 	}{
-		{"no service", func(b *LogBucket) { b.Services = nil }, "Services: no service named"},
+		{"no service", func(b *LogBucket) { b.Services = nil }, "Services: no service is named"},
 		{"unknown service", func(b *LogBucket) { b.Services = append(b.Services, "waf") }, `Services[3]: "waf" is not a log service`},
 		{"service twice", func(b *LogBucket) { b.Services = append(b.Services, CloudTrail) }, `Services[3]: "cloudtrail" is named twice`},
-		{"guardduty without detector", func(b *LogBucket) { b.GuardDutyDetectorID = "" }, "GuardDutyDetectorID: \"\" is not a GuardDuty detector ID"},
+		{"guardduty without detector", func(b *LogBucket) { b.GuardDutyDetectorID = "" }, "GuardDutyDetectorID: guardduty is named but its detector is not"},
 		{"detector too short", func(b *LogBucket) { b.GuardDutyDetectorID = "6ac1f2e3" }, "is not a GuardDuty detector ID"},
 		{"detector upper case", func(b *LogBucket) { b.GuardDutyDetectorID = strings.ToUpper(testDetector) }, "is not a GuardDuty detector ID"},
 		{"detector ARN", func(b *LogBucket) { b.GuardDutyDetectorID = testDetArn }, "is an ARN; give the detector ID alone"},
-		{"detector without guardduty", func(b *LogBucket) { b.Services = []LogService{CloudTrail} }, "GuardDutyDetectorID: is set but guardduty is not among the services"},
-		{"cloudtrail without trails", func(b *LogBucket) { b.TrailNames = nil }, "TrailNames: cloudtrail needs the names of the trails"},
-		{"trails without cloudtrail", func(b *LogBucket) { b.Services = []LogService{GuardDuty} }, "TrailNames: are set but cloudtrail is not among the services"},
+		{"detector without guardduty", func(b *LogBucket) { b.Services = []LogService{CloudTrail} }, `GuardDutyDetectorID: "` + testDetector + `" is set but guardduty is not among the services`},
+		{"cloudtrail without trails", func(b *LogBucket) { b.TrailNames = nil }, "TrailNames: cloudtrail is named but no trail is"},
+		{"trails without cloudtrail", func(b *LogBucket) { b.Services = []LogService{GuardDuty} }, `TrailNames: ["management-events"] are set but cloudtrail is not among the services`},
 		{"trail name with a space", func(b *LogBucket) { b.TrailNames = []string{"my trail"} }, "is not a CloudTrail trail name"},
 		{"trail name with adjacent dashes", func(b *LogBucket) { b.TrailNames = []string{"my--trail"} }, "two periods, underscores or dashes in a row"},
 		{"trail ARN", func(b *LogBucket) { b.TrailNames = []string{testTrail} }, "is an ARN; give the trail name alone"},
@@ -266,7 +266,7 @@ func TestSourceReplicatorArgs_LogBucketNamesAreUnique(t *testing.T) {
 	args.LogBuckets[0].Name = "trail-logs" // already an existing source bucket
 	err := args.Validate()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `Buckets[0].Name: "trail-logs" is listed twice`)
+	assert.Contains(t, err.Error(), `LogBuckets[0].Name: "trail-logs" is also listed at Buckets[0]`)
 
 	args.LogBuckets[0].Name = args.Archive.BucketName
 	require.ErrorContains(t, args.Validate(), "is the archive bucket itself")
@@ -285,7 +285,7 @@ func TestSourceReplicatorArgs_AnAdoptedKeyBelongsToOneLogBucket(t *testing.T) {
 	b.Name = "acme-b-logs"
 	a.AdoptKeyArn, b.AdoptKeyArn = key, key
 	args.LogBuckets = []LogBucket{a, b}
-	require.ErrorContains(t, args.Validate(), `LogBuckets[1].AdoptKeyArn: "`+key+`" is adopted by LogBuckets[0] too`)
+	require.ErrorContains(t, args.Validate(), `LogBuckets[1].AdoptKeyArn: "`+key+`" is also adopted at LogBuckets[0]: one key would be imported as two resources`)
 
 	args.LogBuckets[1].AdoptKeyArn = strings.Replace(key, "1234abcd", "5678abcd", 1)
 	assert.NoError(t, args.Validate(), "two adopted keys, one each")
@@ -305,14 +305,14 @@ func TestLogBucket_TooManyTrailsIsRefusedBeforeRegistration(t *testing.T) {
 
 	src := sourceArgs()
 	src.LogBuckets = []LogBucket{args.Bucket}
-	require.ErrorContains(t, src.Validate(), "LogBuckets[0]: the log bucket policy of acme-a-logs")
+	require.ErrorContains(t, src.Validate(), "LogBuckets[0].TrailNames: (401 trails) the log bucket policy of acme-a-logs")
 }
 
 func TestArchiveContract_ReplicationNeverCrossesPartitions(t *testing.T) {
 	args := sourceArgs()
 	args.Archive.Region = "cn-north-1"
 	args.Archive.KeyArn = "arn:aws-cn:kms:cn-north-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-	require.ErrorContains(t, args.Validate(), "Archive: Region: the archive is in partition aws-cn and the source in aws; S3 does not replicate across partitions")
+	require.ErrorContains(t, args.Validate(), `Region: "us-east-2" is in partition aws, but the archive is in cn-north-1 (partition aws-cn); S3 does not replicate across partitions`)
 
 	p1, p2, differ := awsid.DifferentPartitions("us-gov-west-1", "us-east-1")
 	assert.Equal(t, []any{"aws-us-gov", "aws", true}, []any{p1, p2, differ})

@@ -4,13 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/oam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -75,48 +78,82 @@ type FleetMonitoring struct {
 
 // Validate checks the arguments.
 func (args *FleetMonitoringArgs) Validate() error {
-	var errs fieldErrors
-	errs.add("AccountID", awsid.ValidateAccountID(args.AccountID))
-	errs.add("ArchiveRegion", awsid.ValidateRegion(args.ArchiveRegion))
-	errs.add("ArchiveBucket", awsid.ValidateBucketName(args.ArchiveBucket))
-	errs.add("Tags", awsid.ValidateTags(args.Tags))
-	errs.add("Regions", validateMonitoringRegions(args.Regions, args.ArchiveRegion))
-	for _, id := range args.SourceAccountIDs {
-		errs.add("SourceAccountIDs", awsid.ValidateAccountID(id))
-	}
-	if args.SourceOrganization != nil {
-		errs.add("SourceOrganization", args.SourceOrganization.Validate())
-	}
-	for region, arn := range args.TopicArns {
-		if !slices.Contains(args.Regions, region) {
-			errs.add("TopicArns."+region, fmt.Errorf("names a topic for %s, which has no fleet alarm (Regions: %v)", region, args.Regions))
-			continue
-		}
-		errs.add("TopicArns."+region, awsid.ValidateTopicArn(arn, args.AccountID, region))
-	}
-	checkProviders(&errs, args.Regions, args.ArchiveRegion, args.Providers)
-	return errors.Join(errs...)
+	var l fielderr.List
+	args.validateFields(&l)
+	checkProviders(&l, args.Regions, args.ArchiveRegion, args.Providers)
+	return l.Err()
 }
 
-// validateMonitoringRegions accepts distinct Regions of the archive's partition that include its Region.
-func validateMonitoringRegions(regions []string, archiveRegion string) error {
-	var errs []error
+// ValidateFields checks every argument but Providers, each problem with its field, its value and the fix.
+func (args *FleetMonitoringArgs) ValidateFields() error {
+	var l fielderr.List
+	args.validateFields(&l)
+	return l.Err()
+}
+
+func (args *FleetMonitoringArgs) validateFields(l *fielderr.List) {
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), `write the archive account's 12-digit ID in quotes, e.g. "111111111111"`)
+	l.Check("ArchiveRegion", args.ArchiveRegion, awsid.ValidateRegion(args.ArchiveRegion), "use a Region code such as eu-west-1 or us-east-2")
+	l.Check("ArchiveBucket", args.ArchiveBucket, awsid.ValidateBucketName(args.ArchiveBucket), "name the archive bucket")
+	validateTags(l, args.Tags)
+	validateFleetRegions(l, args.Regions, args.ArchiveRegion)
+	if args.ArchiveRegion != "" && !slices.Contains(args.Regions, args.ArchiveRegion) {
+		l.Add("Regions", fmt.Sprint(args.Regions), "must include the archive's Region "+args.ArchiveRegion+", where S3 publishes every source's latency and pending metrics (M5)",
+			"add "+args.ArchiveRegion)
+	}
+	for i, id := range args.SourceAccountIDs {
+		l.Check(fmt.Sprintf("SourceAccountIDs[%d]", i), id, awsid.ValidateAccountID(id), `write each source account's 12-digit ID in quotes, e.g. "222222222222"`)
+	}
+	if args.SourceOrganization != nil {
+		args.SourceOrganization.validate(l.Nest("SourceOrganization"))
+	}
+	for _, region := range slices.Sorted(maps.Keys(args.TopicArns)) {
+		field, arn := "TopicArns["+region+"]", args.TopicArns[region]
+		if !slices.Contains(args.Regions, region) {
+			l.Add(field, fielderr.Quote(arn), fmt.Sprintf("names a topic for a Region with no fleet alarm (the fleet view covers %s)", strings.Join(args.Regions, ", ")),
+				"add "+region+" to {Regions}, or remove the topic")
+			continue
+		}
+		if awsid.ValidateAccountID(args.AccountID) == nil { // else reported, and no topic can be judged
+			l.Check(field, arn, awsid.ValidateTopicArn(arn, args.AccountID, region),
+				"name a topic of this account in "+region+"; its policy must let cloudwatch.amazonaws.com publish")
+		}
+	}
+}
+
+// FleetRegions checks the Regions listed for the fleet view besides the archive's, and returns every
+// Region of the view: the archive's first, then the listed ones, sorted (the archive's, if listed, once).
+func FleetRegions(archiveRegion string, listed []string) ([]string, error) {
+	var l fielderr.List
+	valid := validateFleetRegions(&l, listed, archiveRegion)
+	valid = slices.DeleteFunc(valid, func(r string) bool { return r == archiveRegion })
+	slices.Sort(valid)
+	if archiveRegion != "" {
+		valid = append([]string{archiveRegion}, valid...)
+	}
+	return valid, l.Err()
+}
+
+// validateFleetRegions accepts distinct Regions of the archive's partition, and returns them.
+func validateFleetRegions(l *fielderr.List, regions []string, archiveRegion string) []string {
+	var valid []string
 	for i, r := range regions {
-		if err := awsid.ValidateRegion(r); err != nil {
-			errs = append(errs, err)
+		field := fmt.Sprintf("Regions[%d]", i)
+		if !l.Check(field, r, awsid.ValidateRegion(r), "use the Region code of a Region that holds source buckets, e.g. us-east-1") {
+			continue
+		}
+		if p1, p2, differ := awsid.DifferentPartitions(r, archiveRegion); differ && archiveRegion != "" {
+			l.Add(field, fielderr.Quote(r), "is in partition "+p1+", the archive in "+p2+"; OAM links stay in one partition",
+				"watch that partition's sources from an archive of their own")
 			continue
 		}
 		if slices.Index(regions, r) != i {
-			errs = append(errs, fmt.Errorf("%s is listed twice", r))
+			l.Add(field, fielderr.Quote(r), "is listed twice", "remove the duplicate")
+			continue
 		}
-		if p1, p2, differ := awsid.DifferentPartitions(r, archiveRegion); differ && archiveRegion != "" {
-			errs = append(errs, fmt.Errorf("%s is in partition %s, the archive in %s: OAM links stay in one partition", r, p1, p2))
-		}
+		valid = append(valid, r)
 	}
-	if archiveRegion != "" && !slices.Contains(regions, archiveRegion) {
-		errs = append(errs, fmt.Errorf("must include the archive's Region %s, where S3 publishes every source's latency and pending metrics (M5)", archiveRegion))
-	}
-	return errors.Join(errs...)
+	return valid
 }
 
 // SinkPolicy lets exactly the archive's sources link, and only for metrics (M2): listed accounts by
@@ -324,10 +361,11 @@ func regionOptions(parent pulumi.Resource, region, stackRegion string, providers
 }
 
 // checkProviders refuses a Region other than the stack's without a provider, as the SourceReplicator does.
-func checkProviders(errs *fieldErrors, regions []string, stackRegion string, providers map[string]pulumi.ProviderResource) {
+func checkProviders(l *fielderr.List, regions []string, stackRegion string, providers map[string]pulumi.ProviderResource) {
 	for _, region := range regions {
 		if region != stackRegion && providers[region] == nil {
-			errs.add("Providers", fmt.Errorf("no AWS provider for %s, where this component creates resources: pass one for each Region but the stack's, built with the stack's provider settings", region))
+			l.Add("Providers", "", fmt.Sprintf("no AWS provider for %s, where this component creates resources", region),
+				"pass one for each Region but the stack's, built with the stack's provider settings")
 		}
 	}
 }

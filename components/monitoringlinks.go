@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 )
 
 // The source side of the fleet view (monitoring.go): a source account's OAM links to the archive's sinks.
@@ -34,18 +35,19 @@ type MonitoringLinks struct {
 
 // Validate checks the arguments: each sink is an OAM sink in its Region and in another account.
 func (args *MonitoringLinksArgs) Validate() error {
-	var errs fieldErrors
-	errs.add("AccountID", awsid.ValidateAccountID(args.AccountID))
-	errs.add("StackRegion", awsid.ValidateRegion(args.StackRegion))
-	errs.add("Tags", awsid.ValidateTags(args.Tags))
+	var l fielderr.List
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), "")
+	l.Check("StackRegion", args.StackRegion, awsid.ValidateRegion(args.StackRegion), "")
+	validateTags(&l, args.Tags)
 	if len(args.SinkArns) == 0 {
-		errs.add("SinkArns", errors.New("no sink to link to"))
+		l.Add("SinkArns", "", "no sink to link to", "")
 	}
-	for region, arn := range args.SinkArns {
-		errs.add("SinkArns."+region, awsid.ValidateSinkArn(arn, region, args.AccountID))
+	for _, region := range slices.Sorted(maps.Keys(args.SinkArns)) {
+		arn := args.SinkArns[region]
+		l.Check("SinkArns["+region+"]", arn, awsid.ValidateSinkArn(arn, region, args.AccountID), "")
 	}
-	checkProviders(&errs, slices.Sorted(maps.Keys(args.SinkArns)), args.StackRegion, args.Providers)
-	return errors.Join(errs...)
+	checkProviders(&l, slices.Sorted(maps.Keys(args.SinkArns)), args.StackRegion, args.Providers)
+	return l.Err()
 }
 
 // NewMonitoringLinks creates one link per Region, sharing only S3 metrics (M2, M3).

@@ -328,7 +328,8 @@ func TestArchivePolicies_TooManySourcesNamesCountAndLimit(t *testing.T) {
 	fit := o.Lists[0].Fit
 	assert.Contains(t, err.Error(), "the archive bucket policy is ")
 	assert.Contains(t, err.Error(), "over the AWS limit of 20480 bytes (R2.9)")
-	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs lists 1400 source accounts; at most %d source accounts fit", fit))
+	assert.Contains(t, err.Error(), "SourceAccountIDs: (1400 source accounts) the archive bucket policy is ")
+	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit", fit))
 	assert.LessOrEqual(t, archiveBucketPolicy(archiveArgs(accounts(fit)...)).Size(), policy.BucketPolicyLimit)
 	assert.Greater(t, archiveBucketPolicy(archiveArgs(accounts(fit+1)...)).Size(), policy.BucketPolicyLimit)
 }

@@ -3,13 +3,16 @@ package components
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
 
@@ -108,78 +111,235 @@ type SourceReplicator struct {
 
 // Validate checks the arguments, the archive contract and the role policy size.
 func (args *SourceReplicatorArgs) Validate() error {
-	var errs fieldErrors
-	check := errs.add
-	check("AccountID", awsid.ValidateAccountID(args.AccountID))
-	check("Region", awsid.ValidateRegion(args.Region))
-	check("Tags", awsid.ValidateTags(args.Tags))
-	check("StorageClass", awsid.ValidateReplicaStorageClass(args.StorageClass))
+	var l fielderr.List
+	args.validateLocal(&l)
+	args.Archive.validate(l.Nest("Archive"))
+	for _, region := range args.ProviderRegions() {
+		if args.Providers[region] == nil {
+			l.Add("Providers", "", fmt.Sprintf("no AWS provider for %s, where this stack creates resources", region),
+				"pass one for each Region of ProviderRegions, built with the stack's provider settings")
+		}
+	}
+	if l.Has() {
+		return l.Err()
+	}
+	return args.ValidateAgainstArchive()
+}
+
+// ValidateLocal checks what needs no archive: every argument but Archive and Providers, each problem with
+// its field, its value and the fix.
+func (args *SourceReplicatorArgs) ValidateLocal() error {
+	var l fielderr.List
+	args.validateLocal(&l)
+	return l.Err()
+}
+
+func (args *SourceReplicatorArgs) validateLocal(l *fielderr.List) {
+	l.Check("AccountID", args.AccountID, awsid.ValidateAccountID(args.AccountID), `write this account's 12-digit ID in quotes, e.g. "222222222222"`)
+	l.Check("Region", args.Region, awsid.ValidateRegion(args.Region), "use a Region code such as eu-west-1 or us-east-2")
+	validateTags(l, args.Tags)
+	l.Check("StorageClass", args.StorageClass, awsid.ValidateReplicaStorageClass(args.StorageClass),
+		"use one of "+strings.Join(awsid.ReplicaStorageClasses, ", ")+", or remove it to keep each object's class (R4.13)")
 	if args.ReplicationTimeControl && args.DisableMetrics {
-		check("DisableMetrics", errors.New("replication time control needs replication metrics (R4.7)"))
+		l.Add("DisableMetrics", "", "replication time control needs replication metrics (R4.7)",
+			"remove {DisableMetrics}, or set {ReplicationTimeControl} to false")
 	}
-	check("Archive", args.Archive.validate(args.AccountID, args.Region))
 	if len(args.Buckets)+len(args.LogBuckets) == 0 {
-		check("Buckets", errors.New("no source bucket given; name at least one bucket to replicate or to create"))
+		l.Add("Buckets", "", "neither {Buckets} nor {LogBuckets} lists a bucket",
+			"list existing buckets to replicate in {Buckets}, log buckets to create in {LogBuckets}, or both")
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{} // bucket name -> the path that names it first
+	for i, b := range args.Buckets {
+		args.validateBucket(l, fmt.Sprintf("Buckets[%d]", i), b, seen)
+	}
 	for i, b := range args.LogBuckets {
-		field := fmt.Sprintf("LogBuckets[%d]", i)
-		if b.Region != "" {
-			check(field+".Region", args.validateBucketRegion(b.Region))
+		args.validateLogBucket(l, i, b, seen)
+	}
+	for _, region := range slices.Sorted(maps.Keys(args.Alarms.TopicArns)) {
+		field := "Alarms.TopicArns[" + region + "]"
+		if !l.Check(field, region, awsid.ValidateRegion(region), "use the Region code of the topic, e.g. eu-west-1") || awsid.ValidateAccountID(args.AccountID) != nil {
+			continue
 		}
-		check(field, b.Validate(args.regionOf(b.Region)))
-		if seen[b.Name] {
-			check(field+".Name", fmt.Errorf("%q is listed twice", b.Name))
+		want := "arn:" + partitionOr(region) + ":sns:" + region + ":" + args.AccountID + ":<topic name>"
+		arn := args.Alarms.TopicArns[region]
+		l.Check(field, arn, awsid.ValidateTopicArn(arn, args.AccountID, region),
+			"name a topic of this account in "+region+", "+want+"; its policy must let cloudwatch.amazonaws.com publish")
+	}
+}
+
+func partitionOr(region string) string {
+	if p, err := awsid.PartitionOf(region); err == nil {
+		return p
+	}
+	return "aws"
+}
+
+// validateBucketRegion checks the Region of a bucket (an existing one or one to create): "" (the stack's
+// Region) or a Region of the stack's partition. It returns the bucket's Region and whether checks that
+// depend on it (key ARNs) can be made.
+func (args *SourceReplicatorArgs) validateBucketRegion(l *fielderr.List, field, region, what string) (string, bool) {
+	stackOK := awsid.ValidateRegion(args.Region) == nil
+	if region == "" {
+		return args.Region, stackOK
+	}
+	stack := "(aws:region)"
+	if args.Region != "" {
+		stack = args.Region
+	}
+	if !l.Check(field+".Region", region, awsid.ValidateRegion(region),
+		"use "+what+", a Region code such as eu-central-1, or remove region for the stack's Region "+stack) || !stackOK {
+		return region, false
+	}
+	if p, sp, differ := awsid.DifferentPartitions(region, args.Region); differ {
+		l.Add(field+".Region", fielderr.Quote(region), "is in partition "+p+", but {Region} ("+args.Region+") is in "+sp+"; one stack's credentials and replication stay in one partition",
+			"replicate this bucket from a source stack in partition "+p+" (another account, with an archive of that partition), or remove region")
+		return region, false
+	}
+	return region, true
+}
+
+// regionHint explains which Region a key must be in when a bucket names one other than the stack's.
+func (args *SourceReplicatorArgs) regionHint(region string) string {
+	if region == "" || region == args.Region {
+		return ""
+	}
+	return " (this entry's region, not {/Region} " + args.Region + ")"
+}
+
+func (args *SourceReplicatorArgs) validateBucket(l *fielderr.List, field string, b SourceBucket, seen map[string]string) {
+	if b.Name == "" {
+		l.Add(field+".Name", "", "this field is required", "name the existing bucket to replicate")
+	} else if l.Check(field+".Name", b.Name, awsid.ValidateBucketName(b.Name), "use the exact name of an existing bucket in this account") {
+		if other, dup := seen[b.Name]; dup {
+			l.Add(field+".Name", fielderr.Quote(b.Name), "is listed twice (also at {"+other+"})",
+				"merge the two entries: a bucket has exactly one replication configuration")
 		}
-		seen[b.Name] = true
-		if b.Name == args.Archive.BucketName {
-			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
+		seen[b.Name] = field
+	}
+	if len(b.KMSKeyArns) == 0 {
+		l.Add(field+".KMSKeyArns", "", "no KMS key is given",
+			"list the ARN of every KMS key that encrypts the bucket's objects; the role can decrypt only those (R1.13)")
+	}
+	region, regionOK := args.validateBucketRegion(l, field, b.Region, "the Region the bucket is in")
+	if regionOK && awsid.ValidateAccountID(args.AccountID) == nil {
+		for j, k := range b.KMSKeyArns {
+			l.Check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), k, awsid.ValidateKMSKeyArn(k, args.AccountID, region),
+				"give the full ARN of a key in this account and the bucket's Region, arn:"+partitionOr(region)+":kms:"+region+":"+args.AccountID+":key/<key-id>"+
+					args.regionHint(b.Region)+". A key in another account cannot be granted from here: that account's key policy must name the replication role itself (R1.18)")
 		}
-		if j := AdoptedBefore(args.LogBuckets, i); j >= 0 {
-			check(field+".AdoptKeyArn", fmt.Errorf("%q is adopted by LogBuckets[%d] too", b.AdoptKeyArn, j))
+	}
+	if len(b.Prefix) > awsid.MaxPrefixLength {
+		l.Add(field+".Prefix", fmt.Sprintf("(%d characters)", len(b.Prefix)), "is longer than the 1,024 characters S3 allows",
+			"shorten the prefix, or remove it to replicate the whole bucket")
+	} else {
+		account := args.AccountID
+		if account == "" {
+			account = "<account>"
 		}
-		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
-			check(field+".ObjectLock", errors.New("a log bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
+		l.Check(field+".Prefix", b.Prefix, awsid.ValidateReplicationPrefix(b.Name, b.Prefix),
+			"write the literal start of the object keys as they appear in the bucket, e.g. AWSLogs/ or AWSLogs/"+account+"/, or remove prefix to replicate the whole bucket")
+	}
+}
+
+func (args *SourceReplicatorArgs) validateLogBucket(l *fielderr.List, i int, b LogBucket, seen map[string]string) {
+	field := fmt.Sprintf("LogBuckets[%d]", i)
+	region, regionOK := args.validateBucketRegion(l, field, b.Region, "the Region to create the bucket and its key in")
+	if b.Name != "" && awsid.ValidateBucketName(b.Name) == nil {
+		if other, dup := seen[b.Name]; dup {
+			fix := "remove one entry: a bucket listed in {Buckets} exists already, one listed in {LogBuckets} is created by this stack"
+			if strings.HasPrefix(other, "LogBuckets") {
+				fix = "merge the two entries and list every service in one"
+			}
+			l.Add(field+".Name", fielderr.Quote(b.Name), "is also listed at {"+other+"}", fix)
+		}
+		seen[b.Name] = field
+	}
+	b.validate(l.Nest(field), bucketPlace{Account: args.AccountID, Region: region, RegionOK: regionOK, Hint: args.regionHint(b.Region)})
+	if j := AdoptedBefore(args.LogBuckets, i); j >= 0 {
+		l.Add(field+".AdoptKeyArn", fielderr.Quote(b.AdoptKeyArn), fmt.Sprintf("is also adopted at {LogBuckets[%d]}: one key would be imported as two resources", j),
+			"give each log bucket the keyArn the earlier stack published for it (`pulumi stack output logBuckets`), or remove adoptKeyArn from the bucket that is new")
+	}
+}
+
+// ValidateAgainstArchive checks what only the archive's contract (Archive) reveals: the partition, the
+// archive bucket, Object Lock, the alarm topics' Regions, and whether the policies fit.
+func (args *SourceReplicatorArgs) ValidateAgainstArchive() error {
+	var l fielderr.List
+	// R2.12: an account the archive does not list may still be in its organization, which AWS decides at
+	// each request; only a listed or organization-wide admission is checked here.
+	switch c := args.Archive; {
+	case args.AccountID == c.AccountID:
+		l.Add("AccountID", fielderr.Quote(args.AccountID), "is the archive account itself",
+			"a source stack runs in a source account; set {AccountID} to that account")
+		return l.Err()
+	case !slices.Contains(c.SourceAccountIDs, args.AccountID) && c.OrganizationID == "":
+		accepts := "no account yet"
+		if len(c.SourceAccountIDs) > 0 {
+			accepts = strings.Join(c.SourceAccountIDs, ", ")
+		}
+		l.Add("Archive", "", fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", args.AccountID, accepts),
+			fmt.Sprintf("add %q to {Archive.SourceAccountIDs} and deploy the archive, then run this stack again", args.AccountID))
+		return l.Err()
+	}
+	if dst, src, differ := awsid.DifferentPartitions(args.Archive.Region, args.Region); differ {
+		l.Add("Region", fielderr.Quote(args.Region), fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
+			"replicate this account into an archive in partition "+src+": a destination stack of its own there")
+		return l.Err()
+	}
+	// A named alarm topic serves the alarms of its Region: the Regions of the buckets, and with RTC the
+	// archive's, where ReplicationLatency is published. A topic for any other Region would go unused.
+	used := slices.Clone(args.Regions())
+	if args.ReplicationTimeControl {
+		used = append(used, args.Archive.Region)
+	}
+	for _, region := range slices.Sorted(maps.Keys(args.Alarms.TopicArns)) {
+		if !slices.Contains(used, region) {
+			l.Add("Alarms.TopicArns["+region+"]", fielderr.Quote(args.Alarms.TopicArns[region]),
+				"names a topic for a Region where this stack has no alarm (its buckets are in "+strings.Join(args.Regions(), ", ")+")",
+				"remove it, or correct the Region it is listed under")
 		}
 	}
 	for i, b := range args.Buckets {
 		field := fmt.Sprintf("Buckets[%d]", i)
-		check(field+".Name", awsid.ValidateBucketName(b.Name))
-		if seen[b.Name] {
-			check(field+".Name", fmt.Errorf("%q is listed twice (an existing bucket and a log bucket to create share names too); a bucket has one replication configuration", b.Name))
-		}
-		seen[b.Name] = true
 		if b.Name == args.Archive.BucketName {
-			check(field+".Name", fmt.Errorf("%q is the archive bucket itself", b.Name))
+			l.Add(field+".Name", fielderr.Quote(b.Name), "is the archive bucket itself", "list the source account's own log buckets")
 		}
-		if len(b.KMSKeyArns) == 0 {
-			check(field+".KMSKeyArns", errors.New("no KMS key given; name every key that encrypts the bucket's objects (R1.13)"))
-		}
-		if b.Region != "" {
-			check(field+".Region", args.validateBucketRegion(b.Region))
-		}
-		for j, k := range b.KMSKeyArns {
-			check(fmt.Sprintf("%s.KMSKeyArns[%d]", field, j), awsid.ValidateKMSKeyArn(k, args.AccountID, args.regionOf(b.Region)))
-		}
-		check(field+".Prefix", awsid.ValidateReplicationPrefix(b.Name, b.Prefix))
 		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
-			check(field+".ObjectLock", errors.New("a source bucket with Object Lock replicates only into an archive with Object Lock (R4.14)"))
+			l.Add(field+".ObjectLock", "true", "a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
+				"set Object Lock on the archive (log-archive:objectLock in the archive's stack file) and deploy it, or replicate this bucket elsewhere")
 		}
-	}
-	for _, region := range args.ProviderRegions() {
-		if args.Providers[region] == nil {
-			check("Providers", fmt.Errorf("no AWS provider for %s, where this stack creates resources: pass one for each Region of ProviderRegions, built with the stack's provider settings", region))
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
 	}
 	for i, b := range args.LogBuckets {
-		check(fmt.Sprintf("LogBuckets[%d]", i), args.LogBucketArgs(b).CheckPolicySizes())
+		field := fmt.Sprintf("LogBuckets[%d]", i)
+		if b.Name == args.Archive.BucketName {
+			l.Add(field+".Name", fielderr.Quote(b.Name), "is the archive bucket itself", "choose another globally unique name for this account's log bucket")
+		}
+		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
+			l.Add(field+".ObjectLock", fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
+				"a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
+				"set Object Lock on the archive (log-archive:objectLock in the archive's stack file) and deploy it first, or remove objectLock from this log bucket")
+		}
+		if err := args.LogBucketArgs(b).CheckPolicySizes(); err != nil {
+			l.Add(field+".TrailNames", fmt.Sprintf("(%d trails)", len(b.TrailNames)), err.Error(), "split the trails across two log buckets")
+		}
 	}
-	check("Buckets", CheckReplicationRolePolicySize(args))
-	check("Buckets", CheckBackfillRolePolicySize(args))
-	return errors.Join(errs...)
+	if l.Has() {
+		return l.Err()
+	}
+	// IAM names are global to the account, so this stack holds every bucket the account replicates: past
+	// the quotas the fix is fewer buckets, fewer keys or shorter names, not a second stack.
+	for _, check := range []func(*SourceReplicatorArgs) error{CheckReplicationRolePolicySize, CheckBackfillRolePolicySize} {
+		var size *RolePolicySizeError
+		if err := check(args); errors.As(err, &size) {
+			l.Add("", fmt.Sprintf("(%d buckets)", size.Buckets), err.Error(),
+				fmt.Sprintf("list at most %d buckets in this account's stack (the others cannot replicate from this account's one role), "+
+					"let fewer KMS keys encrypt them, or give them shorter names", size.Fit))
+			break
+		} else if err != nil {
+			return err
+		}
+	}
+	return l.Err()
 }
 
 // ProviderRegions are the Regions whose resources need an explicit AWS provider (Providers): every Region
@@ -211,18 +371,6 @@ func (args *SourceReplicatorArgs) hasBucketsIn(region string) bool {
 		}
 	}
 	return false
-}
-
-// validateBucketRegion accepts a bucket Region that exists and is in the stack's partition: the stack's
-// credentials, and replication, stay within one partition.
-func (args *SourceReplicatorArgs) validateBucketRegion(region string) error {
-	if err := awsid.ValidateRegion(region); err != nil {
-		return err
-	}
-	if p, stack, differ := awsid.DifferentPartitions(region, args.Region); differ {
-		return fmt.Errorf("%s is in partition %s and the stack's Region %s in %s; one source stack serves one partition", region, p, args.Region, stack)
-	}
-	return nil
 }
 
 // RolePolicySizeError is a role whose permissions do not fit IAM's quotas for the stack's buckets, with
@@ -317,27 +465,16 @@ func (args *SourceReplicatorArgs) replicatedBuckets(logKeyArns []string) []Sourc
 	return out
 }
 
-func (c *ArchiveContract) validate(sourceAccount, sourceRegion string) error {
-	var errs fieldErrors
-	add := errs.add
-	add("AccountID", awsid.ValidateAccountID(c.AccountID))
-	add("Region", awsid.ValidateRegion(c.Region))
-	add("BucketName", awsid.ValidateBucketName(c.BucketName))
-	add("RoleName", awsid.ValidateRoleName(c.RoleName))
-	add("RolePath", awsid.ValidateRolePath(c.RolePath))
-	if len(errs) == 0 {
+func (c *ArchiveContract) validate(l *fielderr.List) {
+	l.Check("AccountID", c.AccountID, awsid.ValidateAccountID(c.AccountID), "deploy the archive again")
+	l.Check("Region", c.Region, awsid.ValidateRegion(c.Region), "deploy the archive again")
+	l.Check("BucketName", c.BucketName, awsid.ValidateBucketName(c.BucketName), "deploy the archive again")
+	l.Check("RoleName", c.RoleName, awsid.ValidateRoleName(c.RoleName), "deploy the archive again")
+	l.Check("RolePath", c.RolePath, awsid.ValidateRolePath(c.RolePath), "deploy the archive again")
+	if !l.Has() {
 		// R4.9: an alias or a key in another account or Region makes every replica unreadable.
-		add("KeyArn", awsid.ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region))
-		if dst, src, differ := awsid.DifferentPartitions(c.Region, sourceRegion); differ {
-			add("Region", fmt.Errorf("the archive is in partition %s and the source in %s; S3 does not replicate across partitions", dst, src))
-		}
+		l.Check("KeyArn", c.KeyArn, awsid.ValidateKMSKeyArn(c.KeyArn, c.AccountID, c.Region), "deploy the archive again")
 	}
-	if sourceAccount == c.AccountID {
-		add("AccountID", fmt.Errorf("the source account %s is the archive account itself", sourceAccount))
-	} else if !slices.Contains(c.SourceAccountIDs, sourceAccount) && c.OrganizationID == "" {
-		add("SourceAccountIDs", fmt.Errorf("the archive does not accept account %s (it accepts %v)", sourceAccount, c.SourceAccountIDs))
-	}
-	return errors.Join(errs...)
 }
 
 // NewSourceReplicator creates the replication role and one replication configuration per source bucket.

@@ -130,8 +130,9 @@ func TestArchivePolicies_TooManySourcesNamesTheFitOfBothModes(t *testing.T) {
 
 	err := asPrincipals(archiveArgs(accounts(asPrincipal + 1)...)).Validate()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs lists %d source accounts; at most %d source accounts fit with the other lists as they are (%d as accountPrincipals, %d as accountCondition)",
-		asPrincipal+1, asPrincipal, asPrincipal, asPrincipal+1))
+	assert.Contains(t, err.Error(), fmt.Sprintf("SourceAccountIDs: (%d source accounts) ", asPrincipal+1))
+	assert.Contains(t, err.Error(), fmt.Sprintf("at most %d source accounts fit with the other lists as they are (%d as accountPrincipals, %d as accountCondition)",
+		asPrincipal, asPrincipal, asPrincipal+1))
 
 	err = archiveArgs(accounts(inCondition + 1)...).Validate()
 	require.Error(t, err)

@@ -93,16 +93,12 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		MonitoringSinkArns: a.MonitoringSinkArns,
 	}
 
+	// Whether the archive admits this account is the component's rule (ValidateAgainstArchive); membership
+	// of an organization is AWS's, at each request, and is only warned about.
 	account := s.Args.AccountID
-	if account == c.AccountID {
-		return c, stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeySourceAccountID, Value: fmt.Sprintf("%q", account),
-			Problem: "is the archive account itself", Fix: "a source stack runs in a source account; set log-archive:sourceAccountId to that account"}}
-	}
-	switch {
-	case slices.Contains(c.SourceAccountIDs, account):
-	case c.OrganizationID != "":
-		// R2.12: membership is decided by AWS at each request; checking it here would need
-		// organizations:DescribeOrganization in this account, and an answer the offline plan cannot give.
+	if c.OrganizationID != "" && account != c.AccountID && !slices.Contains(c.SourceAccountIDs, account) {
+		// R2.12: checking membership here would need organizations:DescribeOrganization in this account,
+		// and an answer the offline plan cannot give.
 		scope := "organization " + c.OrganizationID
 		if len(c.OrganizationPaths) > 0 {
 			scope += " (OUs " + strings.Join(c.OrganizationPaths, ", ") + ")"
@@ -110,18 +106,6 @@ func readContract(ctx *pulumi.Context, s *stackconfig.SourceSettings) (component
 		stackconfig.Warn(ctx, fmt.Sprintf("the archive admits %s, not account %s by name; if this account is outside it, every object fails to replicate (DstPutObjectNotPermitted, R5.4). "+
 			"Check with `aws organizations describe-organization` and `aws organizations list-parents` in this account, or list %s in %s of %s",
 			scope, account, account, stackconfig.KeySourceAccountIDs, destFile))
-	default:
-		return c, fail(
-			fmt.Sprintf("the archive does not accept source account %s (it accepts %s)", account, listOrNone(c.SourceAccountIDs)),
-			fmt.Sprintf("add %q to log-archive:sourceAccountIds in %s, run `pulumi up --stack %s`, then run this stack again",
-				account, destFile, stackconfig.DestinationStackName(s.DestinationStack)))
 	}
 	return c, nil
-}
-
-func listOrNone(list []string) string {
-	if len(list) == 0 {
-		return "no account yet"
-	}
-	return strings.Join(list, ", ")
 }

@@ -241,7 +241,7 @@ func TestLogBucket_BadConfigIsRejectedBeforeAnyResource(t *testing.T) {
 		{"misspelt field", with(sourceConfig(), "log-archive:logBuckets", lb(`"services": ["guardduty"], "detectorId": "`+detector+`"`)),
 			[]string{"log-archive:logBuckets", `has a field this program does not know, "detectorId"`}},
 		{"neither bucket key", with(sourceConfig(), "log-archive:sourceBuckets", ""),
-			[]string{"log-archive:sourceBuckets is not set: neither this key nor log-archive:logBuckets lists a bucket"}},
+			[]string{"log-archive:sourceBuckets is not set: neither log-archive:sourceBuckets nor log-archive:logBuckets lists a bucket"}},
 		{"log buckets in a destination stack", with(destinationConfig(), "log-archive:logBuckets", lb(allThree)),
 			[]string{"log-archive:logBuckets", "belongs to the other kind of stack"}},
 	}

@@ -3,16 +3,9 @@
 package program
 
 import (
-	"errors"
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/components"
-	"log-archive/internal/awsid"
 	"log-archive/internal/contract"
 	"log-archive/internal/stackconfig"
 )
@@ -72,7 +65,8 @@ func source(ctx *pulumi.Context) (pulumi.Map, error) {
 	if args.Archive, err = readContract(ctx, settings); err != nil {
 		return nil, err
 	}
-	if err := checkAgainstArchive(settings); err != nil {
+	// What only the archive's contract can reveal, reported with the stack file and key.
+	if err := settings.RefuseSource(args.ValidateAgainstArchive()); err != nil {
 		return nil, err
 	}
 	sinks, err := monitoringSinks(settings)
@@ -120,79 +114,4 @@ func regionOr(region, stackRegion string) string {
 		return stackRegion
 	}
 	return region
-}
-
-// checkAgainstArchive reports, with the stack file and key, what only the archive's contract can reveal.
-func checkAgainstArchive(s *stackconfig.SourceSettings) error {
-	args := s.Args
-	var errs stackconfig.Errors
-	if dst, src, differ := awsid.DifferentPartitions(args.Archive.Region, args.Region); differ {
-		return stackconfig.Errors{&stackconfig.Error{File: s.File, Key: stackconfig.KeyRegion, Value: fmt.Sprintf("%q", args.Region),
-			Problem: fmt.Sprintf("is in partition %s, but the archive is in %s (partition %s); S3 does not replicate across partitions", src, args.Archive.Region, dst),
-			Fix:     "replicate this account into an archive in partition " + src + ": a destination stack of its own there"}}
-	}
-	// A named alarm topic serves the alarms of its Region: the Regions of the buckets, and with RTC the
-	// archive's, where ReplicationLatency is published. A topic for any other Region would go unused.
-	used := slices.Clone(args.Regions())
-	if args.ReplicationTimeControl {
-		used = append(used, args.Archive.Region)
-	}
-	for _, region := range slices.Sorted(maps.Keys(args.Alarms.TopicArns)) {
-		if !slices.Contains(used, region) {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeyAlarms + ".topicArns." + region,
-				Value:   fmt.Sprintf("%q", args.Alarms.TopicArns[region]),
-				Problem: "names a topic for a Region where this stack has no alarm (its buckets are in " + strings.Join(args.Regions(), ", ") + ")",
-				Fix:     "remove it, or correct the Region it is listed under"})
-		}
-	}
-	for i, b := range args.Buckets {
-		key := fmt.Sprintf("%s[%d]", stackconfig.KeySourceBuckets, i)
-		if b.Name == args.Archive.BucketName {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: key + ".name", Value: fmt.Sprintf("%q", b.Name),
-				Problem: "is the archive bucket itself", Fix: "list the source account's own log buckets"})
-		}
-		if b.ObjectLock && !args.Archive.ObjectLockEnabled {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: key + ".objectLock", Value: "true",
-				Problem: "a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
-				Fix:     "set log-archive:objectLock in the archive's stack file and deploy it, or replicate this bucket elsewhere"})
-		}
-	}
-	for i, b := range args.LogBuckets {
-		if b.Name == args.Archive.BucketName {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].name", stackconfig.KeyLogBuckets, i),
-				Value: fmt.Sprintf("%q", b.Name), Problem: "is the archive bucket itself",
-				Fix: "choose another globally unique name for this account's log bucket"})
-		}
-		if b.ObjectLock != nil && !args.Archive.ObjectLockEnabled {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].objectLock", stackconfig.KeyLogBuckets, i),
-				Value:   fmt.Sprintf("{mode: %s, days: %d}", b.ObjectLock.Mode, b.ObjectLock.Days),
-				Problem: "a bucket with Object Lock replicates only into an archive with Object Lock, and this archive has none (R4.14)",
-				Fix:     "set log-archive:objectLock in the archive's stack file and deploy it first, or remove objectLock from this log bucket"})
-		}
-		if err := args.LogBucketArgs(b).CheckPolicySizes(); err != nil {
-			errs = append(errs, &stackconfig.Error{File: s.File, Key: fmt.Sprintf("%s[%d].trailNames", stackconfig.KeyLogBuckets, i),
-				Value: fmt.Sprintf("(%d trails)", len(b.TrailNames)), Problem: err.Error(),
-				Fix: "split the trails across two log buckets"})
-		}
-	}
-	if len(errs) == 0 {
-		// IAM names are global to the account, so this stack holds every bucket the account replicates:
-		// past the quotas the fix is fewer buckets, fewer keys or shorter names, not a second stack.
-		for _, check := range []func(*components.SourceReplicatorArgs) error{components.CheckReplicationRolePolicySize, components.CheckBackfillRolePolicySize} {
-			var size *components.RolePolicySizeError
-			if err := check(args); errors.As(err, &size) {
-				errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets + " and " + stackconfig.KeyLogBuckets,
-					Value: fmt.Sprintf("(%d buckets)", size.Buckets), Problem: err.Error(),
-					Fix: fmt.Sprintf("list at most %d buckets in this account's stack (the others cannot replicate from this account's one role), "+
-						"let fewer KMS keys encrypt them, or give them shorter names", size.Fit)})
-				break
-			} else if err != nil {
-				errs = append(errs, &stackconfig.Error{File: s.File, Key: stackconfig.KeySourceBuckets, Problem: err.Error(), Fix: "see the problem"})
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
 }

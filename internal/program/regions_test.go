@@ -282,7 +282,7 @@ func TestFleetSource_BadRegionInputsAreRefused(t *testing.T) {
 		{"a key in another Region without region", with(sourceConfig(), "log-archive:sourceBuckets", src("")),
 			[]string{`log-archive:sourceBuckets[0].kmsKeyArns[0]`, "is in Region eu-central-1, not us-east-2"}},
 		{"an adopted key outside the log bucket's Region", with(sourceConfig(), "log-archive:logBuckets", logs(`, "region": "eu-central-1", "adoptKeyArn": "`+keyIn("us-east-2", 4)+`"`)),
-			[]string{`log-archive:logBuckets[0].adoptKeyArn`, "is in Region us-east-2, not eu-central-1", "arn:aws:kms:eu-central-1:222222222222:key/<key-id> (this entry's region"}},
+			[]string{`log-archive:logBuckets[0].adoptKeyArn`, "is in Region us-east-2, not eu-central-1", "arn:aws:kms:eu-central-1:222222222222:key/<key-id> (this entry's region, not aws:region us-east-2)"}},
 		{"GuardDuty from a default Region into a log bucket in an opt-in Region (G1)", with(sourceConfig(), "log-archive:logBuckets", logs(`, "region": "af-south-1", "serviceRegion": "us-east-2"`)),
 			[]string{`log-archive:logBuckets[0].serviceRegion = "us-east-2": is enabled by default, and GuardDuty cannot export findings from such a Region to a bucket in af-south-1, an opt-in Region (G1)`,
 				"Fix: set this log bucket's region to us-east-2"}},

@@ -268,13 +268,9 @@ func (r *reader) rejectOtherKindKeys(kind Kind, keys []string) {
 	}
 }
 
-// region reads aws:region, the Region every resource of the stack is created in.
+// region reads aws:region, the Region every resource of the stack is created in (the component checks it).
 func (r *reader) region() string {
-	v := r.str(KeyRegion, true, "set aws:region to the Region this stack deploys to, e.g. eu-west-1")
-	if v != "" {
-		r.check(KeyRegion, v, validateRegion(v), "use a Region code such as eu-west-1 or us-east-2")
-	}
-	return v
+	return r.str(KeyRegion, true, "set aws:region to the Region this stack deploys to, e.g. eu-west-1")
 }
 
 // allowedAccounts checks that aws:allowedAccountIds is exactly the stack's account, so a credential for

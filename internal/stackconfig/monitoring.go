@@ -1,13 +1,6 @@
 package stackconfig
 
-import (
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
-
-	"log-archive/internal/awsid"
-)
+import "log-archive/components"
 
 // Monitoring is log-archive:monitoring, the fleet view (docs/fleet-health.md): in the archive's stack, the
 // OAM sinks, dashboards and fleet alarms per Region; in a source's stack, its links to those sinks.
@@ -33,7 +26,7 @@ const monitoringShape = "{enabled: true, regions: [us-east-1], topicArns: {eu-we
 // Regions of the source buckets, where their failures are published. The archive never reads its sources'
 // stacks, so it cannot derive those Regions itself; a source stack whose Region has no sink is refused
 // with the fix.
-func (r *reader) monitoring(kind Kind, account, stackRegion string) Monitoring {
+func (r *reader) monitoring(kind Kind, stackRegion string) Monitoring {
 	var c monitoringConfig
 	if !r.object(KeyMonitoring, &c, monitoringShape) {
 		return Monitoring{}
@@ -57,45 +50,10 @@ func (r *reader) monitoring(kind Kind, account, stackRegion string) Monitoring {
 		}
 		return m
 	}
-	for i, region := range c.Regions {
-		key := fmt.Sprintf("%s.regions[%d]", KeyMonitoring, i)
-		if !r.check(key, region, validateRegion(region), "use the Region code of a Region that holds source buckets, e.g. us-east-1") {
-			continue
-		}
-		if stackRegion != "" {
-			if p, sp, differ := awsid.DifferentPartitions(region, stackRegion); differ {
-				r.fail(key, quote(region), "is in partition "+p+", the archive in "+sp+"; OAM links stay in one partition",
-					"watch that partition's sources from an archive of their own")
-				continue
-			}
-		}
-		if slices.Index(c.Regions, region) != i {
-			r.fail(key, quote(region), "is listed twice", "remove the duplicate")
-			continue
-		}
-		if region != stackRegion {
-			m.Regions = append(m.Regions, region)
-		}
-	}
-	slices.Sort(m.Regions)
-	if stackRegion != "" {
-		m.Regions = append([]string{stackRegion}, m.Regions...)
-	}
-	for _, region := range slices.Sorted(maps.Keys(c.TopicArns)) {
-		key := KeyMonitoring + ".topicArns." + region
-		arn := c.TopicArns[region]
-		if !slices.Contains(m.Regions, region) {
-			r.fail(key, quote(arn), "names a topic for a Region with no fleet alarm (the fleet view covers "+strings.Join(m.Regions, ", ")+")",
-				"add "+region+" to "+KeyMonitoring+".regions, or remove the topic")
-			continue
-		}
-		if account != "" && r.check(key, arn, awsid.ValidateTopicArn(arn, account, region),
-			"name a topic of this account in "+region+"; its policy must let cloudwatch.amazonaws.com publish") {
-			if m.TopicArns == nil {
-				m.TopicArns = map[string]string{}
-			}
-			m.TopicArns[region] = arn
-		}
-	}
+	// The rules are the component's: the listed Regions now, the topics with the rest of its arguments.
+	var err error
+	m.Regions, err = components.FleetRegions(stackRegion, c.Regions)
+	r.component(err, fleetFields)
+	m.TopicArns = c.TopicArns
 	return m
 }

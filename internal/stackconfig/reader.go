@@ -83,7 +83,11 @@ func (r *reader) err() error {
 // default Pulumi.yaml declares for it, which the Pulumi CLI merges into every stack (see Declaration).
 func (r *reader) raw(key string) string {
 	ns, name, _ := strings.Cut(key, ":")
-	v := r.cfgs[ns].Get(name)
+	cfg, ok := r.cfgs[ns]
+	if !ok {
+		return ""
+	}
+	v := cfg.Get(name)
 	if isDeclaredDefault(key, v) {
 		return ""
 	}
@@ -97,15 +101,6 @@ func (r *reader) str(key string, required bool, fix string) string {
 		r.fail(key, "", "this key is required", fix)
 	}
 	return v
-}
-
-// check reports err, if any, as a problem with the value v of key.
-func (r *reader) check(key, v string, err error, fix string) bool {
-	if err != nil {
-		r.fail(key, display(v), trimQuotedValue(err.Error(), v), fix)
-		return false
-	}
-	return true
 }
 
 func (r *reader) boolean(key string, def bool) bool {
@@ -187,12 +182,6 @@ func display(v string) string {
 		return v
 	}
 	return quote(v)
-}
-
-// trimQuotedValue drops the leading `"value" ` that validators put in their messages, since Error already
-// shows the value: `"333" is not a 12-digit AWS account ID` becomes `is not a 12-digit AWS account ID`.
-func trimQuotedValue(msg, v string) string {
-	return strings.TrimPrefix(msg, quote(v)+" ")
 }
 
 // jsonProblem says what is wrong with a value in the stack file's own terms (a list, a mapping, text, a
