@@ -24,11 +24,12 @@ const bootstrapUsage = `Usage:
 
 Prints a CloudFormation template whose one resource is a service-managed StackSet with auto-deployment on:
 every account of the OUs, and every account that joins them later, gets the GitHub OIDC provider, the
-preview role log-archive-github-previewer (AWS ReadOnlyAccess and Access Analyzer's CheckNoPublicAccess;
-trusted for this repository's pull requests and its fleet-health environment), the deploy role
-log-archive-github-deployer (the deployer policy of a fleet.yaml stack; trusted for deploy-canary and
-deploy-sources, or deploy-destination in --archive-account), and the permissions boundary
-log-archive-role-boundary at /log-archive/, which the deploy role carries and cannot remove or change.
+preview role log-archive-github-previewer (AWS ReadOnlyAccess with object reads denied, and Access
+Analyzer's CheckNoPublicAccess; trusted for this repository's pull requests and its fleet-health
+environment), the deploy role log-archive-github-deployer (the deployer policy of a fleet.yaml stack;
+trusted for deploy-canary and deploy-sources, or deploy-destination in --archive-account), and the
+permissions boundary log-archive-role-boundary at /log-archive/, which the deploy role carries and
+cannot remove or change.
 
 Deploy it once, in the management account (--call-as SELF) or a delegated administrator account
 (--call-as DELEGATED_ADMIN):
