@@ -68,7 +68,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 	canary := fs.Bool("canary", false, "write a canary per bucket and prove its replica (needs write access to the source buckets)")
 	timeout := fs.Duration("timeout", 15*time.Minute, "with --canary: how long to wait for replication, per stack")
 	markdown := fs.String("markdown", "-", "write the Markdown report here (- for standard output)")
-	markdownMax := fs.Int("markdown-max", 0, "keep the Markdown report under this many bytes by leaving passing accounts out of its grid (60000 fits a GitHub issue)")
+	markdownMax := fs.Int("markdown-max", 0, "keep the Markdown report under `BYTES` by leaving passing accounts out of its grid (0: no limit; a GitHub issue body holds 65,536 characters, and the fleet-health workflow uses 50000)")
 	jsonOut := fs.String("json", "", "write the JSON report here")
 	pngOut := fs.String("png", "", "write the picture (PNG) here")
 	if code, done := cliflags.Parse(fs, args, stdout); done {
