@@ -96,6 +96,11 @@ The completion report (with --report-bucket) lists every object with its result,
 failureReason: s3://R/P/job-<job id>/. Without --report-bucket there is no report; the job's task counts
 still say how many failed.
 
+Exit status: 0 when the job completed with no failed task (and for --help); 1 when the job ended Failed or
+Cancelled, had a failed task, or was still running at --timeout (it goes on in AWS), or when backfill
+could not read the outputs, use the credentials, create the job or follow it, or was interrupted; 2 for a
+usage error (a --bucket the source stack does not replicate, outputs without backfillRoleArn, no Region).
+
 Flags:
 `
 
