@@ -22,6 +22,7 @@ func TestCLI_HelpUsageErrorsAndExitCodes(t *testing.T) {
 	cliflagstest.Run(t, runBackfill, []cliflagstest.Case{
 		{Name: "help", Args: []string{"--help"}, Code: 0, Stdout: []string{"backfill --bucket BUCKET", "-role-arn ARN"}},
 		{Name: "h", Args: []string{"-h"}, Code: 0, Stdout: []string{"s3:InitiateReplication"}},
+		{Name: "help says the exit status", Args: []string{"--help"}, Code: 0, Stdout: []string{"\nExit status: 0 when the job completed with no failed task", "was still running at --timeout", "2 for a\nusage error"}},
 
 		{Name: "no flags", Args: nil, Code: 2, Stderr: []string{"backfill: --bucket is required\nUsage:\n  backfill --bucket BUCKET", "backfill --help lists every flag"}},
 		{Name: "unknown flag", Args: []string{"--nope"}, Code: 2, Stderr: []string{"backfill: flag provided but not defined: -nope"}},

@@ -96,6 +96,11 @@ The completion report (with --report-bucket) lists every object with its result,
 failureReason: s3://R/P/job-<job id>/. Without --report-bucket there is no report; the job's task counts
 still say how many failed.
 
+Exit status: 0 when the job completed with no failed task (and for --help); 1 when the job ended Failed or
+Cancelled, had a failed task, or was still running at --timeout (it goes on in AWS), or when backfill
+could not read the outputs, use the credentials, create the job or follow it, or was interrupted; 2 for a
+usage error (a --bucket the source stack does not replicate, outputs without backfillRoleArn, no Region).
+
 Flags:
 `
 
@@ -113,8 +118,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, load func
 	reportPrefix := fs.String("report-prefix", "log-archive-backfill", "the report's key `PREFIX`")
 	statuses := fs.String("statuses", strings.Join(backfill.DefaultStatuses, ","), "replication `STATUSES` to replicate, comma-separated: NONE (never tried), FAILED, COMPLETED (again)")
 	priority := fs.Int("priority", 10, "the job's `PRIORITY` among the account's Batch Operations jobs")
-	timeout := fs.Duration("timeout", 6*time.Hour, "how long to follow the job (it goes on in AWS after that)")
-	poll := fs.Duration("poll", 30*time.Second, "time between two DescribeJob calls")
+	timeout := fs.Duration("timeout", 6*time.Hour, "how long to follow the job, a `DURATION` such as 6h (it goes on in AWS after that)")
+	poll := fs.Duration("poll", 30*time.Second, "the `DURATION` between two DescribeJob calls")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code

@@ -19,16 +19,17 @@ func init() {
 
 const bootstrapUsage = `Usage:
   fleet bootstrap-template --repo OWNER/REPO --ou OU[,OU...] --region REGION [--call-as SELF|DELEGATED_ADMIN]
-                           [--archive-account ID] [--existing-oidc-provider ID[,ID...]] [--state-bucket NAME]
+                           [--archive-account ID] [--existing-oidc-provider ID[,ID...]] [--state-bucket BUCKET]
                            [--member] [--out FILE] [--dir DIR]
 
 Prints a CloudFormation template whose one resource is a service-managed StackSet with auto-deployment on:
 every account of the OUs, and every account that joins them later, gets the GitHub OIDC provider, the
-preview role log-archive-github-previewer (AWS ReadOnlyAccess and Access Analyzer's CheckNoPublicAccess;
-trusted for this repository's pull requests and its fleet-health environment), the deploy role
-log-archive-github-deployer (the deployer policy of a fleet.yaml stack; trusted for deploy-canary and
-deploy-sources, or deploy-destination in --archive-account), and the permissions boundary
-log-archive-role-boundary at /log-archive/, which the deploy role carries and cannot remove or change.
+preview role log-archive-github-previewer (AWS ReadOnlyAccess with object reads denied, and Access
+Analyzer's CheckNoPublicAccess; trusted for this repository's pull requests and its fleet-health
+environment), the deploy role log-archive-github-deployer (the deployer policy of a fleet.yaml stack;
+trusted for deploy-canary and deploy-sources, or deploy-destination in --archive-account), and the
+permissions boundary log-archive-role-boundary at /log-archive/, which the deploy role carries and
+cannot remove or change.
 
 Deploy it once, in the management account (--call-as SELF) or a delegated administrator account
 (--call-as DELEGATED_ADMIN):
@@ -44,9 +45,9 @@ func runBootstrapTemplate(args []string, stdout, stderr io.Writer) int {
 	repo := fs.String("repo", "", "the GitHub repository `OWNER/REPO` whose workflows assume the roles")
 	ous := fs.String("ou", "", "comma-separated `OU` (or root) IDs the StackSet deploys to")
 	region := fs.String("region", "", "the one `REGION` the stack instances run in (IAM is global)")
-	callAs := fs.String("call-as", "SELF", "SELF in the management account, DELEGATED_ADMIN in a delegated administrator `account`")
+	callAs := fs.String("call-as", "SELF", "`CALLER`: SELF in the management account, DELEGATED_ADMIN in a delegated administrator account")
 	archive := fs.String("archive-account", "", "the archive account `ID`, when it is in the OUs: its deploy role deploys the archive")
-	existing := fs.String("existing-oidc-provider", "", "comma-separated account `IDs` that already have the GitHub OIDC provider")
+	existing := fs.String("existing-oidc-provider", "", "comma-separated account `ID`s that already have the GitHub OIDC provider")
 	stateBucket := fs.String("state-bucket", "", "the S3 `BUCKET` of a self-managed Pulumi backend; empty for Pulumi Cloud")
 	member := fs.Bool("member", false, "print the member template instead, to deploy directly (the management account)")
 	out := fs.String("out", "", "write the template to `FILE` instead of stdout")

@@ -50,8 +50,8 @@ type rolloutRequest struct {
 // mistake is a usage error (exit 2) before any stack starts.
 func parseRollout(args []string, stdout, stderr io.Writer) (req rolloutRequest, code int, done bool) {
 	fs := cliflags.New("fleet rollout", rolloutUsage, stderr)
-	op := fs.String("op", "", "`preview` or up")
-	stacks := fs.String("stacks", "", "comma-separated stack `names`")
+	op := fs.String("op", "", "the operation `OP`: preview or up")
+	stacks := fs.String("stacks", "", "comma-separated stack `NAMES`")
 	stacksFile := fs.String("stacks-file", "", "a `FILE` with one stack name per line")
 	all := fs.Bool("all", false, "every stack in .github/stacks.yaml (the drift check)")
 	concurrency := fs.Int("concurrency", 4, "run at most `N` stacks at once")
@@ -60,7 +60,7 @@ func parseRollout(args []string, stdout, stderr io.Writer) (req rolloutRequest, 
 	expectNoChanges := fs.Bool("expect-no-changes", false, "a preview that finds changes fails (the drift check)")
 	refresh := fs.Bool("refresh", false, "read every resource from AWS first, so changes made outside Pulumi show (pulumi preview --refresh)")
 	newSince := fs.String("new-since", "", "a stack missing from the backend may be created when its stack file is new since git `REV`")
-	assumeRole := fs.String("assume-role", "", "`deploy` or preview: give each stack's Pulumi process its own account's role from .github/stacks.yaml, through GitHub's OIDC token (GitHub Actions only)")
+	assumeRole := fs.String("assume-role", "", "`ROLE`: deploy or preview; give each stack's Pulumi process its own account's role from .github/stacks.yaml, through GitHub's OIDC token (GitHub Actions only)")
 	jsonOut := fs.String("json", "", "also write every stack's result, diff included, as JSON to `FILE`")
 	dir := fs.String("dir", ".", "the project directory `DIR`")
 	if code, done := cliflags.Parse(fs, args, stdout); done {

@@ -37,7 +37,8 @@ const usageText = `Usage:
   plan --stack NAME [--json] [--dir DIR]   what ` + "`pulumi up --stack NAME`" + ` would do, offline
   plan --all [--json] [--dir DIR]          the same for every Pulumi.<stack>.yaml
   plan diff ...                            review text (Markdown) for a pull request; see plan diff --help
-  plan matrix [--kind KIND] [--dir DIR]    GitHub Actions matrix from .github/stacks.yaml; see plan matrix --help
+  plan matrix ...                          GitHub Actions matrix from .github/stacks.yaml (--kind, --wave, --changed-since,
+                                           --max-jobs); see plan matrix --help
   plan deployer-policy --stack NAME        the IAM policy a deploying role needs; see plan deployer-policy --help
   plan limits --stack NAME                 how many listed source accounts a destination stack holds
   plan check-public-access --stack NAME    IAM Access Analyzer's CheckNoPublicAccess on the planned resource policies

@@ -144,10 +144,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, d deps) i
 	fs.Var(prefixes, "prefix", "put the canary of `BUCKET=PREFIX` under PREFIX instead of the rule's prefix (repeatable)")
 	var only listFlag
 	fs.Var(&only, "bucket", "verify only this `BUCKET` of replicatedBuckets (repeatable; default: all)")
-	timeout := fs.Duration("timeout", 15*time.Minute, "how long to wait for replication, all buckets together")
-	poll := fs.Duration("poll", 5*time.Second, "time between two replication status reads")
+	timeout := fs.Duration("timeout", 15*time.Minute, "how long to wait for replication, all buckets together (a `DURATION` such as 15m)")
+	poll := fs.Duration("poll", 5*time.Second, "the `DURATION` between two replication status reads")
 	asJSON := fs.Bool("json", false, "print the report as JSON instead of tables")
-	explain := fs.String("explain", "", "explain a replication failureReason (from the S3 event or a batch report) and exit")
+	explain := fs.String("explain", "", "explain a replication failureReason `REASON` (from the S3 event or a batch report) and exit")
 	if code, done := cliflags.Parse(fs, args, stdout); done {
 		return code
 	}

@@ -5,7 +5,9 @@ package cliflagstest
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,6 +45,9 @@ func Run(t *testing.T, run func(args []string, stdout, stderr io.Writer) int, ca
 				if isHelp(c.Args) {
 					assert.True(t, strings.HasPrefix(out, "Usage:"), "%v: the usage goes to stdout, beginning with Usage:, got\n%s", c.Args, out)
 					assert.Empty(t, errOut, "%v: help writes nothing on stderr", c.Args)
+					for _, problem := range ValueNameProblems(out) {
+						t.Errorf("%v: %s", c.Args, problem)
+					}
 				}
 			case 2:
 				assert.Contains(t, errOut, "Usage:", "%v: a usage error prints the synopsis", c.Args)
@@ -61,4 +66,34 @@ func isHelp(args []string) bool {
 		}
 	}
 	return false
+}
+
+// valueName is what a flag's value may be called in --help: an upper-case word such as DIR, N, OWNER/REPO
+// or BUCKET=PREFIX.
+var valueName = regexp.MustCompile(`^[A-Z][A-Z0-9_]*([/=][A-Z][A-Z0-9_]*)*$`)
+
+// ValueNameProblems reads the flag lines of a --help text ("  -name VALUE", as package flag prints them after
+// "Flags:") and returns one line per flag whose value name is not an upper-case word, and per flag whose
+// description still holds a backquote. Package flag names a flag's value by the first backquoted word of its
+// usage, else by its type (string, int, duration), so `pulumi stack output --json` in a usage
+// would print as "-outputs-dir pulumi stack output --json".
+func ValueNameProblems(help string) []string {
+	_, flags, ok := strings.Cut(help, "\nFlags:\n")
+	if !ok {
+		return nil
+	}
+	var problems []string
+	for _, line := range strings.Split(flags, "\n") {
+		if strings.Contains(line, "`") {
+			problems = append(problems, fmt.Sprintf("a backquote in %q: only a flag's value name is backquoted in its usage", strings.TrimSpace(line)))
+		}
+		if !strings.HasPrefix(line, "  -") {
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(line, "  "), " ")
+		if hasValue && !valueName.MatchString(value) {
+			problems = append(problems, fmt.Sprintf("%s %s: the value name is not an upper-case word; backquote it in the flag's usage (`DIR`, `N`, ...)", name, value))
+		}
+	}
+	return problems
 }
