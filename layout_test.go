@@ -13,7 +13,7 @@ import (
 	"testing"
 )
 
-// The shape of the packages (issue 18): components holds the four components and what only they need; the
+// The shape of the packages: components holds the four components and what only they need; the
 // AWS identifier rules live in the leaf package internal/awsid, the "did you mean" distance in
 // internal/suggest.
 
@@ -163,7 +163,7 @@ func TestLayout_IdentifierRulesOnlyInAwsid(t *testing.T) {
 	}
 }
 
-// The deployer policy is written in internal/policy's types and checked against its limit (issue 18): no
+// The deployer policy is written in internal/policy's types and checked against its limit: no
 // package keeps a second copy of the grammar or of a limit.
 func TestLayout_PolicyGrammarAndLimitsOnlyInPolicy(t *testing.T) {
 	pkgs := packages(t)

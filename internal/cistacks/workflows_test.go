@@ -264,3 +264,16 @@ func TestWorkflows_NoHiddenFailures(t *testing.T) {
 		}
 	}
 }
+
+// The Pulumi CLI the workflows install (.github/pulumi.version) is the release of the Pulumi Go SDK the
+// program is built with (go.mod), so the CLI that runs the program in CI is the one it was written for.
+func TestWorkflows_PulumiCLIIsTheSDKsRelease(t *testing.T) {
+	version, err := os.ReadFile(filepath.Join(repoRoot(), ".github", "pulumi.version"))
+	require.NoError(t, err)
+	mod, err := os.ReadFile(filepath.Join(repoRoot(), "go.mod"))
+	require.NoError(t, err)
+	sdk := regexp.MustCompile(`(?m)^\s*github\.com/pulumi/pulumi/sdk/v3 v(\S+)`).FindSubmatch(mod)
+	require.NotNil(t, sdk, "go.mod requires github.com/pulumi/pulumi/sdk/v3")
+	assert.Equal(t, string(sdk[1]), strings.TrimSpace(string(version)),
+		".github/pulumi.version must be the release of github.com/pulumi/pulumi/sdk/v3 in go.mod")
+}

@@ -12,7 +12,7 @@ import (
 )
 
 // The deployer may create and change IAM roles and their policies, so without more it could make a role
-// trust itself and grant that role anything (issue 17.5). Three things close that path, each a
+// trust itself and grant that role anything. Three things close that path, each a
 // statement below (D8-D10):
 //   - every role the program creates has the permissions boundary log-archive-role-boundary, which
 //     allows only S3 replication and KMS through S3: nothing in IAM, STS or Organizations. The deployer
@@ -38,7 +38,7 @@ var BoundaryPolicyActions = []string{"iam:CreatePolicy", "iam:CreatePolicyVersio
 	"iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"}
 
 // AccessAnalyzer is what the destination's deploy runs before `pulumi up` (`plan check-public-access`,
-// issue 17.9): IAM Access Analyzer's CheckNoPublicAccess has no resource type, so "*" (D11).
+// docs/public-access.md): IAM Access Analyzer's CheckNoPublicAccess has no resource type, so "*" (D11).
 var AccessAnalyzer = catalog.Deployer{Sid: "AccessAnalyzerCheckNoPublicAccess", Source: "cmd/plan check-public-access", Grants: []catalog.Grant{{
 	Create: []string{"access-analyzer:CheckNoPublicAccess"},
 	Read:   []string{"access-analyzer:CheckNoPublicAccess"},

@@ -37,15 +37,6 @@ type DestinationSettings struct {
 	Provider pulumi.Map
 }
 
-// LoadDestination reads the archive stack's configuration into DestinationArchive arguments.
-func LoadDestination(ctx *pulumi.Context) (*components.DestinationArchiveArgs, error) {
-	s, err := LoadDestinationSettings(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.Args, nil
-}
-
 // LoadDestinationSettings reads the archive stack's configuration, the fleet view included.
 func LoadDestinationSettings(ctx *pulumi.Context) (*DestinationSettings, error) {
 	r := newReader(ctx)
