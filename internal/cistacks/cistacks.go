@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"gopkg.in/yaml.v3"
@@ -78,20 +80,40 @@ func Load(dir string) ([]Stack, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each stack file is read and checked on its own, so a fleet's are read side by side (the YAML decoding
+	// is most of a plan matrix over thousands of stacks); results keep the stack files' order.
+	entries := make([]Stack, len(names))
+	problems := make([]error, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(names)) {
+		wg.Go(func() {
+			for i := range next {
+				name := names[i]
+				entry, ok := doc.Stacks[name]
+				if !ok {
+					problems[i] = fmt.Errorf("%s: no entry for stack %q (Pulumi.%s.yaml); add its account, region, role and previewRole", File, name, name)
+					continue
+				}
+				entry.Stack = name
+				problems[i] = check(load, &entry)
+				entries[i] = entry
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var errs []error
 	var out []Stack
-	for _, name := range names {
-		entry, ok := doc.Stacks[name]
-		if !ok {
-			errs = append(errs, fmt.Errorf("%s: no entry for stack %q (Pulumi.%s.yaml); add its account, region, role and previewRole", File, name, name))
+	for i := range names {
+		if problems[i] != nil {
+			errs = append(errs, problems[i])
 			continue
 		}
-		entry.Stack = name
-		if err := check(load, &entry); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, entry)
+		out = append(out, entries[i])
 	}
 	known := map[string]bool{}
 	for _, n := range names {
