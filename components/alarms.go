@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/contract"
 	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
@@ -195,7 +196,7 @@ func NewReplicationAlarms(ctx *pulumi.Context, name string, args *ReplicationAla
 	}
 	c.TopicReady = topicReady
 
-	ruleID := RuleID(args.ArchiveBucket)
+	ruleID := contract.RuleID(args.ArchiveBucket)
 	dims := func(bucket string) pulumi.StringMap {
 		return pulumi.StringMap{"SourceBucket": pulumi.String(bucket), "DestinationBucket": pulumi.String(args.ArchiveBucket), "RuleId": pulumi.String(ruleID)}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"log-archive/internal/contract"
 	"log-archive/internal/policy"
 )
 
@@ -146,7 +147,7 @@ func TestFailureAlarmPerRule(t *testing.T) {
 func TestAlarmRuleIDIsTheReplicatorsRuleID(t *testing.T) {
 	args := &SourceReplicatorArgs{Archive: ArchiveContract{BucketName: "acme-log-archive", KeyArn: "k", AccountID: "1", Region: "eu-west-1"}}
 	rule := replicationRule(args, SourceBucket{Name: "b"}, 1)
-	assert.Equal(t, pulumi.String(RuleID("acme-log-archive")), rule.Id)
+	assert.Equal(t, pulumi.String(contract.RuleID("acme-log-archive")), rule.Id)
 }
 
 // The created topic's policy: CloudWatch alarms of this account named log-archive-replication-*, and

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"log-archive/internal/awsid"
+	"log-archive/internal/contract"
 	"log-archive/internal/fielderr"
 	"log-archive/internal/policy"
 )
@@ -36,10 +37,6 @@ type ArchiveContract struct {
 	// MonitoringSinkArns are the archive's OAM sinks by Region (none when its fleet view is off).
 	MonitoringSinkArns map[string]string
 }
-
-// RuleID is the ID the replicator gives every rule into the archive: the alarms filter their metrics by
-// it, and verify finds the rule by it.
-func RuleID(archiveBucket string) string { return "log-archive-" + archiveBucket }
 
 // SourceBucket is an existing bucket in the source account whose objects replicate into the archive.
 type SourceBucket struct {
@@ -798,7 +795,7 @@ func replicationRule(args *SourceReplicatorArgs, b SourceBucket, priority int) *
 		}
 	}
 	return &s3.BucketReplicationConfigRuleArgs{
-		Id:                      pulumi.String(RuleID(archive.BucketName)),
+		Id:                      pulumi.String(contract.RuleID(archive.BucketName)),
 		Priority:                pulumi.Int(priority),
 		Status:                  pulumi.String("Enabled"),
 		Filter:                  &s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String(b.Prefix)},

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log-archive/internal/contract"
 	"slices"
 	"strings"
 	"time"
@@ -21,8 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-
-	"log-archive/components"
 )
 
 // CanaryDir is the folder, under the rule's prefix, that holds verify's canaries. Their names are
@@ -253,7 +252,7 @@ func (r *BucketResult) wrongRegion(err error) string {
 // s3:GetReplicationConfiguration; without it the rule checks are skipped and --prefix decides.
 func checkRule(ctx context.Context, o Options, r *BucketResult) {
 	t := o.Target
-	ruleID := components.RuleID(t.ArchiveBucket)
+	ruleID := contract.RuleID(t.ArchiveBucket)
 	prefix, override := o.Prefixes[r.Bucket]
 	r.Prefix, r.PrefixFrom = prefix, "--prefix"
 	out, err := o.Source.S3.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String(r.Bucket), ExpectedBucketOwner: optional(t.SourceAccount)}, r.in())

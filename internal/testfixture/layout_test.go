@@ -1,4 +1,4 @@
-package main
+package testfixture
 
 import (
 	"go/ast"
@@ -22,7 +22,7 @@ const module = "log-archive"
 // componentsImporters are the only packages that may import components: those that build the components
 // or read their Args.
 var componentsImporters = []string{
-	"cmd/plan", "internal/plan", "internal/program", "internal/stackconfig", "internal/verify", "internal/enginetest",
+	"cmd/plan", "internal/plan", "internal/program", "internal/stackconfig", "internal/enginetest",
 }
 
 // identifierRules are defined in internal/awsid and nowhere else.
@@ -52,12 +52,13 @@ func packages(t *testing.T) map[string]*pkgInfo {
 	t.Helper()
 	out := map[string]*pkgInfo{}
 	fset := token.NewFileSet()
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+	root := Root()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			if path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -69,7 +70,11 @@ func packages(t *testing.T) map[string]*pkgInfo {
 		if err != nil {
 			return err
 		}
-		dir := filepath.ToSlash(filepath.Dir(path))
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		dir := filepath.ToSlash(filepath.Dir(rel))
 		p := out[dir]
 		if p == nil {
 			p = &pkgInfo{imports: map[string]bool{}, decls: map[string]bool{}, ints: map[string]bool{}}
@@ -124,7 +129,7 @@ func TestLayout_ComponentsImportsNoProgramOrCommand(t *testing.T) {
 }
 
 func TestLayout_AwsidIsALeaf(t *testing.T) {
-	if _, err := os.Stat("internal/awsid"); err != nil {
+	if _, err := os.Stat(filepath.Join(Root(), "internal", "awsid")); err != nil {
 		t.Fatalf("internal/awsid, the AWS identifier rules, is missing: %v", err)
 	}
 	for imp := range packages(t)["internal/awsid"].imports {
