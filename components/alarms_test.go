@@ -239,7 +239,7 @@ func TestLatencyAlarmsWithRTCLiveInTheArchiveRegion(t *testing.T) {
 	assert.Empty(t, m.resources)
 }
 
-// One owner per topic (issue 17.1): a component given the archive Region's topic that another component
+// One owner per topic: a component given the archive Region's topic that another component
 // owns creates no topic there; its latency alarms notify that topic and wait for its owner's policy.
 func TestLatencyAlarmsUseTheArchiveTopicAnotherComponentOwns(t *testing.T) {
 	owned := "arn:aws:sns:eu-west-1:222222222222:log-archive-replication-alarms"

@@ -12,7 +12,7 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-// plan deployer-policy succeeds for every fixture stack file, the 100-bucket source among them (issue 17.4).
+// plan deployer-policy succeeds for every fixture stack file, the 100-bucket source among them.
 func TestRun_DeployerPolicyJSON(t *testing.T) {
 	dir := testfixture.ProjectWithExtras(t)
 	stacks, err := plan.StackNames(dir)

@@ -100,7 +100,7 @@ func checkShards(t testing.TB, m cistacks.ShardMatrix, seen map[string]string) {
 	}
 }
 
-// Issue 19's scale test: over 1,200 and 5,000 generated source stacks, --changed-since selects what a
+// The scale test: over 1,200 and 5,000 generated source stacks, --changed-since selects what a
 // change affects, every stack at most once, in shards within GitHub's 256-job matrix limit.
 func TestMatrix_ChangedSinceAtFleetScale(t *testing.T) {
 	planInProcess(t) // once, for both sizes, which run side by side

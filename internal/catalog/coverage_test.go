@@ -184,7 +184,7 @@ func TestCatalogue_Entries(t *testing.T) {
 
 // The review diff and the fake provider read one list: a change to an input the catalogue marks forces a
 // replacement, and another input does not; and the permissions boundary is one an existing role gains in
-// place (issue 17.5).
+// place.
 func TestReplacedBy(t *testing.T) {
 	tests := []struct {
 		typ     catalog.Type

@@ -225,7 +225,7 @@ func TestWorkflows_DeployRunsTheWavesInOrderBehindThePreflight(t *testing.T) {
 	}
 }
 
-// Issue 17.9: IAM Access Analyzer checks the archive's planned policies with the job's archive-account
+// IAM Access Analyzer checks the archive's planned policies with the job's archive-account
 // credentials, before the archive is previewed and before it is deployed.
 func TestWorkflows_ArchivePublicAccessCheckComesFirst(t *testing.T) {
 	for _, c := range []struct{ file, job string }{{"pr-preview.yml", "preview-archive"}, {"deploy.yml", "destination"}} {

@@ -54,7 +54,7 @@ func holderOf(t *testing.T, f fixture) holder {
 	return h
 }
 
-// selfRightsViolations are the ways in which statements let their holder widen its own rights (issue 17.5),
+// selfRightsViolations are the ways in which statements let their holder widen its own rights,
 // each said as a sentence; none is the goal. Each refusal is checked beside a request that is allowed, so
 // that it is the guard that refuses, not a missing grant.
 func selfRightsViolations(statements []policy.Statement, h holder) []string {
@@ -164,7 +164,7 @@ func selfRightsViolations(statements []policy.Statement, h holder) []string {
 	return out
 }
 
-// No generated policy lets its holder change its own permissions (issue 17.5), for every fixture stack:
+// No generated policy lets its holder change its own permissions, for every fixture stack:
 // create or change a role without the boundary, remove or change the boundary, change the boundary
 // policy, assume the roles it can re-trust, change its own role or policies, change or re-tag keys it did
 // not create, act outside the stack's Regions.

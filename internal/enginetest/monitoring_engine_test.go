@@ -36,7 +36,7 @@ const sourceB = `config:
         - arn:aws:kms:eu-central-1:333333333333:key/7a7b8c9d-0e1f-4a2b-9c3d-4e5f6a7b8c9d
 `
 
-// Issue 21 through the real CLI and engine: an archive and two sources deployed without the fleet view;
+// Through the real CLI and engine: an archive and two sources deployed without the fleet view;
 // turning it on only creates (sinks in the archive's two Regions, a link per source Region to the sink of
 // that Region); turning it off (sources first) only deletes; and afterwards the fake AWS holds exactly
 // what it held before, every input and output the same.

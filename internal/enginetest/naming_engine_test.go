@@ -26,7 +26,7 @@ const (
 	typeProvider    = "pulumi:providers:aws"
 )
 
-// Issue 17.1 through the real engine: replication time control with buckets in three Regions, the
+// Through the real CLI and engine: replication time control with buckets in three Regions, the
 // archive's among them (the fixture Pulumi.rtc-three-regions.yaml). The fake AWS refuses a second resource
 // of a stack creating an object the stack already created, where SNS would silently share the topic, so
 // only one owner per topic deploys. There is one topic per Region, and turning the alarms off deletes each
@@ -83,7 +83,7 @@ const mainCommit = "84e2fc7d95e68cfac74abb843b2cf00c92a283fb"
 // archive's Region (the alarms' provider for eu-west-1), then updated with this program, whose providers
 // the program builds under other names (aliased to the old). Nothing is created, replaced or deleted but
 // the providers' own records; every resource keeps its URN and ID; and every role gains the permissions
-// boundary (issue 17.5) by an update in place.
+// boundary by an update in place.
 func TestEngine_StacksDeployedWithMainUpdateInPlace(t *testing.T) {
 	ctx := t.Context()
 	env := NewEnv(t)

@@ -15,7 +15,7 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-// Issue 20 through the real CLI and engine: stack files onboard generates pass the CLI's own config
+// Through the real CLI and engine: stack files onboard generates pass the CLI's own config
 // validation and deploy, after the archive they update admits the accounts; `pulumi stack init` then
 // writes encryptionsalt into each, and onboarding again changes no byte nor finds anything to fix.
 func TestEngine_OnboardedStacksDeploy(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 13 through the real CLI and engine: an archive that switches from its listed accounts to an
+// Through the real CLI and engine: an archive that switches from its listed accounts to an
 // organization in place (two policy updates, nothing replaced), then a member account it does not list
 // deploys its source stack, with buckets in two Regions, without another archive deploy.
 func TestEngine_OrganizationArchiveAndASourceInTwoRegions(t *testing.T) {

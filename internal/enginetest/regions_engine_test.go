@@ -27,7 +27,7 @@ const (
 	replicationRolePolicy = "log-archive-replication:replicate-into-log-archive"
 )
 
-// Issue 13, source side, through the real CLI and engine: one source stack with buckets in two Regions
+// Source side, through the real CLI and engine: one source stack with buckets in two Regions
 // (eu-west-1, its aws:region, and eu-central-1 through an explicit provider) against the fixture archive;
 // then past the role's inline budget, where its grants move into managed policies without the role ever
 // lacking one; then back.

@@ -18,7 +18,7 @@ import (
 	"log-archive/internal/catalog"
 )
 
-// Issue 17.6, through the real CLI and engine: the fake provider answers Diff from the resource-type
+// Through the real CLI and engine: the fake provider answers Diff from the resource-type
 // catalogue, the list the offline plan's review reads too, so a change to a replace-on-change input is a
 // replacement that the engine plans and carries out, create before delete. The types are two the fake's
 // own list lacked (an SNS topic's and an alarm's name), and an input the catalogue does not list (the

@@ -102,7 +102,7 @@ func maxInFlight(progress string) int {
 	return most
 }
 
-// Issue 19 through the real CLI and engine: `fleet rollout` over an archive and 22 source stacks at
+// Through the real CLI and engine: `fleet rollout` over an archive and 22 source stacks at
 // concurrency 4. A stack missing from the backend whose stack file is not new is refused; a canary
 // failure stops the later wave; a failure tolerance of 1 lets one failure pass while the others deploy;
 // a drift check fails on the one stack whose file changed.

@@ -12,7 +12,7 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-// Issue 17.1: no two resources of one stack name the same AWS object (topic, role, policy, alarm, alias,
+// No two resources of one stack name the same AWS object (topic, role, policy, alarm, alias,
 // bucket, or a bucket's or topic's policy, notification or configuration) in the same account and
 // Region. Such resources would share the object: SNS CreateTopic is idempotent and the Put* APIs
 // overwrite, so they fight over it, and the delete of either deletes it for both. Every fixture stack is

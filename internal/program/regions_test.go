@@ -21,7 +21,7 @@ import (
 	"log-archive/internal/testfixture"
 )
 
-// Issue 13, source side: one source stack serves buckets in several Regions of its account (one role, one
+// Source side: one source stack serves buckets in several Regions of its account (one role, one
 // provider per extra Region), and past the role's inline budget its grants move into managed policies.
 
 const (
@@ -58,7 +58,7 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 	dir := testfixture.Project(t)
 	now, err := plan.PlanStack(dir, "source", program.Program)
 	require.NoError(t, err)
-	// The replication alarms (issue 14) came later and are new resources; everything else is as before.
+	// The replication alarms came later and are new resources; everything else is as before.
 	var alarms int
 	now.Steps = slices.DeleteFunc(now.Steps, func(s plan.Step) bool {
 		if strings.Contains(s.URN, components.ReplicationAlarmsType) {
@@ -68,7 +68,7 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 		return false
 	})
 	require.Positive(t, alarms, "the alarms are there")
-	// The permissions boundary (issue 17.5) came later too: each role gains it, an in-place update (the
+	// The permissions boundary came later too: each role gains it, an in-place update (the
 	// catalogue does not list it as forcing a replacement); everything else is as before.
 	var bounded int
 	for _, s := range before.Steps {
@@ -80,7 +80,7 @@ func TestFleetSource_NoRegionPlansExactlyAsBefore_UpgradeIsANoOp(t *testing.T) {
 	require.Equal(t, 2, bounded, "the replication role and the backfill role")
 	assert.Empty(t, catalog.ReplacedBy(catalog.IAMRole, []string{"permissionsBoundary"}), "gaining the boundary updates the role in place")
 	assert.Equal(t, urnsOf(before.Steps), urnsOf(now.Steps), "the same resources, by URN")
-	// C1 (issue 17.8): the log bucket keys gained CloudTrail's kms:Decrypt for the Bucket Key, an in-place
+	// C1: the log bucket keys gained CloudTrail's kms:Decrypt for the Bucket Key, an in-place
 	// update of the key policy; without that statement every input is as before.
 	assert.Equal(t, normalised(t, before.Steps), normalised(t, withoutCloudTrailDecrypt(t, now.Steps)), "the same inputs, dependencies and options")
 	assert.Equal(t, before.Outputs["replicationRoleArn"], now.Outputs["replicationRoleArn"])

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Issue 18: each validation rule has one definition, in the component that needs it (or in internal/awsid,
+// Each validation rule has one definition, in the component that needs it (or in internal/awsid,
 // which components call). The configuration layer decodes and maps paths to keys; the program wires. A
 // second copy of a rule in either is what this test refuses: a call to a rule (awsid's validators, the
 // components' own checks) and a problem or fix a component already words.
